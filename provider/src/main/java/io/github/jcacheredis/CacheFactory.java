@@ -1,0 +1,103 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.codec.Codecs;
+import io.github.jcacheredis.config.ProviderSettings;
+import io.github.jcacheredis.event.EventDispatcher;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.KeyLayout;
+import java.io.Closeable;
+import java.util.ArrayList;
+import java.util.List;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.Factory;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
+import org.redisson.api.RedissonClient;
+
+/**
+ * Builds a cache from its configuration: copies the configuration, creates the loader, writer,
+ * expiry policy and listeners from their factories, and closes whatever it created if a later
+ * step fails.
+ */
+final class CacheFactory {
+
+    private final RedissonClient redis;
+    private final ProviderSettings settings;
+    private final ClassLoader classLoader;
+
+    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader) {
+        this.redis = redis;
+        this.settings = settings;
+        this.classLoader = classLoader;
+    }
+
+    /** A private copy of the configuration the application passed in. */
+    static <K, V> MutableConfiguration<K, V> copy(Configuration<K, V> configuration) {
+        if (configuration instanceof CompleteConfiguration<K, V> complete) {
+            return new MutableConfiguration<>(complete);
+        }
+        MutableConfiguration<K, V> copy = new MutableConfiguration<>();
+        copy.setTypes(configuration.getKeyType(), configuration.getValueType());
+        copy.setStoreByValue(configuration.isStoreByValue());
+        return copy;
+    }
+
+    <K, V> RedisCache<K, V> create(RedisCacheManager manager, String name, MutableConfiguration<K, V> configuration) {
+        List<Object> created = new ArrayList<>();
+        try {
+            Codecs codecs = Codecs.create(name, configuration.getKeyType(), configuration.getValueType(),
+                    settings.codec(), settings.allowedPackages(), classLoader);
+            ExpiryPolicy policy = track(created, configuration.getExpiryPolicyFactory().create());
+            CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
+                    : track(created, configuration.getCacheLoaderFactory().create());
+            CacheWriter<? super K, ? super V> writer = writer(configuration, created);
+            EventDispatcher<K, V> events = track(created, new EventDispatcher<>());
+            for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
+                events.register(listener);
+            }
+            EntryStore store = new EntryStore(redis, new KeyLayout(settings.namespace(), name), name);
+            CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, new ExpiryDecisions(policy), events,
+                    new CacheStatistics(configuration.isStatisticsEnabled()),
+                    writer == null ? WriteThrough.none() : WriteThrough.of(writer),
+                    ReadThrough.of(loader, configuration.isReadThrough()));
+            return new RedisCache<>(manager, configuration, parts);
+        } catch (RuntimeException e) {
+            closeAll(created, e);
+            throw e;
+        }
+    }
+
+    private static <K, V> CacheWriter<? super K, ? super V> writer(MutableConfiguration<K, V> configuration,
+                                                                  List<Object> created) {
+        Factory<CacheWriter<? super K, ? super V>> factory = configuration.getCacheWriterFactory();
+        if (!configuration.isWriteThrough() || factory == null) {
+            return null;
+        }
+        return track(created, factory.create());
+    }
+
+    private static <T> T track(List<Object> created, T resource) {
+        created.add(resource);
+        return resource;
+    }
+
+    private static void closeAll(List<Object> created, RuntimeException failure) {
+        for (Object resource : created) {
+            if (resource instanceof Closeable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.codec.KeyCodec;
+import io.github.jcacheredis.codec.ValueCodec;
+import io.github.jcacheredis.event.EntryEvent;
+import io.github.jcacheredis.event.EventDispatcher;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.store.EntryStore;
+import javax.cache.Cache;
+import javax.cache.event.EventType;
+
+/**
+ * The collaborators of one cache, built once by the manager and shared by the classes that carry
+ * out its operations. Holds the few conversions every operation needs.
+ */
+record CacheResources<K, V>(
+        String name,
+        Cache<K, V> cache,
+        Class<K> keyType,
+        Class<V> valueType,
+        KeyCodec keys,
+        ValueCodec values,
+        EntryStore store,
+        ExpiryDecisions expiry,
+        EventDispatcher<K, V> events,
+        CacheStatistics statistics,
+        WriteThrough<K, V> writer,
+        ReadThrough<K, V> loader) {
+
+    String encodeKey(K key) {
+        return keys.encode(key);
+    }
+
+    byte[] encodeValue(V value) {
+        return values.encode(value);
+    }
+
+    /** The value for bytes read at {@code segment}; null stays null. */
+    V decode(String segment, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        return valueType.cast(values.decode(bytes, store.layout().entryKey(segment)));
+    }
+
+    @SuppressWarnings("unchecked")
+    K decodeKey(String segment) {
+        return (K) keys.decode(segment);
+    }
+
+    /** Applies the access TTL to an entry that was read (a policy that is not constant is asked). */
+    void touch(String segment) {
+        long ttl = expiry.access();
+        if (ttl != Ttl.KEEP) {
+            store.expire(segment, ttl);
+        }
+    }
+
+    boolean wants(EventType type) {
+        return events.wants(type);
+    }
+
+    void fire(EntryEvent<K, V> event) {
+        events.dispatch(event);
+    }
+}

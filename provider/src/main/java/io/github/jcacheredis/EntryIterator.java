@@ -1,0 +1,76 @@
+package io.github.jcacheredis;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import javax.cache.Cache;
+
+/**
+ * Iterates over a cache with SCAN, fetching values a batch at a time, so client memory stays
+ * bounded whatever the cache's size. Entries removed meanwhile are skipped. Each entry handed out
+ * counts as a hit and an access; {@link #remove()} removes through the cache (writer, listeners).
+ */
+final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
+
+    static final int BATCH = 100;
+
+    private final CacheResources<K, V> r;
+    private final ReadOperations<K, V> reads;
+    private final WriteOperations<K, V> writes;
+    private final Iterator<String> segments;
+    private final Deque<Fetched<K, V>> buffer = new ArrayDeque<>();
+    private K last;
+
+    EntryIterator(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
+        this.r = resources;
+        this.reads = reads;
+        this.writes = writes;
+        this.segments = resources.store().scan(BATCH);
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (buffer.isEmpty() && segments.hasNext()) {
+            List<String> batch = new ArrayList<>(BATCH);
+            while (batch.size() < BATCH && segments.hasNext()) {
+                batch.add(segments.next());
+            }
+            Map<String, byte[]> values = r.store().getAllAndExpire(batch, r.expiry().accessHint());
+            for (String segment : batch) {
+                byte[] bytes = values.get(segment);
+                if (bytes != null) {
+                    buffer.add(new Fetched<>(segment, new RedisCacheEntry<>(r.decodeKey(segment), r.decode(segment, bytes))));
+                }
+            }
+        }
+        return !buffer.isEmpty();
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Fetched<K, V> fetched = buffer.poll();
+        r.statistics().hits(1);
+        reads.applyAccessExpiry(fetched.segment());
+        last = fetched.entry().getKey();
+        return fetched.entry();
+    }
+
+    @Override
+    public void remove() {
+        if (last == null) {
+            throw new IllegalStateException("next() has not been called, or remove() was already called");
+        }
+        writes.remove(last);
+        last = null;
+    }
+
+    private record Fetched<K, V>(String segment, RedisCacheEntry<K, V> entry) {
+    }
+}

@@ -1,0 +1,118 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.event.EntryEvent;
+import io.github.jcacheredis.processor.ProcessorEntry;
+import io.github.jcacheredis.processor.ProcessorResult;
+import io.github.jcacheredis.store.Mutation;
+import io.github.jcacheredis.store.MutationResult;
+import io.github.jcacheredis.store.Outcome;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.event.EventType;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
+
+/**
+ * invoke and invokeAll, atomic across instances without locks: read the entry, run the processor
+ * on a private copy, then apply its one net change with a compare-and-set against the bytes read.
+ * When another writer got in between, the whole attempt is repeated on the new value.
+ */
+final class Invocations<K, V> {
+
+    private final CacheResources<K, V> r;
+    private final ReadOperations<K, V> reads;
+    private final WriteOperations<K, V> writes;
+
+    Invocations(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
+        this.r = resources;
+        this.reads = reads;
+        this.writes = writes;
+    }
+
+    <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+        String segment = r.encodeKey(key);
+        while (true) {
+            byte[] bytes = r.store().get(segment);
+            ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, r.decode(segment, bytes),
+                    r.loader().isReadThrough() ? r.loader()::load : null);
+            T result = run(processor, entry, arguments);
+            if (apply(key, segment, entry, bytes)) {
+                return result;
+            }
+        }
+    }
+
+    <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
+                                                  Object... arguments) {
+        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+        for (K key : keys) {
+            try {
+                T result = invoke(key, processor, arguments);
+                if (result != null) {
+                    results.put(key, ProcessorResult.of(result));
+                }
+            } catch (EntryProcessorException e) {
+                results.put(key, ProcessorResult.failed(e));
+            }
+        }
+        return results;
+    }
+
+    private static <K, V, T> T run(EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object[] arguments) {
+        try {
+            return processor.process(entry, arguments);
+        } catch (EntryProcessorException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new EntryProcessorException(e);
+        }
+    }
+
+    /** Applies the processor's change; false when the entry changed since it was read. */
+    private boolean apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
+        boolean existed = entry.existedBefore();
+        switch (entry.change()) {
+            case NONE, REMOVE_MISSING -> {
+                if (entry.change() == ProcessorEntry.Change.REMOVE_MISSING) {
+                    r.writer().delete(key);
+                }
+            }
+            case ACCESS -> r.touch(segment);
+            case LOAD -> reads.storeLoaded(key, segment, entry.value());
+            case CREATE, UPDATE -> {
+                V value = entry.value();
+                byte[] bytes = r.encodeValue(value);
+                r.writer().write(key, value);
+                long creation = existed ? r.expiry().creationHint() : r.expiry().resolve(r.expiry().creationHint(), false);
+                long update = existed ? r.expiry().resolve(r.expiry().updateHint(), true) : r.expiry().updateHint();
+                MutationResult result = r.store().mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
+                if (result.outcome() == Outcome.CONFLICT) {
+                    return false;
+                }
+                writes.countPut(result);
+                MutationResult withPrevious = new MutationResult(result.outcome(), read);
+                writes.firePut(key, value, segment, withPrevious);
+            }
+            case REMOVE -> {
+                r.writer().delete(key);
+                MutationResult result = r.store().mutate(segment, Mutation.compareAndRemove(read));
+                if (result.outcome() == Outcome.CONFLICT) {
+                    return false;
+                }
+                r.statistics().removals(1);
+                if (r.wants(EventType.REMOVED)) {
+                    r.fire(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null));
+                }
+            }
+            default -> throw new IllegalStateException("unknown change " + entry.change());
+        }
+        if (existed) {
+            r.statistics().hits(1);
+        } else {
+            r.statistics().misses(1);
+        }
+        return true;
+    }
+}

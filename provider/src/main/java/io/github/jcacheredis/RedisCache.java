@@ -1,0 +1,303 @@
+package io.github.jcacheredis;
+
+import java.io.Closeable;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.integration.CompletionListener;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A JCache {@link Cache} whose entries live in Redis, one key each. This class checks arguments and
+ * state and hands each call to the operation class that carries it out.
+ */
+public final class RedisCache<K, V> implements Cache<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+
+    private final RedisCacheManager manager;
+    private final MutableConfiguration<K, V> configuration;
+    private final CacheResources<K, V> resources;
+    private final Object expiryPolicy;
+    private final ReadOperations<K, V> reads;
+    private final WriteOperations<K, V> writes;
+    private final BulkOperations<K, V> bulk;
+    private final Invocations<K, V> invocations;
+    private final LoadAllOperation<K, V> loads;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RedisCache(RedisCacheManager manager, MutableConfiguration<K, V> configuration, CacheParts<K, V> parts) {
+        this.manager = manager;
+        this.configuration = configuration;
+        this.expiryPolicy = parts.expiry().policy();
+        this.resources = new CacheResources<>(parts.name(), this, configuration.getKeyType(),
+                configuration.getValueType(), parts.codecs().keys(), parts.codecs().values(), parts.store(),
+                parts.expiry(), parts.events(), parts.statistics(), parts.writer(), parts.loader());
+        this.reads = new ReadOperations<>(resources);
+        this.writes = new WriteOperations<>(resources);
+        this.bulk = new BulkOperations<>(resources, writes);
+        this.invocations = new Invocations<>(resources, reads, writes);
+        this.loads = new LoadAllOperation<>(resources, reads, writes, manager.executor());
+    }
+
+    CacheResources<K, V> resources() {
+        return resources;
+    }
+
+    @Override
+    public V get(K key) {
+        checkOpen();
+        return reads.get(checkKey(key));
+    }
+
+    @Override
+    public Map<K, V> getAll(Set<? extends K> keys) {
+        checkOpen();
+        checkKeys(keys);
+        return reads.getAll(keys);
+    }
+
+    @Override
+    public boolean containsKey(K key) {
+        checkOpen();
+        return reads.containsKey(checkKey(key));
+    }
+
+    @Override
+    public void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener completionListener) {
+        checkOpen();
+        checkKeys(keys);
+        loads.loadAll(keys, replaceExistingValues, completionListener);
+    }
+
+    @Override
+    public void put(K key, V value) {
+        checkOpen();
+        writes.put(checkKey(key), checkValue(value));
+    }
+
+    @Override
+    public V getAndPut(K key, V value) {
+        checkOpen();
+        return writes.getAndPut(checkKey(key), checkValue(value));
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> map) {
+        checkOpen();
+        Objects.requireNonNull(map, "map");
+        map.forEach((key, value) -> {
+            checkKey(key);
+            checkValue(value);
+        });
+        bulk.putAll(map);
+    }
+
+    @Override
+    public boolean putIfAbsent(K key, V value) {
+        checkOpen();
+        return writes.putIfAbsent(checkKey(key), checkValue(value));
+    }
+
+    @Override
+    public boolean remove(K key) {
+        checkOpen();
+        return writes.remove(checkKey(key));
+    }
+
+    @Override
+    public boolean remove(K key, V oldValue) {
+        checkOpen();
+        return writes.remove(checkKey(key), checkValue(oldValue));
+    }
+
+    @Override
+    public V getAndRemove(K key) {
+        checkOpen();
+        return writes.getAndRemove(checkKey(key));
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        checkOpen();
+        return writes.replace(checkKey(key), checkValue(oldValue), checkValue(newValue));
+    }
+
+    @Override
+    public boolean replace(K key, V value) {
+        checkOpen();
+        return writes.replace(checkKey(key), checkValue(value));
+    }
+
+    @Override
+    public V getAndReplace(K key, V value) {
+        checkOpen();
+        return writes.getAndReplace(checkKey(key), checkValue(value));
+    }
+
+    @Override
+    public void removeAll(Set<? extends K> keys) {
+        checkOpen();
+        checkKeys(keys);
+        bulk.removeAll(keys);
+    }
+
+    @Override
+    public void removeAll() {
+        checkOpen();
+        bulk.removeAll();
+    }
+
+    @Override
+    public void clear() {
+        checkOpen();
+        bulk.clear();
+    }
+
+    @Override
+    public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
+        if (clazz.isInstance(configuration)) {
+            return clazz.cast(new MutableConfiguration<>(configuration));
+        }
+        throw new IllegalArgumentException("the configuration of Cache[" + getName() + "] is not a " + clazz.getName());
+    }
+
+    @Override
+    public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
+        checkOpen();
+        checkKey(key);
+        Objects.requireNonNull(entryProcessor, "entryProcessor");
+        return invocations.invoke(key, entryProcessor, arguments);
+    }
+
+    @Override
+    public <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> entryProcessor,
+                                                         Object... arguments) {
+        checkOpen();
+        checkKeys(keys);
+        Objects.requireNonNull(entryProcessor, "entryProcessor");
+        return invocations.invokeAll(keys, entryProcessor, arguments);
+    }
+
+    @Override
+    public String getName() {
+        return resources.name();
+    }
+
+    @Override
+    public CacheManager getCacheManager() {
+        return manager;
+    }
+
+    /** Closes the cache and what it created; its entries stay in Redis. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        manager.release(this);
+        resources.events().close();
+        for (Object part : new Object[] {resources.loader().delegate(), resources.writer().delegate(), expiryPolicy}) {
+            if (part instanceof Closeable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.warn("closing {} of Cache[{}] failed", part.getClass().getName(), getName(), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        throw new IllegalArgumentException("Cache[" + getName() + "] cannot be unwrapped to " + clazz.getName());
+    }
+
+    @Override
+    public void registerCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+        checkOpen();
+        Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
+        configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
+        try {
+            resources.events().register(listenerConfiguration);
+        } catch (RuntimeException e) {
+            configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+            throw e;
+        }
+    }
+
+    @Override
+    public void deregisterCacheEntryListener(CacheEntryListenerConfiguration<K, V> listenerConfiguration) {
+        checkOpen();
+        Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
+        configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+        resources.events().deregister(listenerConfiguration);
+    }
+
+    @Override
+    public Iterator<Entry<K, V>> iterator() {
+        checkOpen();
+        return new EntryIterator<>(resources, reads, writes);
+    }
+
+    /** The live configuration, for the manager (statistics and management flags). */
+    MutableConfiguration<K, V> liveConfiguration() {
+        return configuration;
+    }
+
+    CompleteConfiguration<K, V> configuration() {
+        return configuration;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("Cache[" + getName() + "] is closed");
+        }
+    }
+
+    private K checkKey(K key) {
+        Objects.requireNonNull(key, "key");
+        Class<K> type = configuration.getKeyType();
+        if (type != Object.class && !type.isInstance(key)) {
+            throw new ClassCastException("Cache[" + getName() + "] takes keys of type " + type.getName() + ", not "
+                    + key.getClass().getName());
+        }
+        return key;
+    }
+
+    private V checkValue(V value) {
+        Objects.requireNonNull(value, "value");
+        Class<V> type = configuration.getValueType();
+        if (type != Object.class && !type.isInstance(value)) {
+            throw new ClassCastException("Cache[" + getName() + "] takes values of type " + type.getName() + ", not "
+                    + value.getClass().getName());
+        }
+        return value;
+    }
+
+    private void checkKeys(Set<? extends K> keys) {
+        Objects.requireNonNull(keys, "keys");
+        for (K key : keys) {
+            checkKey(key);
+        }
+    }
+}

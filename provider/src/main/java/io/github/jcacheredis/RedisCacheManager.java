@@ -1,0 +1,253 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.config.ManagerConfig;
+import io.github.jcacheredis.management.CacheConfigurationBean;
+import io.github.jcacheredis.management.MBeans;
+import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.RedisConnection;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.spi.CachingProvider;
+import org.redisson.api.RedissonClient;
+
+/**
+ * A CacheManager over one Redis connection and namespace. Caches are registered per manager as the
+ * specification says; their data is in Redis, so a manager in another process that opens the same
+ * cache name in the same namespace sees the same entries.
+ */
+public final class RedisCacheManager implements CacheManager {
+
+    private static final ExecutorService LOADERS = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "jcache-redis-loadAll");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final RedisCachingProvider provider;
+    private final URI uri;
+    private final ClassLoader classLoader;
+    private final Properties properties;
+    private final ManagerConfig config;
+    private final RedisConnection connection;
+    private final CacheFactory factory;
+    private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    RedisCacheManager(RedisCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
+                      ManagerConfig config, RedisConnection connection) {
+        this.provider = provider;
+        this.uri = uri;
+        this.classLoader = classLoader;
+        this.properties = properties;
+        this.config = config;
+        this.connection = connection;
+        this.factory = new CacheFactory(connection.client(), config.settings(), classLoader);
+    }
+
+    ExecutorService executor() {
+        return LOADERS;
+    }
+
+    @Override
+    public CachingProvider getCachingProvider() {
+        return provider;
+    }
+
+    @Override
+    public URI getURI() {
+        return uri;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    @Override
+    public Properties getProperties() {
+        return properties;
+    }
+
+    @Override
+    public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(configuration, "configuration");
+        MutableConfiguration<K, V> copy = CacheFactory.copy(configuration);
+        synchronized (caches) {
+            if (caches.containsKey(cacheName)) {
+                throw new CacheException("A Cache named [" + cacheName + "] already exists in CacheManager " + uri);
+            }
+            RedisCache<K, V> cache = factory.create(this, cacheName, copy);
+            caches.put(cacheName, cache);
+            updateMBeans(cache);
+            return cache;
+        }
+    }
+
+    @Override
+    public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(keyType, "keyType");
+        Objects.requireNonNull(valueType, "valueType");
+        RedisCache<?, ?> cache = lookup(cacheName);
+        if (cache == null) {
+            return null;
+        }
+        Configuration<?, ?> configuration = cache.configuration();
+        if (configuration.getKeyType() != keyType || configuration.getValueType() != valueType) {
+            throw new ClassCastException("Cache[" + cacheName + "] has types " + configuration.getKeyType().getName()
+                    + " -> " + configuration.getValueType().getName() + ", not " + keyType.getName() + " -> "
+                    + valueType.getName());
+        }
+        @SuppressWarnings("unchecked")
+        Cache<K, V> typed = (Cache<K, V>) cache;
+        return typed;
+    }
+
+    @Override
+    public <K, V> Cache<K, V> getCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        @SuppressWarnings("unchecked")
+        Cache<K, V> cache = (Cache<K, V>) lookup(cacheName);
+        return cache;
+    }
+
+    @Override
+    public Iterable<String> getCacheNames() {
+        checkOpen();
+        synchronized (caches) {
+            return Collections.unmodifiableList(new ArrayList<>(caches.keySet()));
+        }
+    }
+
+    /** Closes the cache here and deletes its entries from Redis (for every instance). */
+    @Override
+    public void destroyCache(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        RedisCache<?, ?> cache = lookup(cacheName);
+        if (cache != null) {
+            cache.clear();
+            cache.close();
+        } else {
+            new EntryStore(connection.client(), new KeyLayout(config.settings().namespace(), cacheName), cacheName)
+                    .clear(BulkOperations.BATCH);
+        }
+    }
+
+    @Override
+    public void enableManagement(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        RedisCache<?, ?> cache = lookup(cacheName);
+        if (cache != null) {
+            cache.liveConfiguration().setManagementEnabled(enabled);
+            updateMBeans(cache);
+        }
+    }
+
+    @Override
+    public void enableStatistics(String cacheName, boolean enabled) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        RedisCache<?, ?> cache = lookup(cacheName);
+        if (cache != null) {
+            cache.liveConfiguration().setStatisticsEnabled(enabled);
+            cache.resources().statistics().setEnabled(enabled);
+            updateMBeans(cache);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        provider.release(this);
+        for (RedisCache<?, ?> cache : snapshot()) {
+            cache.close();
+        }
+        connection.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        if (clazz.isInstance(connection.client())) {
+            return clazz.cast(connection.client());
+        }
+        throw new IllegalArgumentException("CacheManager " + uri + " cannot be unwrapped to " + clazz.getName());
+    }
+
+    /** The Redisson client this manager uses. */
+    public RedissonClient redisson() {
+        return connection.client();
+    }
+
+    /** Called by a closing cache: it is no longer managed here. */
+    void release(RedisCache<?, ?> cache) {
+        synchronized (caches) {
+            caches.remove(cache.getName(), cache);
+        }
+        MBeans.unregister(MBeans.name(MBeans.Kind.CONFIGURATION, uri, cache.getName()));
+        MBeans.unregister(MBeans.name(MBeans.Kind.STATISTICS, uri, cache.getName()));
+    }
+
+    private void updateMBeans(RedisCache<?, ?> cache) {
+        var configuration = cache.liveConfiguration();
+        var configName = MBeans.name(MBeans.Kind.CONFIGURATION, uri, cache.getName());
+        var statsName = MBeans.name(MBeans.Kind.STATISTICS, uri, cache.getName());
+        if (configuration.isManagementEnabled()) {
+            MBeans.register(new CacheConfigurationBean(configuration), configName);
+        } else {
+            MBeans.unregister(configName);
+        }
+        if (configuration.isStatisticsEnabled()) {
+            MBeans.register(cache.resources().statistics(), statsName);
+        } else {
+            MBeans.unregister(statsName);
+        }
+    }
+
+    private RedisCache<?, ?> lookup(String cacheName) {
+        synchronized (caches) {
+            return caches.get(cacheName);
+        }
+    }
+
+    private java.util.List<RedisCache<?, ?>> snapshot() {
+        synchronized (caches) {
+            return new ArrayList<>(caches.values());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("CacheManager " + uri + " is closed");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.config.ManagerConfig;
+import io.github.jcacheredis.store.RedisConnection;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import javax.cache.CacheManager;
+import javax.cache.configuration.OptionalFeature;
+import javax.cache.spi.CachingProvider;
+
+/**
+ * The JCache provider for Redis. Found through {@code META-INF/services}; managers are kept per
+ * class loader and URI. The default URI connects to {@code REDIS_URL}, else the system property
+ * {@code redis.url}, else {@code redis://localhost:6379}.
+ */
+public final class RedisCachingProvider implements CachingProvider {
+
+    private final Map<ClassLoader, Map<URI, RedisCacheManager>> managers = new WeakHashMap<>();
+
+    @Override
+    public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
+        URI managerUri = uri == null ? getDefaultURI() : uri;
+        ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+        Properties managerProperties = properties == null ? new Properties() : properties;
+        synchronized (managers) {
+            Map<URI, RedisCacheManager> byUri = managers.computeIfAbsent(loader, k -> new HashMap<>());
+            RedisCacheManager manager = byUri.get(managerUri);
+            if (manager == null) {
+                ManagerConfig config = ManagerConfig.resolve(managerUri, managerProperties, loader);
+                RedisConnection connection = RedisConnection.open(config.connection());
+                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config, connection);
+                byUri.put(managerUri, manager);
+            }
+            return manager;
+        }
+    }
+
+    @Override
+    public ClassLoader getDefaultClassLoader() {
+        return getClass().getClassLoader();
+    }
+
+    @Override
+    public URI getDefaultURI() {
+        return ManagerConfig.DEFAULT_URI;
+    }
+
+    @Override
+    public Properties getDefaultProperties() {
+        return new Properties();
+    }
+
+    @Override
+    public CacheManager getCacheManager(URI uri, ClassLoader classLoader) {
+        return getCacheManager(uri, classLoader, getDefaultProperties());
+    }
+
+    @Override
+    public CacheManager getCacheManager() {
+        return getCacheManager(getDefaultURI(), getDefaultClassLoader());
+    }
+
+    @Override
+    public void close() {
+        List<RedisCacheManager> all = new ArrayList<>();
+        synchronized (managers) {
+            managers.values().forEach(byUri -> all.addAll(byUri.values()));
+        }
+        all.forEach(RedisCacheManager::close);
+    }
+
+    @Override
+    public void close(ClassLoader classLoader) {
+        ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+        List<RedisCacheManager> all;
+        synchronized (managers) {
+            Map<URI, RedisCacheManager> byUri = managers.get(loader);
+            all = byUri == null ? List.of() : new ArrayList<>(byUri.values());
+        }
+        all.forEach(RedisCacheManager::close);
+    }
+
+    @Override
+    public void close(URI uri, ClassLoader classLoader) {
+        URI managerUri = uri == null ? getDefaultURI() : uri;
+        ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+        RedisCacheManager manager;
+        synchronized (managers) {
+            Map<URI, RedisCacheManager> byUri = managers.get(loader);
+            manager = byUri == null ? null : byUri.get(managerUri);
+        }
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    @Override
+    public boolean isSupported(OptionalFeature optionalFeature) {
+        return false;
+    }
+
+    /** Forgets a manager that closed. */
+    void release(RedisCacheManager manager) {
+        synchronized (managers) {
+            Map<URI, RedisCacheManager> byUri = managers.get(manager.getClassLoader());
+            if (byUri != null) {
+                byUri.remove(manager.getURI(), manager);
+                if (byUri.isEmpty()) {
+                    managers.remove(manager.getClassLoader());
+                }
+            }
+        }
+    }
+}

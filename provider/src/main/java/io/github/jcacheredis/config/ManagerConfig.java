@@ -1,0 +1,97 @@
+package io.github.jcacheredis.config;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import javax.cache.CacheException;
+
+/**
+ * Resolves what one CacheManager connects to and how it behaves, from its URI and Properties.
+ * Provider keys are looked up, highest precedence first, in the Properties, the URI's query (or the
+ * config file's {@code jcache:} block), then system properties {@code jcache.redis.<key>}.
+ */
+public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings) {
+
+    /** The URI of the default CacheManager; it connects to {@link #defaultRedisUrl}. */
+    public static final URI DEFAULT_URI = URI.create("jcache-redis:default");
+
+    static final String REDIS_URL_ENV = "REDIS_URL";
+    static final String REDIS_URL_PROPERTY = "redis.url";
+    static final String FALLBACK_REDIS_URL = "redis://localhost:6379";
+
+    public static ManagerConfig resolve(URI uri, Properties properties, ClassLoader classLoader) {
+        return resolve(uri, properties, classLoader, System::getenv);
+    }
+
+    static ManagerConfig resolve(URI uri, Properties properties, ClassLoader classLoader,
+                                 Function<String, String> environment) {
+        URI target = DEFAULT_URI.equals(uri) ? defaultRedisUrl(environment) : uri;
+        Map<String, String> values = new HashMap<>(systemPropertyDefaults());
+        ConnectionSpec connection;
+        if (RedisUris.isRedisUri(target)) {
+            connection = RedisUris.connection(target);
+            values.putAll(providerKeysOnly(RedisUris.query(target)));
+        } else if (ConfigFiles.isConfigFileUri(target)) {
+            ConfigFiles.ParsedFile file = ConfigFiles.read(target, classLoader);
+            connection = file.connection();
+            values.putAll(providerKeysOnly(file.providerKeys()));
+        } else {
+            throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
+                    + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
+        }
+        if (properties != null) {
+            for (String key : ProviderSettings.KEYS) {
+                String value = properties.getProperty(key);
+                if (value != null) {
+                    values.put(key, value);
+                }
+            }
+        }
+        try {
+            return new ManagerConfig(connection, ProviderSettings.from(values));
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("invalid provider setting for CacheManager " + RedisUris.redact(target) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The URL the default manager uses: env REDIS_URL, else system property redis.url, else localhost. */
+    static URI defaultRedisUrl(Function<String, String> environment) {
+        String url = environment.apply(REDIS_URL_ENV);
+        if (url == null || url.isBlank()) {
+            url = System.getProperty(REDIS_URL_PROPERTY);
+        }
+        if (url == null || url.isBlank()) {
+            url = FALLBACK_REDIS_URL;
+        }
+        try {
+            return URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("REDIS_URL / redis.url is not a valid URI", e);
+        }
+    }
+
+    private static Map<String, String> providerKeysOnly(Map<String, String> values) {
+        Map<String, String> known = new HashMap<>();
+        values.forEach((key, value) -> {
+            if (!ProviderSettings.KEYS.contains(key)) {
+                throw new CacheException("unknown provider setting '" + key + "'; known settings: " + ProviderSettings.KEYS);
+            }
+            known.put(key, value);
+        });
+        return known;
+    }
+
+    private static Map<String, String> systemPropertyDefaults() {
+        Map<String, String> values = new HashMap<>();
+        for (String key : ProviderSettings.KEYS) {
+            String value = System.getProperty(ProviderSettings.SYSTEM_PROPERTY_PREFIX + key);
+            if (value != null) {
+                values.put(key, value);
+            }
+        }
+        return values;
+    }
+}

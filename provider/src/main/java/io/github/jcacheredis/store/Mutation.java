@@ -1,0 +1,100 @@
+package io.github.jcacheredis.store;
+
+import io.github.jcacheredis.expiry.Ttl;
+
+/**
+ * A conditional write of one entry, run atomically by {@code mutate.lua}: a precondition on the
+ * current value, then set or delete, with the TTL to apply if the entry is absent or present.
+ */
+public final class Mutation {
+
+    enum Precondition {
+        ANY("a"), ABSENT("n"), PRESENT("p"), EQUALS("e");
+
+        final String code;
+
+        Precondition(String code) {
+            this.code = code;
+        }
+    }
+
+    final Precondition precondition;
+    final byte[] expected;
+    final boolean delete;
+    final byte[] value;
+    final long absentTtl;
+    final long presentTtl;
+    final boolean returnPrevious;
+
+    private Mutation(Precondition precondition, byte[] expected, boolean delete, byte[] value, long absentTtl,
+                     long presentTtl, boolean returnPrevious) {
+        this.precondition = precondition;
+        this.expected = expected;
+        this.delete = delete;
+        this.value = value;
+        this.absentTtl = absentTtl;
+        this.presentTtl = presentTtl;
+        this.returnPrevious = returnPrevious;
+    }
+
+    /** Store {@code value} whether or not the entry exists. */
+    public static Mutation put(byte[] value, long creationTtl, long updateTtl, boolean returnPrevious) {
+        return new Mutation(Precondition.ANY, null, false, value, creationTtl, updateTtl, returnPrevious);
+    }
+
+    /** Store {@code value} only if the entry is absent. */
+    public static Mutation putIfAbsent(byte[] value, long creationTtl) {
+        return new Mutation(Precondition.ABSENT, null, false, value, creationTtl, Ttl.KEEP, false);
+    }
+
+    /** Store {@code value} only if the entry exists. */
+    public static Mutation replace(byte[] value, long updateTtl, boolean returnPrevious) {
+        return new Mutation(Precondition.PRESENT, null, false, value, Ttl.KEEP, updateTtl, returnPrevious);
+    }
+
+    /** Store {@code value} only if the entry currently holds exactly {@code expected}. */
+    public static Mutation replaceIfEquals(byte[] expected, byte[] value, long updateTtl) {
+        return new Mutation(Precondition.EQUALS, expected, false, value, Ttl.KEEP, updateTtl, true);
+    }
+
+    /** Store {@code value} if the entry holds {@code expected}, or is absent when that is null. */
+    public static Mutation compareAndSet(byte[] expected, byte[] value, long creationTtl, long updateTtl) {
+        return expected == null
+                ? new Mutation(Precondition.ABSENT, null, false, value, creationTtl, updateTtl, false)
+                : new Mutation(Precondition.EQUALS, expected, false, value, creationTtl, updateTtl, true);
+    }
+
+    /** Remove the entry if it exists. */
+    public static Mutation remove(boolean returnPrevious) {
+        return new Mutation(Precondition.ANY, null, true, null, Ttl.KEEP, Ttl.KEEP, returnPrevious);
+    }
+
+    /** Remove the entry only if it holds exactly {@code expected}. */
+    public static Mutation removeIfEquals(byte[] expected) {
+        return new Mutation(Precondition.EQUALS, expected, true, null, Ttl.KEEP, Ttl.KEEP, true);
+    }
+
+    /** Remove the entry if it holds {@code expected}, or do nothing if it is absent when that is null. */
+    public static Mutation compareAndRemove(byte[] expected) {
+        return expected == null
+                ? new Mutation(Precondition.ABSENT, null, true, null, Ttl.KEEP, Ttl.KEEP, false)
+                : removeIfEquals(expected);
+    }
+
+    /** The same write with the unknown TTLs replaced. */
+    public Mutation withTtls(long absentTtl, long presentTtl) {
+        return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious);
+    }
+
+    public long absentTtl() {
+        return absentTtl;
+    }
+
+    public long presentTtl() {
+        return presentTtl;
+    }
+
+    public boolean isDelete() {
+        return delete;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.jcacheredis.store;
+
+import java.util.List;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.RedisException;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/**
+ * Runs {@link LuaScript}s by SHA (EVALSHA); when a server does not know the script yet (first use,
+ * restart, failover), it is sent in full once, which also caches it there.
+ */
+final class ScriptRunner {
+
+    private final RedissonClient redis;
+    private final RedisCalls calls;
+
+    ScriptRunner(RedissonClient redis, RedisCalls calls) {
+        this.redis = redis;
+        this.calls = calls;
+    }
+
+    List<Object> run(LuaScript script, String key, Object[] args) {
+        RScript rscript = redis.getScript(ByteArrayCodec.INSTANCE);
+        List<Object> keys = List.of(key);
+        try {
+            return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
+        } catch (RedisException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
+                throw calls.failure(script.name(), e);
+            }
+        }
+        return calls.call(script.name(),
+                () -> rscript.eval(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args));
+    }
+
+    /** Queues the script in a pipeline; batches send the source, which Redis caches by SHA itself. */
+    RFuture<List<Object>> queue(RBatch batch, LuaScript script, String key, Object[] args) {
+        return batch.getScript(ByteArrayCodec.INSTANCE)
+                .evalAsync(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, List.of(key), args);
+    }
+}

@@ -1,0 +1,107 @@
+-- One conditional write of one entry, atomically, with the event it causes.
+--
+-- KEYS[1]  the entry key
+-- ARGV[1]  precondition: 'a' any, 'n' entry absent, 'p' entry present, 'e' value equals ARGV[2]
+-- ARGV[2]  expected value (precondition 'e')
+-- ARGV[3]  action: 's' set ARGV[4], 'd' delete
+-- ARGV[4]  new value (action 's')
+-- ARGV[5]  TTL if the entry is absent (creation), ARGV[6] TTL if present (update):
+--          -3 unknown (ask the caller), -2 keep, -1 eternal, 0 expire now, > 0 milliseconds
+-- ARGV[7]  '1' to return the previous value
+-- ARGV[8]  event channel, '' to publish nothing
+-- ARGV[9]  origin id of the writing instance
+-- ARGV[10] encoded key, as carried in the event
+-- ARGV[11] '1' to carry values in the event
+--
+-- Returns {status, previous value or false}. Status: 0 precondition failed (with the current
+-- value when it was read), 1 created, 2 updated, 3 deleted, 4 not stored (creation TTL 0),
+-- 5 removed because the update TTL was 0, 6 nothing to delete, -1 creation TTL needed,
+-- -2 update TTL needed.
+
+local key = KEYS[1]
+local precondition = ARGV[1]
+local action = ARGV[3]
+local channel = ARGV[8]
+
+local function publish(kind, old, new)
+  if channel == '' then
+    return
+  end
+  local parts = {kind, ARGV[9], ARGV[10]}
+  if ARGV[11] == '1' then
+    parts[4] = old or ''
+    parts[5] = new or ''
+    parts[6] = old and '1' or '0'
+    parts[7] = new and '1' or '0'
+  end
+  local message = {}
+  for i = 1, #parts do
+    message[#message + 1] = #parts[i] .. ':' .. parts[i]
+  end
+  redis.call('PUBLISH', channel, table.concat(message))
+end
+
+local current
+if precondition == 'e' or ARGV[7] == '1' or ARGV[11] == '1' then
+  current = redis.call('GET', key)
+else
+  current = redis.call('EXISTS', key) == 1
+end
+
+if (precondition == 'n' and current) or (precondition == 'p' and not current)
+    or (precondition == 'e' and current ~= ARGV[2]) then
+  return {0, current}
+end
+
+local previous = false
+if ARGV[7] == '1' or ARGV[11] == '1' then
+  previous = current
+end
+
+if action == 'd' then
+  if not current then
+    return {6, false}
+  end
+  redis.call('DEL', key)
+  publish('r', previous, false)
+  return {3, previous}
+end
+
+local ttl
+if current then
+  ttl = tonumber(ARGV[6])
+else
+  ttl = tonumber(ARGV[5])
+end
+
+if ttl == -3 then
+  if current then
+    return {-2, false}
+  end
+  return {-1, false}
+end
+
+if ttl == 0 then
+  if current then
+    redis.call('DEL', key)
+    publish('u', previous, ARGV[4])
+    publish('x', ARGV[4], false)
+    return {5, previous}
+  end
+  return {4, false}
+end
+
+if ttl == -2 and current then
+  redis.call('SET', key, ARGV[4], 'KEEPTTL')
+elseif ttl > 0 then
+  redis.call('SET', key, ARGV[4], 'PX', ttl)
+else
+  redis.call('SET', key, ARGV[4])
+end
+
+if current then
+  publish('u', previous, ARGV[4])
+  return {2, previous}
+end
+publish('c', false, ARGV[4])
+return {1, false}
