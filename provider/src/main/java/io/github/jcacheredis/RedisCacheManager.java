@@ -1,6 +1,6 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.config.ManagerConfig;
+import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.EntryStore;
@@ -41,21 +41,21 @@ public final class RedisCacheManager implements CacheManager {
     private final URI uri;
     private final ClassLoader classLoader;
     private final Properties properties;
-    private final ManagerConfig config;
+    private final ProviderSettings settings;
     private final RedisConnection connection;
     private final CacheFactory factory;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCacheManager(RedisCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-                      ManagerConfig config, RedisConnection connection) {
+                      ProviderSettings settings, RedisConnection connection) {
         this.provider = provider;
         this.uri = uri;
         this.classLoader = classLoader;
         this.properties = properties;
-        this.config = config;
+        this.settings = settings;
         this.connection = connection;
-        this.factory = new CacheFactory(connection.client(), config.settings(), classLoader);
+        this.factory = new CacheFactory(connection.client(), settings, classLoader);
     }
 
     ExecutorService executor() {
@@ -147,7 +147,7 @@ public final class RedisCacheManager implements CacheManager {
             cache.clear();
             cache.close();
         } else {
-            new EntryStore(connection.client(), new KeyLayout(config.settings().namespace(), cacheName), cacheName)
+            new EntryStore(connection.client(), new KeyLayout(settings.namespace(), cacheName), cacheName)
                     .clear(BulkOperations.BATCH);
         }
     }

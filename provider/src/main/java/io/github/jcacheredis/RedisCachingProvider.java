@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.WeakHashMap;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.OptionalFeature;
 import javax.cache.spi.CachingProvider;
+import org.redisson.api.RedissonClient;
 
 /**
  * The JCache provider for Redis. Found through {@code META-INF/services}; managers are kept per
@@ -21,6 +24,7 @@ import javax.cache.spi.CachingProvider;
 public final class RedisCachingProvider implements CachingProvider {
 
     private final Map<ClassLoader, Map<URI, RedisCacheManager>> managers = new WeakHashMap<>();
+    private final RedisConnection.Pool connections = new RedisConnection.Pool();
 
     @Override
     public CacheManager getCacheManager(URI uri, ClassLoader classLoader, Properties properties) {
@@ -32,10 +36,34 @@ public final class RedisCachingProvider implements CachingProvider {
             RedisCacheManager manager = byUri.get(managerUri);
             if (manager == null) {
                 ManagerConfig config = ManagerConfig.resolve(managerUri, managerProperties, loader);
-                RedisConnection connection = RedisConnection.open(config.connection());
-                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config, connection);
+                RedisConnection connection = connections.open(config.connection());
+                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config.settings(), connection);
                 byUri.put(managerUri, manager);
             }
+            return manager;
+        }
+    }
+
+    /**
+     * A CacheManager that uses the application's own Redisson client, registered under {@code uri}
+     * like any other. Closing the manager leaves the client running. Provider settings (namespace,
+     * codec, ...) come from {@code properties}.
+     *
+     * @throws CacheException when a manager is already registered under {@code uri}
+     */
+    public CacheManager getCacheManager(RedissonClient client, URI uri, ClassLoader classLoader, Properties properties) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(uri, "uri");
+        ClassLoader loader = classLoader == null ? getDefaultClassLoader() : classLoader;
+        Properties managerProperties = properties == null ? new Properties() : properties;
+        synchronized (managers) {
+            Map<URI, RedisCacheManager> byUri = managers.computeIfAbsent(loader, k -> new HashMap<>());
+            if (byUri.containsKey(uri)) {
+                throw new CacheException("a CacheManager is already registered under " + uri);
+            }
+            RedisCacheManager manager = new RedisCacheManager(this, uri, loader, managerProperties,
+                    ManagerConfig.settingsForClient(managerProperties), RedisConnection.external(client));
+            byUri.put(uri, manager);
             return manager;
         }
     }

@@ -59,7 +59,8 @@ final class JsonMappers {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .activateDefaultTyping(new AllowlistTypeValidator(allowlist), ObjectMapper.DefaultTyping.NON_FINAL,
-                        JsonTypeInfo.As.PROPERTY);
+                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist))
+                        .init(JsonTypeInfo.Id.CLASS, null)
+                        .inclusion(JsonTypeInfo.As.PROPERTY));
     }
 }

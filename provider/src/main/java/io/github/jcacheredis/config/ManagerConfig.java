@@ -41,6 +41,19 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
             throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
                     + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
         }
+        return new ManagerConfig(connection, settings(values, properties, RedisUris.redact(target)));
+    }
+
+    /**
+     * The settings of a manager built around an application's own Redisson client: from the
+     * Properties and system properties only.
+     */
+    public static ProviderSettings settingsForClient(Properties properties) {
+        return settings(systemPropertyDefaults(), properties, "around an application's RedissonClient");
+    }
+
+    private static ProviderSettings settings(Map<String, String> base, Properties properties, String managerName) {
+        Map<String, String> values = new HashMap<>(base);
         if (properties != null) {
             for (String key : ProviderSettings.KEYS) {
                 String value = properties.getProperty(key);
@@ -50,10 +63,9 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
             }
         }
         try {
-            return new ManagerConfig(connection, ProviderSettings.from(values));
+            return ProviderSettings.from(values);
         } catch (IllegalArgumentException e) {
-            throw new CacheException("invalid provider setting for CacheManager " + RedisUris.redact(target) + ": "
-                    + e.getMessage(), e);
+            throw new CacheException("invalid provider setting for CacheManager " + managerName + ": " + e.getMessage(), e);
         }
     }
 

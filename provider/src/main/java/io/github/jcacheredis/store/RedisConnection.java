@@ -11,13 +11,11 @@ import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
 /**
- * A CacheManager's handle on a Redisson client. Managers that resolve to the same connection share
- * one client, which is shut down when the last of them closes. A client the application passed in
- * is used as is and never shut down by the provider.
+ * A CacheManager's handle on a Redisson client. Managers of one provider that resolve to the same
+ * connection share one client ({@link Pool}), which is shut down when the last of them closes. A
+ * client the application passed in is used as is and never shut down by the provider.
  */
 public final class RedisConnection implements AutoCloseable {
-
-    private static final Map<String, Shared> SHARED = new HashMap<>();
 
     private final RedissonClient client;
     private final Runnable onClose;
@@ -26,20 +24,6 @@ public final class RedisConnection implements AutoCloseable {
     private RedisConnection(RedissonClient client, Runnable onClose) {
         this.client = client;
         this.onClose = onClose;
-    }
-
-    /** A handle on the shared client for {@code spec}, creating it if this is the first. */
-    public static RedisConnection open(ConnectionSpec spec) {
-        synchronized (SHARED) {
-            Shared shared = SHARED.get(spec.identity());
-            if (shared == null) {
-                shared = new Shared(create(spec));
-                SHARED.put(spec.identity(), shared);
-            }
-            shared.users++;
-            Shared lease = shared;
-            return new RedisConnection(shared.client, () -> release(spec.identity(), lease));
-        }
     }
 
     /** A handle on a client the application owns; closing the handle leaves the client running. */
@@ -58,25 +42,45 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
-    private static RedissonClient create(ConnectionSpec spec) {
-        Config config = spec.config().get();
-        try {
-            return Redisson.create(config);
-        } catch (RuntimeException e) {
-            throw new CacheException("cannot connect to Redis at " + spec.identity() + ": " + e.getMessage(), e);
-        }
-    }
+    /** The clients of one provider, shared by connection identity and counted by their users. */
+    public static final class Pool {
 
-    private static void release(String identity, Shared shared) {
-        boolean last;
-        synchronized (SHARED) {
-            last = --shared.users == 0;
-            if (last) {
-                SHARED.remove(identity, shared);
+        private final Map<String, Shared> shared = new HashMap<>();
+
+        /** A handle on the shared client for {@code spec}, creating it if this is the first. */
+        public RedisConnection open(ConnectionSpec spec) {
+            synchronized (shared) {
+                Shared entry = shared.get(spec.identity());
+                if (entry == null) {
+                    entry = new Shared(create(spec));
+                    shared.put(spec.identity(), entry);
+                }
+                entry.users++;
+                Shared lease = entry;
+                return new RedisConnection(entry.client, () -> release(spec.identity(), lease));
             }
         }
-        if (last) {
-            shared.client.shutdown(0, 2, TimeUnit.SECONDS);
+
+        private void release(String identity, Shared entry) {
+            boolean last;
+            synchronized (shared) {
+                last = --entry.users == 0;
+                if (last) {
+                    shared.remove(identity, entry);
+                }
+            }
+            if (last) {
+                entry.client.shutdown(0, 2, TimeUnit.SECONDS);
+            }
+        }
+
+        private static RedissonClient create(ConnectionSpec spec) {
+            Config config = spec.config().get();
+            try {
+                return Redisson.create(config);
+            } catch (RuntimeException e) {
+                throw new CacheException("cannot connect to Redis at " + spec.identity() + ": " + e.getMessage(), e);
+            }
         }
     }
 

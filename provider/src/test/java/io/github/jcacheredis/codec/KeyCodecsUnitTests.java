@@ -1,0 +1,82 @@
+package io.github.jcacheredis.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class KeyCodecsUnitTests {
+
+    private static final ClassLoader LOADER = KeyCodecsUnitTests.class.getClassLoader();
+
+    private static KeyCodec codec(Class<?> keyType) {
+        return Codecs.create("c", keyType, Object.class, CodecKind.JSON, List.of("io.github.jcacheredis"), LOADER).keys();
+    }
+
+    @Test
+    void typedStringAndNumberKeysAreVerbatim() {
+        assertEquals("42", codec(String.class).encode("42"));
+        assertEquals("#weird", codec(String.class).encode("#weird"));
+        assertEquals("42", codec(Long.class).encode(42L));
+        assertEquals(42L, codec(Long.class).decode("42"));
+        assertEquals(-7, codec(Integer.class).decode(codec(Integer.class).encode(-7)));
+    }
+
+    @Test
+    void untypedKeysOfDifferentTypesNeverCollide() {
+        KeyCodec keys = codec(Object.class);
+        List<Object> samples = List.of("1", 1, 1L, (short) 1, (byte) 1, '1', true, "true", "#i:1", "#", "##",
+                UUID.fromString("00000000-0000-0000-0000-000000000001"), new Point(1, 2), "");
+        Set<String> encoded = new HashSet<>();
+        for (Object key : samples) {
+            String segment = keys.encode(key);
+            encoded.add(segment);
+            assertEquals(key, keys.decode(segment), "round trip of " + key + " via " + segment);
+            assertEquals(key.getClass(), keys.decode(segment).getClass());
+        }
+        assertEquals(samples.size(), encoded.size());
+    }
+
+    @Test
+    void untypedStringKeysStayReadable() {
+        assertEquals("user:42", codec(Object.class).encode("user:42"));
+        assertEquals("#i:42", codec(Object.class).encode(42));
+    }
+
+    @Test
+    void equalObjectKeysMapToOneSegmentWhateverTheirTransientState() {
+        KeyCodec keys = codec(Object.class);
+        Ticket a = new Ticket("A-1");
+        Ticket b = new Ticket("A-1");
+        assertNotEquals(a.loadedAt, b.loadedAt + 1);
+        assertEquals(keys.encode(a), keys.encode(b));
+        assertEquals(a, keys.decode(keys.encode(a)));
+    }
+
+    record Point(int x, int y) {
+    }
+
+    /** Equality by id; a transient field that differs between equal instances. */
+    static final class Ticket {
+        private final String id;
+        private final transient long loadedAt = System.nanoTime();
+
+        Ticket(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Ticket t && t.id.equals(id);
+        }
+
+        @Override
+        public int hashCode() {
+            return id.hashCode();
+        }
+    }
+}
