@@ -10,6 +10,7 @@ import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
 import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.EventMessage;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
 
@@ -66,5 +67,20 @@ record CacheResources<K, V>(
 
     void fire(EntryEvent<K, V> event) {
         events.dispatch(event);
+    }
+
+    /** The event another instance published, decoded for this instance's listeners. */
+    EntryEvent<K, V> eventFrom(EventMessage message) {
+        String segment = message.keySegment();
+        K key = decodeKey(segment);
+        V oldValue = decode(segment, message.oldValue());
+        V newValue = decode(segment, message.newValue());
+        return switch (message.kind()) {
+            case EventMessage.CREATED -> EntryEvent.created(cache, key, newValue);
+            case EventMessage.UPDATED -> EntryEvent.updated(cache, key, newValue, oldValue);
+            case EventMessage.REMOVED -> EntryEvent.removed(cache, key, oldValue);
+            case EventMessage.EXPIRED -> EntryEvent.expired(cache, key, oldValue);
+            default -> null;
+        };
     }
 }

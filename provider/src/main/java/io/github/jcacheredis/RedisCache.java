@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.event.CacheEventBridge;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.Map;
@@ -35,6 +36,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
     private final BulkOperations<K, V> bulk;
     private final Invocations<K, V> invocations;
     private final LoadAllOperation<K, V> loads;
+    private final CacheEventBridge<K, V> bridge;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCache(RedisCacheManager manager, MutableConfiguration<K, V> configuration, CacheParts<K, V> parts) {
@@ -49,6 +51,13 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         this.bulk = new BulkOperations<>(resources, writes);
         this.invocations = new Invocations<>(resources, reads, writes);
         this.loads = new LoadAllOperation<>(resources, reads, writes, manager.executor());
+        this.bridge = manager.instanceEvents().bridge(parts.store().layout(), parts.store(), parts.events(),
+                resources::eventFrom);
+    }
+
+    /** Announces the listeners of the configuration to other instances. */
+    void connectListeners() {
+        bridge.localListenersChanged();
     }
 
     CacheResources<K, V> resources() {
@@ -207,6 +216,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
             return;
         }
         manager.release(this);
+        bridge.close();
         resources.events().close();
         for (Object part : new Object[] {resources.loader().delegate(), resources.writer().delegate(), expiryPolicy}) {
             if (part instanceof Closeable closeable) {
@@ -243,6 +253,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
             configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
             throw e;
         }
+        bridge.localListenersChanged();
     }
 
     @Override
@@ -251,6 +262,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
         configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
         resources.events().deregister(listenerConfiguration);
+        bridge.localListenersChanged();
     }
 
     @Override

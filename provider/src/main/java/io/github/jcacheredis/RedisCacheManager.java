@@ -1,12 +1,15 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.config.ProviderSettings;
+import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.RedisConnection;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -31,6 +34,9 @@ import org.redisson.api.RedissonClient;
  */
 public final class RedisCacheManager implements CacheManager {
 
+    /** How long a listener registration waits for the other instances to confirm it. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
+
     private static final ExecutorService LOADERS = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "jcache-redis-loadAll");
         thread.setDaemon(true);
@@ -44,6 +50,7 @@ public final class RedisCacheManager implements CacheManager {
     private final ProviderSettings settings;
     private final RedisConnection connection;
     private final CacheFactory factory;
+    private final InstanceEvents instanceEvents;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -56,6 +63,12 @@ public final class RedisCacheManager implements CacheManager {
         this.settings = settings;
         this.connection = connection;
         this.factory = new CacheFactory(connection.client(), settings, classLoader);
+        this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
+                ACK_TIMEOUT);
+    }
+
+    InstanceEvents instanceEvents() {
+        return instanceEvents;
     }
 
     ExecutorService executor() {
@@ -94,7 +107,13 @@ public final class RedisCacheManager implements CacheManager {
             }
             RedisCache<K, V> cache = factory.create(this, cacheName, copy);
             caches.put(cacheName, cache);
-            updateMBeans(cache);
+            try {
+                cache.connectListeners();
+                updateMBeans(cache);
+            } catch (RuntimeException e) {
+                cache.close();
+                throw e;
+            }
             return cache;
         }
     }
@@ -184,6 +203,7 @@ public final class RedisCacheManager implements CacheManager {
         for (RedisCache<?, ?> cache : snapshot()) {
             cache.close();
         }
+        instanceEvents.close();
         connection.close();
     }
 

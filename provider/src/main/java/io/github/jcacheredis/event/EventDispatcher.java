@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The listeners registered on one cache in this JVM. Synchronous listeners run on the caller's
@@ -17,11 +19,13 @@ import javax.cache.event.EventType;
  */
 public final class EventDispatcher<K, V> implements Closeable {
 
-    private static final ExecutorService ASYNC = Executors.newCachedThreadPool(runnable -> {
+    static final ExecutorService ASYNC = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "jcache-redis-listener");
         thread.setDaemon(true);
         return thread;
     });
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
     private final List<ListenerRegistration<K, V>> registrations = new CopyOnWriteArrayList<>();
     private volatile int wantedTypes;
@@ -59,6 +63,20 @@ public final class EventDispatcher<K, V> implements Closeable {
     /** True when some listener takes events of this type. */
     public boolean wants(EventType type) {
         return (wantedTypes & (1 << type.ordinal())) != 0;
+    }
+
+    /** The event types some listener takes, one bit per {@link EventType} ordinal. */
+    public int typeMask() {
+        return wantedTypes;
+    }
+
+    /** Delivers an event from another instance; listener failures are logged, not thrown. */
+    public void dispatchQuietly(EntryEvent<K, V> event) {
+        try {
+            dispatch(event);
+        } catch (RuntimeException e) {
+            LOG.warn("a cache entry listener failed on an event from another instance", e);
+        }
     }
 
     /** True when some listener takes any event. */

@@ -39,7 +39,8 @@ public final class KeyLayout {
         return scanPattern;
     }
 
-    static String escapeName(String name) {
+    /** A namespace or cache name as it appears in Redis keys. */
+    public static String escapeName(String name) {
         StringBuilder out = null;
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
