@@ -45,6 +45,7 @@ final class JsonMappers {
             public void setupModule(SetupContext context) {
                 super.setupModule(context);
                 context.addValueInstantiators(new ConstructorlessInstantiators());
+                context.addBeanDeserializerModifier(new ReadResolveModifier());
             }
         };
         return JsonMapper.builder()

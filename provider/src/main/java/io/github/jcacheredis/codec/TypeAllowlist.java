@@ -20,7 +20,9 @@ public final class TypeAllowlist {
             "java.lang.Object", "java.lang.String", "java.lang.Boolean", "java.lang.Byte", "java.lang.Short",
             "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
             "java.lang.Number", "java.lang.Enum", "java.lang.Record", "java.net.URI", "java.sql.Date",
-            "java.sql.Time", "java.sql.Timestamp");
+            "java.sql.Time", "java.sql.Timestamp",
+            // Spring's marker for a cached null: no fields, resolves to its singleton
+            "org.springframework.cache.support.NullValue");
 
     private static final List<String> JDK_PACKAGES = List.of("java.time.", "java.math.");
 

@@ -3,6 +3,7 @@ package io.github.jcacheredis.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,12 @@ class JsonValueCodecUnitTests {
     }
 
     @Test
+    void readResolveGivesBackTheCanonicalInstance() {
+        ValueCodec codec = codec(Object.class, "io.github.jcacheredis");
+        assertSame(Marker.INSTANCE, codec.decode(codec.encode(Marker.INSTANCE), "k"));
+    }
+
+    @Test
     void objectsWithoutDefaultConstructorRoundTripByTheirFields() {
         ValueCodec codec = codec(Object.class, "io.github.jcacheredis");
         NoDefaultConstructor value = new NoDefaultConstructor("only", 3);
@@ -145,6 +152,19 @@ class JsonValueCodecUnitTests {
         NoDefaultConstructor(String name, int count) {
             this.name = name;
             this.count = count;
+        }
+    }
+
+    /** A singleton in the style of Spring's NullValue. */
+    static final class Marker implements java.io.Serializable {
+        static final Marker INSTANCE = new Marker();
+        private static final long serialVersionUID = 1L;
+
+        private Marker() {
+        }
+
+        private Object readResolve() {
+            return INSTANCE;
         }
     }
 
