@@ -7,6 +7,7 @@ import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.KeyspaceNotifications;
 import io.github.jcacheredis.store.RedisConnection;
 import java.net.URI;
 import java.time.Duration;
@@ -64,7 +65,7 @@ public final class RedisCacheManager implements CacheManager {
         this.connection = connection;
         this.factory = new CacheFactory(connection.client(), settings, classLoader);
         this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
-                ACK_TIMEOUT);
+                new KeyspaceNotifications(connection.client()), ACK_TIMEOUT);
     }
 
     InstanceEvents instanceEvents() {

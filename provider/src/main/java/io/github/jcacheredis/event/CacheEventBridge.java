@@ -9,15 +9,24 @@ import java.io.Closeable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import javax.cache.event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects one cache to the other instances: makes this instance's writes publish events while
- * another instance listens, and, while this instance listens, delivers the events the others
- * publish to the local listeners, in order, skipping this instance's own.
+ * Connects one cache to the other instances. While another instance listens, this instance's
+ * writes publish their events; while this instance listens, the events the others publish reach
+ * the local listeners, in order, without this instance's own. While any instance listens for
+ * EXPIRED events, writes keep a shadow copy of each value that outlives the entry by
+ * {@link #SHADOW_GRACE_MILLIS}, and the instances that listen for expiry watch Redis' expired
+ * notifications: the first to take the shadow copy publishes the event, once, with the value.
  */
 public final class CacheEventBridge<K, V> implements Closeable {
+
+    /** How long a shadow copy outlives its entry: the time allowed to report its expiry. */
+    public static final long SHADOW_GRACE_MILLIS = 60_000;
+
+    static final int EXPIRED_BIT = 1 << EventType.EXPIRED.ordinal();
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheEventBridge.class);
 
@@ -27,10 +36,12 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private final EventDispatcher<K, V> dispatcher;
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
     private final SerialExecutor inbound = new SerialExecutor(EventDispatcher.ASYNC);
-    private final Map<String, Long> remoteListeners = new ConcurrentHashMap<>();
-    private AutoCloseable subscription;
+    private final SerialExecutor expiries = new SerialExecutor(EventDispatcher.ASYNC);
+    private final Map<String, Integer> remoteMasks = new ConcurrentHashMap<>();
+    private AutoCloseable eventSubscription;
+    private AutoCloseable expirySubscription;
     private volatile int localMask;
-    private boolean closed;
+    private volatile boolean closed;
 
     CacheEventBridge(InstanceEvents instance, KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
                      Function<EventMessage, EntryEvent<K, V>> decoder) {
@@ -55,22 +66,38 @@ public final class CacheEventBridge<K, V> implements Closeable {
         if (closed || mask == localMask) {
             return;
         }
-        if (mask != 0 && subscription == null) {
-            subscription = instance.channels().listenToEvents(layout, this::onEvent,
+        boolean expiryBefore = (localMask & EXPIRED_BIT) != 0;
+        boolean expiryNow = (mask & EXPIRED_BIT) != 0;
+        if (mask != 0 && eventSubscription == null) {
+            eventSubscription = instance.channels().listenToEvents(layout, this::onEvent,
                     e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e));
         }
+        if (expiryNow && !expiryBefore) {
+            instance.keyspace().enableExpiredEvents();
+            expirySubscription = instance.keyspace().listen(layout, this::onExpired);
+        }
+        if (!expiryNow && expiryBefore) {
+            closeQuietly(expirySubscription);
+            expirySubscription = null;
+        }
         if (mask == 0) {
-            unsubscribe();
+            closeQuietly(eventSubscription);
+            eventSubscription = null;
         }
         localMask = mask;
+        updatePublication();
         instance.announce(layout.prefix(), mask);
+        if (expiryNow && !expiryBefore) {
+            // entries written before anyone tracked expiry get their shadow copies now
+            expiries.execute(this::enrollExisting);
+        }
     }
 
     void remoteChanged(String origin, int mask, long deadline) {
         if (mask == 0) {
-            remoteListeners.remove(origin);
+            remoteMasks.remove(origin);
         } else {
-            remoteListeners.put(origin, deadline);
+            remoteMasks.put(origin, mask);
         }
         updatePublication();
     }
@@ -78,24 +105,28 @@ public final class CacheEventBridge<K, V> implements Closeable {
     /** Rebuilds the set of other instances listening from the registry. */
     void refresh(Map<String, String> registrations, long now) {
         String ownPrefix = layout.prefix() + "|";
-        Map<String, Long> current = new ConcurrentHashMap<>();
+        Map<String, Integer> current = new ConcurrentHashMap<>();
         registrations.forEach((field, value) -> {
             if (field.startsWith(ownPrefix)) {
                 String origin = field.substring(ownPrefix.length());
-                long deadline = ControlMessage.deadlineOf(value);
-                if (!origin.equals(instance.origin()) && deadline > now && ControlMessage.maskOf(value) != 0) {
-                    current.put(origin, deadline);
+                int mask = ControlMessage.maskOf(value);
+                if (!origin.equals(instance.origin()) && ControlMessage.deadlineOf(value) > now && mask != 0) {
+                    current.put(origin, mask);
                 }
             }
         });
-        remoteListeners.keySet().retainAll(current.keySet());
-        remoteListeners.putAll(current);
+        remoteMasks.keySet().retainAll(current.keySet());
+        remoteMasks.putAll(current);
         updatePublication();
     }
 
     private void updatePublication() {
-        store.publishTo(remoteListeners.isEmpty() || closed ? Publication.NONE
-                : new Publication(EventChannels.eventChannel(layout), instance.origin(), true));
+        boolean tracking = (localMask & EXPIRED_BIT) != 0
+                || remoteMasks.values().stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
+        boolean publishing = tracking || !remoteMasks.isEmpty();
+        store.publishTo(!publishing || closed ? Publication.NONE
+                : new Publication(EventChannels.eventChannel(layout), instance.origin(), true,
+                        tracking ? SHADOW_GRACE_MILLIS : 0));
     }
 
     private void onEvent(EventMessage message) {
@@ -116,14 +147,35 @@ public final class CacheEventBridge<K, V> implements Closeable {
         });
     }
 
-    private void unsubscribe() {
-        if (subscription != null) {
-            try {
-                subscription.close();
-            } catch (Exception e) {
-                LOG.debug("unsubscribing from {} failed", layout.prefix(), e);
+    private void onExpired(String entryKey) {
+        expiries.execute(() -> {
+            if (closed) {
+                return;
             }
-            subscription = null;
+            try {
+                store.reportExpired(layout.keySegment(entryKey));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot report the expiry of {}", entryKey, e);
+            }
+        });
+    }
+
+    private void enrollExisting() {
+        try {
+            store.enrollForExpiryEvents(SHADOW_GRACE_MILLIS, 500);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot prepare the existing entries of {} for expiry events", layout.prefix(), e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        if (closeable == null) {
+            return;
+        }
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("unsubscribing failed", e);
         }
     }
 
@@ -141,7 +193,10 @@ public final class CacheEventBridge<K, V> implements Closeable {
         } catch (RuntimeException e) {
             LOG.debug("withdrawing the listeners of {} failed", layout.prefix(), e);
         }
-        unsubscribe();
+        closeQuietly(eventSubscription);
+        closeQuietly(expirySubscription);
+        eventSubscription = null;
+        expirySubscription = null;
         store.publishTo(Publication.NONE);
         instance.forget(this);
     }

@@ -4,6 +4,7 @@ import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.KeyspaceNotifications;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Map;
@@ -39,14 +40,16 @@ public final class InstanceEvents implements Closeable {
     });
 
     private final EventChannels channels;
+    private final KeyspaceNotifications keyspace;
     private final Duration ackTimeout;
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, CacheEventBridge<?, ?>> bridges = new ConcurrentHashMap<>();
     private final Map<String, Acknowledgements> pending = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> heartbeat;
 
-    public InstanceEvents(EventChannels channels, Duration ackTimeout) {
+    public InstanceEvents(EventChannels channels, KeyspaceNotifications keyspace, Duration ackTimeout) {
         this.channels = channels;
+        this.keyspace = keyspace;
         this.ackTimeout = ackTimeout;
         channels.listenToControl(this::onControl);
         this.heartbeat = HEARTBEATS.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
@@ -69,6 +72,10 @@ public final class InstanceEvents implements Closeable {
 
     EventChannels channels() {
         return channels;
+    }
+
+    KeyspaceNotifications keyspace() {
+        return keyspace;
     }
 
     void forget(CacheEventBridge<?, ?> bridge) {

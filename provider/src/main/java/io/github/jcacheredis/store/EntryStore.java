@@ -27,6 +27,9 @@ import org.redisson.client.codec.ByteArrayCodec;
 public final class EntryStore {
 
     private static final LuaScript MUTATE = LuaScript.load("mutate.lua");
+    private static final LuaScript TOUCH = LuaScript.load("touch.lua");
+    private static final LuaScript EXPIRED = LuaScript.load("expired.lua");
+    private static final LuaScript ENROLL = LuaScript.load("enroll.lua");
     private static final byte[] EMPTY = new byte[0];
 
     private final RedissonClient redis;
@@ -61,6 +64,10 @@ public final class EntryStore {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return calls.call("GET", bucket::get);
         }
+        Publication pub = publication;
+        if (pub.tracksExpiry()) {
+            return touch(segment, ttl, pub, true);
+        }
         if (ttl == Ttl.ETERNAL) {
             return calls.call("GETEX", bucket::getAndClearExpire);
         }
@@ -74,6 +81,11 @@ public final class EntryStore {
     public boolean expire(String segment, long ttl) {
         RBucket<byte[]> bucket = bucket(segment);
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
+            return true;
+        }
+        Publication pub = publication;
+        if (pub.tracksExpiry()) {
+            touch(segment, ttl, pub, false);
             return true;
         }
         if (ttl == Ttl.ETERNAL) {
@@ -105,6 +117,10 @@ public final class EntryStore {
     public Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return getAll(segments);
+        }
+        Publication pub = publication;
+        if (pub.tracksExpiry()) {
+            return touchAll(segments, ttl, pub);
         }
         RBatch batch = redis.createBatch();
         Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
@@ -177,8 +193,68 @@ public final class EntryStore {
 
     /** Runs one conditional write atomically. */
     public MutationResult mutate(String segment, Mutation mutation) {
+        Publication pub = publication;
+        return toResult(scripts.run(MUTATE, keys(segment, pub), arguments(segment, mutation, pub)));
+    }
+
+    /**
+     * Reports an entry Redis expired, if nobody did yet: publishes its EXPIRED event with the value
+     * of its shadow copy. Returns true when this call reported it.
+     */
+    public boolean reportExpired(String segment) {
+        List<Object> reply = scripts.run(EXPIRED, List.of(layout.entryKey(segment), layout.shadowKey(segment)),
+                new Object[] {utf8(EventChannels.eventChannel(layout)), utf8(segment)});
+        return reply.size() > 0 && Long.valueOf(1).equals(reply.get(0));
+    }
+
+    /** Gives every entry with a TTL a shadow copy, so its expiry will be reported; returns how many. */
+    public long enrollForExpiryEvents(long graceMillis, int batchSize) {
+        long enrolled = 0;
+        Iterator<String> segments = scan(batchSize);
+        while (segments.hasNext()) {
+            String segment = segments.next();
+            List<Object> reply = scripts.run(ENROLL, List.of(layout.entryKey(segment), layout.shadowKey(segment)),
+                    new Object[] {ascii(Long.toString(graceMillis))});
+            if (!reply.isEmpty() && Long.valueOf(1).equals(reply.get(0))) {
+                enrolled++;
+            }
+        }
+        return enrolled;
+    }
+
+    private byte[] touch(String segment, long ttl, Publication pub, boolean returnValue) {
+        List<Object> reply = scripts.run(TOUCH, List.of(layout.entryKey(segment), layout.shadowKey(segment)),
+                touchArguments(segment, ttl, pub, returnValue));
+        Object value = reply.isEmpty() ? null : reply.get(0);
+        return value instanceof byte[] bytes ? bytes : null;
+    }
+
+    private Map<String, byte[]> touchAll(Collection<String> segments, long ttl, Publication pub) {
+        RBatch batch = redis.createBatch();
+        Map<String, RFuture<List<Object>>> futures = new LinkedHashMap<>();
+        for (String segment : segments) {
+            futures.put(segment, scripts.queue(batch, TOUCH, List.of(layout.entryKey(segment), layout.shadowKey(segment)),
+                    touchArguments(segment, ttl, pub, true)));
+        }
+        calls.call("touch pipeline", batch::execute);
+        Map<String, byte[]> result = new HashMap<>();
+        futures.forEach((segment, future) -> {
+            List<Object> reply = future.toCompletableFuture().join();
+            if (!reply.isEmpty() && reply.get(0) instanceof byte[] bytes) {
+                result.put(segment, bytes);
+            }
+        });
+        return result;
+    }
+
+    private static Object[] touchArguments(String segment, long ttl, Publication pub, boolean returnValue) {
+        return new Object[] {ascii(Long.toString(ttl)), ascii(Long.toString(pub.shadowGraceMillis())),
+            utf8(pub.channel()), utf8(segment), ascii(returnValue ? "1" : "0")};
+    }
+
+    private List<Object> keys(String segment, Publication pub) {
         String key = layout.entryKey(segment);
-        return toResult(scripts.run(MUTATE, key, arguments(segment, mutation)));
+        return pub.tracksExpiry() ? List.of(key, layout.shadowKey(segment)) : List.of(key);
     }
 
     /** Runs conditional writes in one pipeline; results in the order of {@code mutations}. */
@@ -187,9 +263,10 @@ public final class EntryStore {
             return List.of();
         }
         RBatch batch = redis.createBatch();
+        Publication pub = publication;
         List<RFuture<List<Object>>> futures = new ArrayList<>(mutations.size());
         mutations.forEach((segment, mutation) ->
-                futures.add(scripts.queue(batch, MUTATE, layout.entryKey(segment), arguments(segment, mutation))));
+                futures.add(scripts.queue(batch, MUTATE, keys(segment, pub), arguments(segment, mutation, pub))));
         calls.call("mutate pipeline", batch::execute);
         List<MutationResult> results = new ArrayList<>(futures.size());
         for (RFuture<List<Object>> future : futures) {
@@ -257,11 +334,21 @@ public final class EntryStore {
 
     /** Deletes every entry of the cache (SCAN + UNLINK in batches), without events; returns the count. */
     public long clear(int batchSize) {
+        long removed = unlinkMatching(layout.scanPattern(), batchSize);
+        if (publication.tracksExpiry()) {
+            // a shadow copy left behind would later be reported as an expired entry
+            unlinkMatching(layout.shadowScanPattern(), batchSize);
+        }
+        return removed;
+    }
+
+    private long unlinkMatching(String pattern, int batchSize) {
         long removed = 0;
-        Iterator<String> segments = scan(batchSize);
+        Iterator<String> keys = calls.call("SCAN", () -> redis.getKeys()
+                .getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(batchSize)).iterator());
         List<String> batch = new ArrayList<>(batchSize);
-        while (segments.hasNext()) {
-            batch.add(layout.entryKey(segments.next()));
+        while (calls.call("SCAN", keys::hasNext)) {
+            batch.add(keys.next());
             if (batch.size() == batchSize) {
                 removed += unlink(batch);
                 batch.clear();
@@ -282,8 +369,7 @@ public final class EntryStore {
         return redis.getBucket(layout.entryKey(segment), ByteArrayCodec.INSTANCE);
     }
 
-    private Object[] arguments(String segment, Mutation m) {
-        Publication pub = publication;
+    private Object[] arguments(String segment, Mutation m, Publication pub) {
         return new Object[] {
             ascii(m.precondition.code),
             m.expected == null ? EMPTY : m.expected,
@@ -296,6 +382,7 @@ public final class EntryStore {
             utf8(pub.origin()),
             utf8(pub.isActive() ? segment : ""),
             ascii(pub.withValues() ? "1" : "0"),
+            ascii(Long.toString(pub.shadowGraceMillis())),
         };
     }
 

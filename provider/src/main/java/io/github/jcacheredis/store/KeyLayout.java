@@ -10,10 +10,42 @@ public final class KeyLayout {
 
     private final String prefix;
     private final String scanPattern;
+    private final String shadowPrefix;
 
     public KeyLayout(String namespace, String cacheName) {
         this.prefix = escapeName(namespace) + ':' + escapeName(cacheName) + ':';
         this.scanPattern = escapeGlob(prefix) + '*';
+        this.shadowPrefix = escapeName(namespace) + ":%shadow:" + escapeName(cacheName) + ':';
+    }
+
+    /**
+     * Where the copy of an entry's value is kept while expiry listeners exist, so that the EXPIRED
+     * event can carry it after Redis expired the entry itself. Outside every cache's key space
+     * ({@code %s} never starts an encoded name) and, through a hash tag, in the entry's cluster slot.
+     */
+    public String shadowKey(String keySegment) {
+        String entryKey = entryKey(keySegment);
+        return shadowPrefix + '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey)) + '}' + keySegment;
+    }
+
+    /** The SCAN MATCH pattern of this cache's shadow copies. */
+    public String shadowScanPattern() {
+        return escapeGlob(shadowPrefix) + '*';
+    }
+
+    /** The keyspace-notification pattern for this cache's entries, in any database. */
+    public String keyspacePattern() {
+        return "__keyspace@*__:" + scanPattern;
+    }
+
+    /** The entry key in a keyspace-notification channel name, or null when it is not one of ours. */
+    public String entryKeyOfNotification(String channel) {
+        int colon = channel.indexOf("__:");
+        if (!channel.startsWith("__keyspace@") || colon < 0) {
+            return null;
+        }
+        String key = channel.substring(colon + 3);
+        return key.startsWith(prefix) ? key : null;
     }
 
     /** The Redis key of the entry whose encoded key is {@code keySegment}. */

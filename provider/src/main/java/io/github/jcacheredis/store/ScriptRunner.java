@@ -22,9 +22,9 @@ final class ScriptRunner {
         this.calls = calls;
     }
 
-    List<Object> run(LuaScript script, String key, Object[] args) {
+    List<Object> run(LuaScript script, List<Object> keys, Object[] args) {
         RScript rscript = redis.getScript(ByteArrayCodec.INSTANCE);
-        List<Object> keys = List.of(key);
+        String key = (String) keys.get(0);
         try {
             return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
         } catch (RedisException e) {
@@ -37,8 +37,8 @@ final class ScriptRunner {
     }
 
     /** Queues the script in a pipeline; batches send the source, which Redis caches by SHA itself. */
-    RFuture<List<Object>> queue(RBatch batch, LuaScript script, String key, Object[] args) {
+    RFuture<List<Object>> queue(RBatch batch, LuaScript script, List<Object> keys, Object[] args) {
         return batch.getScript(ByteArrayCodec.INSTANCE)
-                .evalAsync(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, List.of(key), args);
+                .evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args);
     }
 }

@@ -1,6 +1,7 @@
--- One conditional write of one entry, atomically, with the event it causes.
+-- One conditional write of one entry, atomically, with the events it causes.
 --
 -- KEYS[1]  the entry key
+-- KEYS[2]  the entry's shadow key (only while expiry is tracked)
 -- ARGV[1]  precondition: 'a' any, 'n' entry absent, 'p' entry present, 'e' value equals ARGV[2]
 -- ARGV[2]  expected value (precondition 'e')
 -- ARGV[3]  action: 's' set ARGV[4], 'd' delete
@@ -12,6 +13,8 @@
 -- ARGV[9]  origin id of the writing instance
 -- ARGV[10] encoded key, as carried in the event
 -- ARGV[11] '1' to carry values in the event
+-- ARGV[12] grace in milliseconds for which the shadow copy outlives the entry; '0' when expiry is
+--          not tracked (no expiry listener anywhere)
 --
 -- Returns {status, previous value or false}. Status: 0 precondition failed (with the current
 -- value when it was read), 1 created, 2 updated, 3 deleted, 4 not stored (creation TTL 0),
@@ -19,15 +22,17 @@
 -- -2 update TTL needed.
 
 local key = KEYS[1]
+local shadow = KEYS[2]
 local precondition = ARGV[1]
 local action = ARGV[3]
 local channel = ARGV[8]
+local grace = tonumber(ARGV[12])
 
-local function publish(kind, old, new)
+local function publish(kind, old, new, origin)
   if channel == '' then
     return
   end
-  local parts = {kind, ARGV[9], ARGV[10]}
+  local parts = {kind, origin, ARGV[10]}
   if ARGV[11] == '1' then
     parts[4] = old or ''
     parts[5] = new or ''
@@ -39,6 +44,27 @@ local function publish(kind, old, new)
     message[#message + 1] = #parts[i] .. ':' .. parts[i]
   end
   redis.call('PUBLISH', channel, table.concat(message))
+end
+
+-- keeps the shadow copy in step with the entry: same value, TTL plus the grace
+local function shadow_follows(value)
+  if grace == 0 then
+    return
+  end
+  local ttl = redis.call('PTTL', key)
+  if ttl > 0 then
+    redis.call('SET', shadow, value, 'PX', ttl + grace)
+  else
+    redis.call('DEL', shadow)
+  end
+end
+
+if grace > 0 and redis.call('EXISTS', key) == 0 then
+  -- Redis expired the entry and nobody has reported it yet: report it now, once
+  local expired = redis.call('GETDEL', shadow)
+  if expired then
+    publish('x', expired, false, '-')
+  end
 end
 
 local current
@@ -63,7 +89,10 @@ if action == 'd' then
     return {6, false}
   end
   redis.call('DEL', key)
-  publish('r', previous, false)
+  if grace > 0 then
+    redis.call('DEL', shadow)
+  end
+  publish('r', previous, false, ARGV[9])
   return {3, previous}
 end
 
@@ -84,8 +113,11 @@ end
 if ttl == 0 then
   if current then
     redis.call('DEL', key)
-    publish('u', previous, ARGV[4])
-    publish('x', ARGV[4], false)
+    if grace > 0 then
+      redis.call('DEL', shadow)
+    end
+    publish('u', previous, ARGV[4], ARGV[9])
+    publish('x', ARGV[4], false, ARGV[9])
     return {5, previous}
   end
   return {4, false}
@@ -98,10 +130,11 @@ elseif ttl > 0 then
 else
   redis.call('SET', key, ARGV[4])
 end
+shadow_follows(ARGV[4])
 
 if current then
-  publish('u', previous, ARGV[4])
+  publish('u', previous, ARGV[4], ARGV[9])
   return {2, previous}
 end
-publish('c', false, ARGV[4])
+publish('c', false, ARGV[4], ARGV[9])
 return {1, false}

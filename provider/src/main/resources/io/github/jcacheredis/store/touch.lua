@@ -1,0 +1,37 @@
+-- Reads an entry and applies an access TTL to it and to its shadow copy (while expiry is
+-- tracked). A zero TTL expires the entry at once and reports it.
+--
+-- KEYS[1]  the entry key
+-- KEYS[2]  the entry's shadow key
+-- ARGV[1]  TTL: -2 keep, -1 eternal, 0 expire now, > 0 milliseconds
+-- ARGV[2]  grace in milliseconds for which the shadow copy outlives the entry
+-- ARGV[3]  event channel
+-- ARGV[4]  encoded key, as carried in the event
+-- ARGV[5]  '1' to return the value
+--
+-- Returns {value or false}.
+
+local ttl = tonumber(ARGV[1])
+local value = redis.call('GET', KEYS[1])
+if not value then
+  return {false}
+end
+if ttl == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  local parts = {'x', '-', ARGV[4], value, '', '1', '0'}
+  local message = {}
+  for i = 1, #parts do
+    message[#message + 1] = #parts[i] .. ':' .. parts[i]
+  end
+  redis.call('PUBLISH', ARGV[3], table.concat(message))
+elseif ttl == -1 then
+  redis.call('PERSIST', KEYS[1])
+  redis.call('DEL', KEYS[2])
+elseif ttl > 0 then
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  redis.call('SET', KEYS[2], value, 'PX', ttl + tonumber(ARGV[2]))
+end
+if ARGV[5] == '1' then
+  return {value}
+end
+return {false}

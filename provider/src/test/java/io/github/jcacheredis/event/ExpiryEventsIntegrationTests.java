@@ -1,0 +1,157 @@
+package io.github.jcacheredis.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.support.TestRedis;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every expired entry fires exactly one EXPIRED event per listener, in whichever instance, within
+ * two seconds of its expiry, with its value, even when nobody reads it.
+ */
+class ExpiryEventsIntegrationTests {
+
+    private final RedisServer redis = TestRedis.server();
+    private final List<CacheManager> managers = new ArrayList<>();
+    private String namespace;
+
+    @BeforeEach
+    void namespace() {
+        namespace = TestRedis.uniqueNamespace();
+    }
+
+    @AfterEach
+    void close() {
+        managers.forEach(CacheManager::close);
+    }
+
+    private Cache<String, String> instance(long ttlMillis) {
+        CacheManager manager = TestRedis.newManager(namespace);
+        managers.add(manager);
+        return manager.createCache("sessions", new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttlMillis))));
+    }
+
+    @Test
+    void anEntryNobodyReadsFiresOneExpiredEventWithItsValue() throws InterruptedException {
+        Cache<String, String> cache = instance(300);
+        ExpiredQueue expired = ExpiredQueue.listenOn(cache);
+        long written = System.currentTimeMillis();
+        cache.put("s1", "alice");
+
+        String event = expired.next(2_300);
+        long latency = System.currentTimeMillis() - (written + 300);
+        assertEquals("s1=alice", event);
+        assertTrue(latency < 2_000, "reported " + latency + " ms after expiry");
+        assertTrue(expired.isEmptyAfter(500), "a second event for the same expiry");
+    }
+
+    @Test
+    void eachListeningInstanceGetsEachExpiryExactlyOnce() throws InterruptedException {
+        Cache<String, String> writer = instance(300);
+        ExpiredQueue onB = ExpiredQueue.listenOn(instance(300));
+        ExpiredQueue onC = ExpiredQueue.listenOn(instance(300));
+        for (int i = 0; i < 5; i++) {
+            writer.put("s" + i, "v" + i);
+        }
+        for (ExpiredQueue queue : List.of(onB, onC)) {
+            Map<String, Integer> counts = new HashMap<>();
+            for (int i = 0; i < 5; i++) {
+                counts.merge(queue.next(2_500), 1, Integer::sum);
+            }
+            assertEquals(Map.of("s0=v0", 1, "s1=v1", 1, "s2=v2", 1, "s3=v3", 1, "s4=v4", 1), counts);
+        }
+        assertTrue(onB.isEmptyAfter(700) && onC.isEmptyAfter(100), "duplicate expiry events");
+    }
+
+    @Test
+    void entriesWrittenBeforeTheListenerExistedAreReportedToo() throws InterruptedException {
+        Cache<String, String> writer = instance(1_500);
+        writer.put("early", "bird");
+        ExpiredQueue expired = ExpiredQueue.listenOn(instance(1_500));
+        assertEquals("early=bird", expired.next(3_500));
+    }
+
+    @Test
+    void anExpiryWhoseNotificationWasMissedIsReportedByTheNextWrite() throws InterruptedException {
+        Cache<String, String> cache = instance(60_000);
+        ExpiredQueue expired = ExpiredQueue.listenOn(cache);
+        cache.put("k", "old");
+        // the entry disappears without an expiry notification reaching anyone
+        redis.call("DEL", namespace + ":sessions:k");
+        cache.put("k", "new");
+        assertEquals("k=old", expired.next(1_000));
+    }
+
+    @Test
+    void cachesWithoutExpiryListenersKeepNoShadowCopies() {
+        Cache<String, String> cache = instance(60_000);
+        cache.put("k", "v");
+        assertEquals(List.of(), redis.call("KEYS", namespace + ":%shadow:*"));
+        ExpiredQueue.listenOn(cache);
+        cache.put("k2", "v2");
+        assertEquals(1, ((List<?>) redis.call("KEYS", namespace + ":%shadow:sessions:*k2")).size());
+    }
+
+    /** Records expired events as key=value, from a listener that wants old values. */
+    static final class ExpiredQueue {
+        final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        static ExpiredQueue listenOn(Cache<String, String> cache) {
+            ExpiredQueue queue = new ExpiredQueue();
+            cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+                    FactoryBuilder.factoryOf(new Listener(queue)), null, true, false));
+            return queue;
+        }
+
+        String next(long timeoutMillis) throws InterruptedException {
+            String event = events.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (event == null) {
+                throw new AssertionError("no EXPIRED event within " + timeoutMillis + " ms");
+            }
+            return event;
+        }
+
+        boolean isEmptyAfter(long millis) throws InterruptedException {
+            return events.poll(millis, TimeUnit.MILLISECONDS) == null;
+        }
+    }
+
+    static final class Listener implements CacheEntryExpiredListener<String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final transient ExpiredQueue queue;
+
+        Listener(ExpiredQueue queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            for (CacheEntryEvent<? extends String, ? extends String> e : events) {
+                queue.events.add(e.getKey() + "=" + e.getOldValue());
+            }
+        }
+    }
+}
