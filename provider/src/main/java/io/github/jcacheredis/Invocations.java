@@ -33,15 +33,22 @@ final class Invocations<K, V> {
 
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         String segment = r.encodeKey(key);
+        byte[] bytes = r.store().get(segment);
         while (true) {
-            byte[] bytes = r.store().get(segment);
             ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, r.decode(segment, bytes),
                     r.loader().isReadThrough() ? r.loader()::load : null);
             T result = run(processor, entry, arguments);
-            if (apply(key, segment, entry, bytes)) {
+            Attempt attempt = apply(key, segment, entry, bytes);
+            if (attempt.applied()) {
                 return result;
             }
+            bytes = attempt.current(); // the value that won, as the failed compare-and-set read it
         }
+    }
+
+    /** Whether a change was applied; if not, the entry's value at that moment (null when absent). */
+    private record Attempt(boolean applied, byte[] current) {
+        static final Attempt APPLIED = new Attempt(true, null);
     }
 
     <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
@@ -70,8 +77,8 @@ final class Invocations<K, V> {
         }
     }
 
-    /** Applies the processor's change; false when the entry changed since it was read. */
-    private boolean apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
+    /** Applies the processor's change, unless the entry changed since it was read. */
+    private Attempt apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
         boolean existed = entry.existedBefore();
         switch (entry.change()) {
             case NONE, REMOVE_MISSING -> {
@@ -89,7 +96,7 @@ final class Invocations<K, V> {
                 long update = existed ? r.expiry().resolve(r.expiry().updateHint(), true) : r.expiry().updateHint();
                 MutationResult result = r.store().mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
                 if (result.outcome() == Outcome.CONFLICT) {
-                    return false;
+                    return new Attempt(false, result.previous());
                 }
                 writes.countPut(result);
                 MutationResult withPrevious = new MutationResult(result.outcome(), read);
@@ -97,9 +104,9 @@ final class Invocations<K, V> {
             }
             case REMOVE -> {
                 r.writer().delete(key);
-                MutationResult result = r.store().mutate(segment, Mutation.compareAndRemove(read));
+                MutationResult result = r.store().mutate(segment, Mutation.removeIfEquals(read));
                 if (result.outcome() == Outcome.CONFLICT) {
-                    return false;
+                    return new Attempt(false, result.previous());
                 }
                 r.statistics().removals(1);
                 if (r.wants(EventType.REMOVED)) {
@@ -113,6 +120,6 @@ final class Invocations<K, V> {
         } else {
             r.statistics().misses(1);
         }
-        return true;
+        return Attempt.APPLIED;
     }
 }

@@ -168,6 +168,7 @@ class RedisCacheIntegrationTests {
     @Test
     void anotherManagerSeesTheSameEntriesAtOnce() {
         Cache<String, String> onA = cache("shared", String.class, String.class);
+        onA.put("early", "written before B opened the cache");
         try (CacheManager b = TestRedis.newManager(namespace)) {
             Cache<String, String> onB = b.createCache("shared", new MutableConfiguration<String, String>()
                     .setTypes(String.class, String.class));
@@ -177,9 +178,13 @@ class RedisCacheIntegrationTests {
             assertEquals("replaced by A", onB.get("k"));
             onA.remove("k");
             assertFalse(onB.containsKey("k"));
+            assertEquals("written before B opened the cache", onB.get("early"));
             onB.put("x", "from B");
             onA.clear();
             assertNull(onB.get("x"));
+            onB.put("y", "from B again");
+            manager.destroyCache("shared");
+            assertNull(onB.get("y"), "destroyCache on A deletes the entries for B too");
         }
     }
 

@@ -57,10 +57,13 @@ public final class Mutation {
         return new Mutation(Precondition.EQUALS, expected, false, value, Ttl.KEEP, updateTtl, true);
     }
 
-    /** Store {@code value} if the entry holds {@code expected}, or is absent when that is null. */
+    /**
+     * Store {@code value} if the entry holds {@code expected}, or is absent when that is null. A
+     * conflict reports the value the entry holds instead (null when absent).
+     */
     public static Mutation compareAndSet(byte[] expected, byte[] value, long creationTtl, long updateTtl) {
         return expected == null
-                ? new Mutation(Precondition.ABSENT, null, false, value, creationTtl, updateTtl, false)
+                ? new Mutation(Precondition.ABSENT, null, false, value, creationTtl, updateTtl, true)
                 : new Mutation(Precondition.EQUALS, expected, false, value, creationTtl, updateTtl, true);
     }
 
@@ -72,13 +75,6 @@ public final class Mutation {
     /** Remove the entry only if it holds exactly {@code expected}. */
     public static Mutation removeIfEquals(byte[] expected) {
         return new Mutation(Precondition.EQUALS, expected, true, null, Ttl.KEEP, Ttl.KEEP, true);
-    }
-
-    /** Remove the entry if it holds {@code expected}, or do nothing if it is absent when that is null. */
-    public static Mutation compareAndRemove(byte[] expected) {
-        return expected == null
-                ? new Mutation(Precondition.ABSENT, null, true, null, Ttl.KEEP, Ttl.KEEP, false)
-                : removeIfEquals(expected);
     }
 
     /** The same write with the unknown TTLs replaced. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.TestRedis;
+import io.github.jcacheredis.support.TestTarget;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,17 @@ import javax.cache.event.CacheEntryUpdatedListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Listeners on one instance receive the writes of another, through Redis. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.github.jcacheredis.support.TestTarget#both")
 class CrossInstanceListenerIntegrationTests {
+
+    @Parameter
+    TestTarget target;
 
     private CacheManager instanceA;
     private CacheManager instanceB;
@@ -35,8 +44,8 @@ class CrossInstanceListenerIntegrationTests {
     @BeforeEach
     void twoInstances() {
         String namespace = TestRedis.uniqueNamespace();
-        instanceA = TestRedis.newManager(namespace);
-        instanceB = TestRedis.newManager(namespace);
+        instanceA = target.newManager(namespace);
+        instanceB = target.newManager(namespace);
         MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class);
         onA = instanceA.createCache("shared", config);

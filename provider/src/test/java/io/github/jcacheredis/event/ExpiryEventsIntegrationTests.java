@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.TestRedis;
-import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.support.TestTarget;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,14 +25,20 @@ import javax.cache.expiry.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every expired entry fires exactly one EXPIRED event per listener, in whichever instance, within
  * two seconds of its expiry, with its value, even when nobody reads it.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.github.jcacheredis.support.TestTarget#both")
 class ExpiryEventsIntegrationTests {
 
-    private final RedisServer redis = TestRedis.server();
+    @Parameter
+    TestTarget target;
     private final List<CacheManager> managers = new ArrayList<>();
     private String namespace;
 
@@ -47,7 +53,7 @@ class ExpiryEventsIntegrationTests {
     }
 
     private Cache<String, String> instance(long ttlMillis) {
-        CacheManager manager = TestRedis.newManager(namespace);
+        CacheManager manager = target.newManager(namespace);
         managers.add(manager);
         return manager.createCache("sessions", new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
@@ -100,7 +106,7 @@ class ExpiryEventsIntegrationTests {
         ExpiredQueue expired = ExpiredQueue.listenOn(cache);
         cache.put("k", "old");
         // the entry disappears without an expiry notification reaching anyone
-        redis.call("DEL", namespace + ":sessions:k");
+        target.call(namespace + ":sessions:k", "DEL", namespace + ":sessions:k");
         cache.put("k", "new");
         assertEquals("k=old", expired.next(1_000));
     }
@@ -109,10 +115,10 @@ class ExpiryEventsIntegrationTests {
     void cachesWithoutExpiryListenersKeepNoShadowCopies() {
         Cache<String, String> cache = instance(60_000);
         cache.put("k", "v");
-        assertEquals(List.of(), redis.call("KEYS", namespace + ":%shadow:*"));
+        assertEquals(List.of(), target.keys(namespace + ":%shadow:*"));
         ExpiredQueue.listenOn(cache);
         cache.put("k2", "v2");
-        assertEquals(1, ((List<?>) redis.call("KEYS", namespace + ":%shadow:sessions:*k2")).size());
+        assertEquals(1, target.keys(namespace + ":%shadow:sessions:*k2").size());
     }
 
     /** Records expired events as key=value, from a listener that wants old values. */

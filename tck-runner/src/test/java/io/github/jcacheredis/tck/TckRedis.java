@@ -1,27 +1,41 @@
 package io.github.jcacheredis.tck;
 
+import io.github.jcacheredis.testsupport.RedisCluster;
 import io.github.jcacheredis.testsupport.RedisServer;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
- * Starts a throwaway redis-server before the TCK runs and points the default CacheManager at it
- * through the {@code redis.url} system property; stops it when the run ends.
+ * Starts the Redis the TCK runs against before any test and points the default CacheManager at
+ * it through the {@code redis.url} system property; stops it when the run ends. With
+ * {@code -Dtck.redis=cluster} it is a local three-master Redis Cluster (through a Redisson config
+ * file), otherwise one redis-server.
  */
 public final class TckRedis implements LauncherSessionListener {
 
-    private RedisServer server;
+    private AutoCloseable redis;
 
     @Override
     public void launcherSessionOpened(LauncherSession session) {
-        server = RedisServer.start();
-        System.setProperty("redis.url", server.uri());
+        if ("cluster".equals(System.getProperty("tck.redis"))) {
+            RedisCluster cluster = RedisCluster.start(3);
+            redis = cluster;
+            System.setProperty("redis.url", cluster.writeRedissonConfig().toString());
+        } else {
+            RedisServer server = RedisServer.start();
+            redis = server;
+            System.setProperty("redis.url", server.uri());
+        }
     }
 
     @Override
     public void launcherSessionClosed(LauncherSession session) {
-        if (server != null) {
-            server.close();
+        if (redis != null) {
+            try {
+                redis.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

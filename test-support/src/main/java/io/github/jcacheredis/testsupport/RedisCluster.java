@@ -46,6 +46,36 @@ public final class RedisCluster implements AutoCloseable {
         return masters.stream().map(RedisServer::uri).toList();
     }
 
+    /**
+     * A Redisson YAML config for this cluster, with an optional {@code jcache:} block of provider
+     * settings (for example {@code "namespace: tck"}).
+     */
+    public String redissonYaml(String... providerSettings) {
+        StringBuilder yaml = new StringBuilder("clusterServersConfig:\n  nodeAddresses:\n");
+        for (String uri : nodeUris()) {
+            yaml.append("    - \"").append(uri).append("\"\n");
+        }
+        yaml.append("  scanInterval: 1000\n");
+        if (providerSettings.length > 0) {
+            yaml.append("jcache:\n");
+            for (String setting : providerSettings) {
+                yaml.append("  ").append(setting).append("\n");
+            }
+        }
+        return yaml.toString();
+    }
+
+    /** Writes {@link #redissonYaml} to a temporary file and returns its {@code file:} URI. */
+    public java.net.URI writeRedissonConfig(String... providerSettings) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile(masters.get(0).dir(), "redisson-cluster", ".yaml");
+            java.nio.file.Files.writeString(file, redissonYaml(providerSettings));
+            return file.toUri();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void assignSlots() {
         int per = SLOTS / masters.size();
         for (int i = 0; i < masters.size(); i++) {

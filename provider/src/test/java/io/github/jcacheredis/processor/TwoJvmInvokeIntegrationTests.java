@@ -1,0 +1,111 @@
+package io.github.jcacheredis.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.support.TestRedis;
+import io.github.jcacheredis.support.TestTarget;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Entry processors are atomic across JVMs: two processes hammer the same keys. */
+@ParameterizedClass(name = "{0}")
+@MethodSource("io.github.jcacheredis.support.TestTarget#both")
+class TwoJvmInvokeIntegrationTests {
+
+    @Parameter
+    TestTarget target;
+
+    @Test
+    void twoJvmsTimesFourThreadsTimesFiveHundredIncrementsEndAtFourThousand() throws Exception {
+        String namespace = TestRedis.uniqueNamespace();
+        try (CacheManager manager = target.newManager(namespace)) {
+            Cache<String, Long> counters = manager.createCache("counters",
+                    new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
+            Process child = startChild(namespace, "increment", 4, 500, null);
+            go(child);
+            ConcurrentWorkload.increment(counters, 4, 500);
+            awaitDone(child);
+            assertEquals(4_000L, counters.get(ConcurrentWorkload.COUNTER));
+        }
+    }
+
+    @Test
+    void aMixOfInvokePutAndRemoveFromTwoJvmsNeverLosesOrDuplicatesAWrite() throws Exception {
+        String namespace = TestRedis.uniqueNamespace();
+        Path childTokens = Files.createTempFile("harvested", ".txt");
+        try (CacheManager manager = target.newManager(namespace)) {
+            Cache<String, TokenBag> bags = manager.createCache("bags",
+                    new MutableConfiguration<String, TokenBag>().setTypes(String.class, TokenBag.class));
+            Process child = startChild(namespace, "tokens", 4, 150, childTokens);
+            go(child);
+            List<String> harvested = new ArrayList<>(ConcurrentWorkload.moveTokens(bags, "parent", 4, 150));
+            awaitDone(child);
+            harvested.addAll(Files.readAllLines(childTokens));
+            for (int i = 0; i < ConcurrentWorkload.BAG_KEYS; i++) {
+                ConcurrentWorkload.harvest(harvested, bags.getAndRemove("bag" + i));
+            }
+
+            List<String> minted = new ArrayList<>();
+            for (String jvm : List.of("parent", "child")) {
+                for (int thread = 0; thread < 4; thread++) {
+                    for (int i = 0; i < 150; i++) {
+                        minted.add(jvm + "-" + thread + "-" + i);
+                    }
+                }
+            }
+            Collections.sort(minted);
+            Collections.sort(harvested);
+            assertEquals(minted.size(), harvested.size(), "tokens lost or duplicated");
+            assertEquals(minted, harvested);
+        } finally {
+            Files.deleteIfExists(childTokens);
+        }
+    }
+
+    private Process startChild(String namespace, String workload, int threads, int operations, Path output)
+            throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ChildJvmWorker.class.getName(),
+                target.uri().toString(), namespace, workload, String.valueOf(threads), String.valueOf(operations),
+                output == null ? "-" : output.toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("ready")) {
+            // skip start-up output
+        }
+        assertEquals("ready", line, "the child JVM did not start");
+        return child;
+    }
+
+    private static void go(Process child) throws IOException {
+        OutputStream in = child.getOutputStream();
+        in.write('\n');
+        in.flush();
+    }
+
+    private static void awaitDone(Process child) throws Exception {
+        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
+        String rest = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, child.exitValue(), rest);
+        assertTrue(rest.contains("done"), rest);
+    }
+}
