@@ -9,6 +9,7 @@ import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.RedisHealth;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,11 +33,18 @@ final class CacheFactory {
     private final RedissonClient redis;
     private final ProviderSettings settings;
     private final ClassLoader classLoader;
+    private final RedisHealth health;
 
-    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader) {
+    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader, RedisHealth health) {
         this.redis = redis;
         this.settings = settings;
         this.classLoader = classLoader;
+        this.health = health;
+    }
+
+    /** The store of a cache's entries, also for destroying a cache this manager did not open. */
+    EntryStore store(String name) {
+        return new EntryStore(redis, new KeyLayout(settings.namespace(), name), name, health);
     }
 
     /** A private copy of the configuration the application passed in. */
@@ -63,7 +71,7 @@ final class CacheFactory {
             for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
                 events.register(listener);
             }
-            EntryStore store = new EntryStore(redis, new KeyLayout(settings.namespace(), name), name);
+            EntryStore store = store(name);
             CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, new ExpiryDecisions(policy), events,
                     new CacheStatistics(configuration.isStatisticsEnabled()),
                     writer == null ? WriteThrough.none() : WriteThrough.of(writer),

@@ -1,14 +1,14 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
-import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
-import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.KeyspaceNotifications;
 import io.github.jcacheredis.store.RedisConnection;
+import io.github.jcacheredis.store.RedisHealth;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -38,11 +37,7 @@ public final class RedisCacheManager implements CacheManager {
     /** How long a listener registration waits for the other instances to confirm it. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
 
-    private static final ExecutorService LOADERS = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "jcache-redis-loadAll");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private static final ExecutorService LOADERS = DaemonThreads.pool("jcache-redis-loadAll");
 
     private final RedisCachingProvider provider;
     private final URI uri;
@@ -52,6 +47,7 @@ public final class RedisCacheManager implements CacheManager {
     private final RedisConnection connection;
     private final CacheFactory factory;
     private final InstanceEvents instanceEvents;
+    private final RedisHealth health;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -63,7 +59,8 @@ public final class RedisCacheManager implements CacheManager {
         this.properties = properties;
         this.settings = settings;
         this.connection = connection;
-        this.factory = new CacheFactory(connection.client(), settings, classLoader);
+        this.health = new RedisHealth(connection.client(), settings.failureMode(), MBeans.withoutPassword(uri));
+        this.factory = new CacheFactory(connection.client(), settings, classLoader, health);
         this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
                 new KeyspaceNotifications(connection.client()), ACK_TIMEOUT);
     }
@@ -167,8 +164,7 @@ public final class RedisCacheManager implements CacheManager {
             cache.clear();
             cache.close();
         } else {
-            new EntryStore(connection.client(), new KeyLayout(settings.namespace(), cacheName), cacheName)
-                    .clear(BulkOperations.BATCH);
+            factory.store(cacheName).clear(BulkOperations.BATCH);
         }
     }
 
@@ -205,6 +201,7 @@ public final class RedisCacheManager implements CacheManager {
             cache.close();
         }
         instanceEvents.close();
+        health.close();
         connection.close();
     }
 
@@ -222,6 +219,11 @@ public final class RedisCacheManager implements CacheManager {
             return clazz.cast(connection.client());
         }
         throw new IllegalArgumentException("CacheManager " + uri + " cannot be unwrapped to " + clazz.getName());
+    }
+
+    /** How many writes were skipped because Redis was unreachable ({@code failure-mode=degrade}). */
+    public long skippedWrites() {
+        return health.skippedWrites();
     }
 
     /** The Redisson client this manager uses. */

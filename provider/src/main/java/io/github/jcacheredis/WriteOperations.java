@@ -224,7 +224,7 @@ final class WriteOperations<K, V> {
     }
 
     void countPut(MutationResult result) {
-        if (result.outcome() != Outcome.NOT_STORED) {
+        if (result.outcome() != Outcome.NOT_STORED && result.outcome() != Outcome.SKIPPED) {
             r.statistics().puts(1);
         }
     }

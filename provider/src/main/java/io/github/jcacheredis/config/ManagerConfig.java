@@ -30,18 +30,30 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
         URI target = DEFAULT_URI.equals(uri) ? defaultRedisUrl(environment) : uri;
         Map<String, String> values = new HashMap<>(systemPropertyDefaults());
         ConnectionSpec connection;
+        boolean fromFile;
         if (RedisUris.isRedisUri(target)) {
             connection = RedisUris.connection(target);
-            values.putAll(providerKeysOnly(RedisUris.query(target)));
+            values.putAll(providerKeysOnly(RedisUris.providerQuery(target)));
+            fromFile = false;
         } else if (ConfigFiles.isConfigFileUri(target)) {
             ConfigFiles.ParsedFile file = ConfigFiles.read(target, classLoader);
             connection = file.connection();
             values.putAll(providerKeysOnly(file.providerKeys()));
+            fromFile = true;
         } else {
             throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
                     + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
         }
-        return new ManagerConfig(connection, settings(values, properties, RedisUris.redact(target)));
+        ProviderSettings settings = settings(values, properties, RedisUris.redact(target));
+        // a config file keeps its own Redisson timeouts unless the timeout setting is given
+        boolean explicitTimeout = values.containsKey(ProviderSettings.TIMEOUT)
+                || (properties != null && properties.getProperty(ProviderSettings.TIMEOUT) != null);
+        if (!fromFile || explicitTimeout) {
+            ConnectionSpec base = connection;
+            connection = new ConnectionSpec(base.identity() + "#" + settings.timeout().toMillis(),
+                    () -> Timeouts.apply(base.config().get(), settings.timeout()));
+        }
+        return new ManagerConfig(connection, settings);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.jcacheredis.config;
 
 import io.github.jcacheredis.codec.CodecKind;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,22 @@ import java.util.Objects;
  * @param codec           how values are encoded
  * @param allowedPackages packages whose classes values and keys may instantiate, beyond the
  *                        declared types of each cache and JDK value types
+ * @param timeout         how long one attempt of a Redis call may take (one retry follows)
+ * @param failureMode     what caches do while Redis is unreachable
  */
-public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages) {
+public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages, Duration timeout,
+                               FailureMode failureMode) {
 
     public static final String NAMESPACE = "namespace";
     public static final String CODEC = "codec";
     public static final String ALLOWED_PACKAGES = "allowed-packages";
+    public static final String TIMEOUT = "timeout";
+    public static final String FAILURE_MODE = "failure-mode";
 
     /** Every provider key, as accepted in URI queries, Properties, config files and system properties. */
-    public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES);
+    public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE);
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
 
     /** System properties named {@code jcache.redis.<key>} give defaults for every manager. */
     public static final String SYSTEM_PROPERTY_PREFIX = "jcache.redis.";
@@ -31,6 +39,8 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
     public ProviderSettings {
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(failureMode, "failureMode");
         allowedPackages = List.copyOf(allowedPackages);
     }
 
@@ -40,6 +50,30 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         CodecKind codec = values.containsKey(CODEC) ? CodecKind.parse(values.get(CODEC)) : CodecKind.JSON;
         List<String> packages = Arrays.stream(values.getOrDefault(ALLOWED_PACKAGES, "").split(","))
                 .map(String::trim).filter(p -> !p.isEmpty()).toList();
-        return new ProviderSettings(namespace, codec, packages);
+        Duration timeout = values.containsKey(TIMEOUT) ? parseDuration(values.get(TIMEOUT)) : DEFAULT_TIMEOUT;
+        FailureMode mode = values.containsKey(FAILURE_MODE) ? FailureMode.parse(values.get(FAILURE_MODE)) : FailureMode.FAIL;
+        return new ProviderSettings(namespace, codec, packages, timeout, mode);
+    }
+
+    /** {@code 1500}, {@code 1500ms} or {@code 2s}; between 1 ms and one minute. */
+    static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        Duration duration;
+        try {
+            if (t.endsWith("ms")) {
+                duration = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
+            } else if (t.endsWith("s")) {
+                duration = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
+            } else {
+                duration = Duration.ofMillis(Long.parseLong(t));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("timeout must be milliseconds (1500, 1500ms) or seconds (2s), not '"
+                    + text + "'", e);
+        }
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("timeout must be between 1 ms and one minute, not '" + text + "'");
+        }
+        return duration;
     }
 }

@@ -11,9 +11,15 @@ import org.redisson.config.SingleServerConfig;
 
 /**
  * Parses {@code redis://[user:password@]host[:port][/db][?key=value&...]} and its TLS form
- * {@code rediss://} into a single-server Redisson config; query parameters are provider keys.
+ * {@code rediss://} into a single-server Redisson config. Query parameters are provider keys,
+ * except {@code ssl-truststore} (a URL of a JKS or PKCS12 trust store) and
+ * {@code ssl-truststore-password}, which configure TLS.
  */
 final class RedisUris {
+
+    static final int MINIMUM_IDLE_CONNECTIONS = 4;
+    static final String TRUSTSTORE = "ssl-truststore";
+    static final String TRUSTSTORE_PASSWORD = "ssl-truststore-password";
 
     private RedisUris() {
     }
@@ -33,18 +39,45 @@ final class RedisUris {
         int database = database(uri);
         String[] credentials = credentials(uri);
         String address = scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        String identity = address + "/" + database + (credentials[0] == null ? "" : "?user=" + credentials[0]);
+        Map<String, String> query = query(uri);
+        String truststore = query.get(TRUSTSTORE);
+        String truststorePassword = query.get(TRUSTSTORE_PASSWORD);
+        String identity = address + "/" + database + (credentials[0] == null ? "" : "?user=" + credentials[0])
+                + (truststore == null ? "" : "&truststore=" + truststore);
         return new ConnectionSpec(identity, () -> {
             Config config = new Config();
-            SingleServerConfig server = config.useSingleServer().setAddress(address).setDatabase(database);
+            SingleServerConfig server = config.useSingleServer().setAddress(address).setDatabase(database)
+                    // Redisson opens 24 connections up front; a cache grows its pool on demand instead
+                    .setConnectionMinimumIdleSize(MINIMUM_IDLE_CONNECTIONS)
+                    .setSubscriptionConnectionMinimumIdleSize(1);
             if (credentials[1] != null) {
                 server.setPassword(credentials[1]);
             }
             if (credentials[0] != null) {
                 server.setUsername(credentials[0]);
             }
+            if (truststore != null) {
+                server.setSslTruststore(url(truststore));
+                server.setSslTruststorePassword(truststorePassword);
+            }
             return config;
         });
+    }
+
+    /** The provider keys among the query parameters. */
+    static Map<String, String> providerQuery(URI uri) {
+        Map<String, String> values = query(uri);
+        values.remove(TRUSTSTORE);
+        values.remove(TRUSTSTORE_PASSWORD);
+        return values;
+    }
+
+    private static java.net.URL url(String text) {
+        try {
+            return URI.create(text).toURL();
+        } catch (java.net.MalformedURLException | IllegalArgumentException e) {
+            throw new CacheException(TRUSTSTORE + " must be a URL such as file:/path/truststore.p12, not '" + text + "'");
+        }
     }
 
     /** The provider keys given as query parameters. */
@@ -66,15 +99,16 @@ final class RedisUris {
         return values;
     }
 
-    /** The URI without its password, for messages and logs. */
+    /** The URI without its passwords, for messages and logs. */
     static String redact(URI uri) {
+        String text = uri.toString().replaceAll("(" + TRUSTSTORE_PASSWORD + "=)[^&]*", "$1***");
         String userInfo = uri.getRawUserInfo();
         if (userInfo == null) {
-            return uri.toString();
+            return text;
         }
         int colon = userInfo.indexOf(':');
         String safe = colon < 0 ? "" : userInfo.substring(0, colon) + ":***";
-        return uri.toString().replace(userInfo + "@", safe.isEmpty() ? "***@" : safe + "@");
+        return text.replace(userInfo + "@", safe.isEmpty() ? "***@" : safe + "@");
     }
 
     private static int database(URI uri) {

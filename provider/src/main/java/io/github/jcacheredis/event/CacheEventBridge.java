@@ -86,7 +86,12 @@ public final class CacheEventBridge<K, V> implements Closeable {
         }
         localMask = mask;
         updatePublication();
-        instance.announce(layout.prefix(), mask);
+        try {
+            instance.announce(layout.prefix(), mask);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot announce the listeners of {} to other instances now ({}); the registry heartbeat"
+                    + " will within {} ms", layout.prefix(), e.getMessage(), InstanceEvents.HEARTBEAT_MILLIS);
+        }
         if (expiryNow && !expiryBefore) {
             // entries written before anyone tracked expiry get their shadow copies now
             expiries.execute(this::enrollExisting);

@@ -1,12 +1,12 @@
 package io.github.jcacheredis.event;
 
+import io.github.jcacheredis.concurrent.DaemonThreads;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
@@ -19,11 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventDispatcher<K, V> implements Closeable {
 
-    static final ExecutorService ASYNC = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "jcache-redis-listener");
-        thread.setDaemon(true);
-        return thread;
-    });
+    static final ExecutorService ASYNC = DaemonThreads.pool("jcache-redis-listener");
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 

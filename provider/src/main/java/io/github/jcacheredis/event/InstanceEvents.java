@@ -1,5 +1,6 @@
 package io.github.jcacheredis.event;
 
+import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
@@ -10,8 +11,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,11 +32,6 @@ public final class InstanceEvents implements Closeable {
     static final long HEARTBEAT_MILLIS = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceEvents.class);
-    private static final ScheduledExecutorService HEARTBEATS = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "jcache-redis-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final EventChannels channels;
     private final KeyspaceNotifications keyspace;
@@ -52,7 +46,7 @@ public final class InstanceEvents implements Closeable {
         this.keyspace = keyspace;
         this.ackTimeout = ackTimeout;
         channels.listenToControl(this::onControl);
-        this.heartbeat = HEARTBEATS.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
+        this.heartbeat = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
                 TimeUnit.MILLISECONDS);
     }
 

@@ -67,12 +67,20 @@ public final class MBeans {
         }
     }
 
+    /**
+     * The specification's escaping ({@code , : = newline} become dots), plus quoting for the
+     * characters that would otherwise make the name a pattern or invalid.
+     */
     private static String safe(String text) {
-        return text.replaceAll("[,:=\n]", ".");
+        String value = text.replaceAll("[,:=\n]", ".");
+        boolean needsQuotes = value.chars().anyMatch(c -> c == '*' || c == '?' || c == '"' || c == '\\');
+        return needsQuotes ? ObjectName.quote(value) : value;
     }
 
-    private static String withoutPassword(URI uri) {
+    /** The URI without its user-info part, so that no credential leaks into names or logs. */
+    public static String withoutPassword(URI uri) {
         String userInfo = uri.getRawUserInfo();
-        return userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "");
+        String text = userInfo == null ? uri.toString() : uri.toString().replace(userInfo + "@", "");
+        return text.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

@@ -1,16 +1,11 @@
 package io.github.jcacheredis.store;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
-import org.redisson.api.redisnode.RedisNodes;
 import org.redisson.client.codec.StringCodec;
-import org.redisson.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +32,7 @@ public final class KeyspaceNotifications {
             return;
         }
         try {
-            for (RedisNode node : masters()) {
+            for (RedisNode node : RedisTopology.masters(redis)) {
                 Map<String, String> current = node.getConfig(PARAMETER);
                 String flags = current.getOrDefault(PARAMETER, "");
                 String wanted = withFlags(flags);
@@ -76,20 +71,5 @@ public final class KeyspaceNotifications {
             }
         });
         return () -> topic.removeListener(id);
-    }
-
-    private Collection<? extends RedisNode> masters() {
-        Config config = redis.getConfig();
-        List<RedisNode> nodes = new ArrayList<>();
-        if (config.isClusterConfig()) {
-            nodes.addAll(redis.getRedisNodes(RedisNodes.CLUSTER).getMasters());
-        } else if (config.isSentinelConfig()) {
-            nodes.add(redis.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
-        } else if (config.isSingleConfig()) {
-            nodes.add(redis.getRedisNodes(RedisNodes.SINGLE).getInstance());
-        } else {
-            nodes.add(redis.getRedisNodes(RedisNodes.MASTER_SLAVE).getMaster());
-        }
-        return nodes;
     }
 }

@@ -82,6 +82,19 @@ public final class Mutation {
         return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious);
     }
 
+    /** True when, skipped while Redis is unreachable, this write must be undone once it is back. */
+    boolean skipCounts() {
+        return precondition == Precondition.ANY || precondition == Precondition.ABSENT;
+    }
+
+    /** The result this write reports when skipped: as if the cache were empty. */
+    MutationResult whenDegraded() {
+        if (!skipCounts()) {
+            return MutationResult.CONFLICT;
+        }
+        return delete ? MutationResult.ABSENT : MutationResult.SKIPPED;
+    }
+
     public long absentTtl() {
         return absentTtl;
     }

@@ -11,4 +11,5 @@ public record MutationResult(Outcome outcome, byte[] previous) {
     static final MutationResult CONFLICT = new MutationResult(Outcome.CONFLICT, null);
     static final MutationResult ABSENT = new MutationResult(Outcome.ABSENT, null);
     static final MutationResult DELETED = new MutationResult(Outcome.DELETED, null);
+    static final MutationResult SKIPPED = new MutationResult(Outcome.SKIPPED, null);
 }

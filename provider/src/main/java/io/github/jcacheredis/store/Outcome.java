@@ -21,7 +21,9 @@ public enum Outcome {
     /** The entry is absent and the creation TTL must be supplied. */
     NEED_CREATION_TTL,
     /** The entry is present and the update TTL must be supplied. */
-    NEED_UPDATE_TTL;
+    NEED_UPDATE_TTL,
+    /** Redis was unreachable and the manager degrades: the write was skipped (and will be undone). */
+    SKIPPED;
 
     static Outcome ofScriptStatus(long status) {
         return switch ((int) status) {

@@ -10,16 +10,15 @@ import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * Runs {@link LuaScript}s by SHA (EVALSHA); when a server does not know the script yet (first use,
- * restart, failover), it is sent in full once, which also caches it there.
+ * restart, failover), it is sent in full once, which also caches it there. Failures propagate as
+ * Redisson throws them; {@link RedisCalls} decides what they mean.
  */
 final class ScriptRunner {
 
     private final RedissonClient redis;
-    private final RedisCalls calls;
 
-    ScriptRunner(RedissonClient redis, RedisCalls calls) {
+    ScriptRunner(RedissonClient redis) {
         this.redis = redis;
-        this.calls = calls;
     }
 
     List<Object> run(LuaScript script, List<Object> keys, Object[] args) {
@@ -29,11 +28,10 @@ final class ScriptRunner {
             return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
         } catch (RedisException e) {
             if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
-                throw calls.failure(script.name(), e);
+                throw e;
             }
         }
-        return calls.call(script.name(),
-                () -> rscript.eval(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args));
+        return rscript.eval(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args);
     }
 
     /** Queues the script in a pipeline; batches send the source, which Redis caches by SHA itself. */

@@ -1,21 +1,16 @@
 package io.github.jcacheredis.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jcacheredis.support.ChildJvm;
 import io.github.jcacheredis.support.TestRedis;
 import io.github.jcacheredis.support.TestTarget;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -38,10 +33,10 @@ class TwoJvmInvokeIntegrationTests {
         try (CacheManager manager = target.newManager(namespace)) {
             Cache<String, Long> counters = manager.createCache("counters",
                     new MutableConfiguration<String, Long>().setTypes(String.class, Long.class));
-            Process child = startChild(namespace, "increment", 4, 500, null);
-            go(child);
+            ChildJvm child = startChild(namespace, "increment", 4, 500, null);
+            child.go();
             ConcurrentWorkload.increment(counters, 4, 500);
-            awaitDone(child);
+            child.awaitDone(120);
             assertEquals(4_000L, counters.get(ConcurrentWorkload.COUNTER));
         }
     }
@@ -53,10 +48,10 @@ class TwoJvmInvokeIntegrationTests {
         try (CacheManager manager = target.newManager(namespace)) {
             Cache<String, TokenBag> bags = manager.createCache("bags",
                     new MutableConfiguration<String, TokenBag>().setTypes(String.class, TokenBag.class));
-            Process child = startChild(namespace, "tokens", 4, 150, childTokens);
-            go(child);
+            ChildJvm child = startChild(namespace, "tokens", 4, 150, childTokens);
+            child.go();
             List<String> harvested = new ArrayList<>(ConcurrentWorkload.moveTokens(bags, "parent", 4, 150));
-            awaitDone(child);
+            child.awaitDone(120);
             harvested.addAll(Files.readAllLines(childTokens));
             for (int i = 0; i < ConcurrentWorkload.BAG_KEYS; i++) {
                 ConcurrentWorkload.harvest(harvested, bags.getAndRemove("bag" + i));
@@ -79,33 +74,9 @@ class TwoJvmInvokeIntegrationTests {
         }
     }
 
-    private Process startChild(String namespace, String workload, int threads, int operations, Path output)
+    private ChildJvm startChild(String namespace, String workload, int threads, int operations, Path output)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", ChildJvmWorker.class.getName(),
-                target.uri().toString(), namespace, workload, String.valueOf(threads), String.valueOf(operations),
-                output == null ? "-" : output.toString()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null && !line.equals("ready")) {
-            // skip start-up output
-        }
-        assertEquals("ready", line, "the child JVM did not start");
-        return child;
-    }
-
-    private static void go(Process child) throws IOException {
-        OutputStream in = child.getOutputStream();
-        in.write('\n');
-        in.flush();
-    }
-
-    private static void awaitDone(Process child) throws Exception {
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
-        String rest = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, child.exitValue(), rest);
-        assertTrue(rest.contains("done"), rest);
+        return ChildJvm.start(List.of(), ChildJvmWorker.class, target.uri().toString(), namespace, workload,
+                String.valueOf(threads), String.valueOf(operations), output == null ? "-" : output.toString());
     }
 }

@@ -21,11 +21,13 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final List<String> extraArgs;
+    private final TlsCertificates tls;
     private volatile Process process;
 
-    private RedisServer(int port, List<String> extraArgs) {
+    private RedisServer(int port, List<String> extraArgs, TlsCertificates tls) {
         this.port = port;
         this.extraArgs = List.copyOf(extraArgs);
+        this.tls = tls;
         try {
             this.dir = Files.createTempDirectory("test-redis-" + port + "-");
         } catch (IOException e) {
@@ -39,7 +41,17 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start(List<String> extraArgs) {
-        RedisServer server = new RedisServer(FreePorts.next(), extraArgs);
+        RedisServer server = new RedisServer(FreePorts.next(), extraArgs, null);
+        server.launch();
+        return server;
+    }
+
+    /** Starts a server that speaks TLS only, with {@code certificates}, and the extra arguments. */
+    public static RedisServer startTls(TlsCertificates certificates, String... extraArgs) {
+        int port = FreePorts.next();
+        List<String> args = new ArrayList<>(certificates.serverArguments(port));
+        args.addAll(List.of(extraArgs));
+        RedisServer server = new RedisServer(port, args, certificates);
         server.launch();
         return server;
     }
@@ -52,9 +64,9 @@ public final class RedisServer implements AutoCloseable {
         return HOST;
     }
 
-    /** The {@code redis://} address of this server. */
+    /** The {@code redis://} (or, for TLS, {@code rediss://}) address of this server. */
     public String uri() {
-        return "redis://" + HOST + ":" + port;
+        return (tls == null ? "redis://" : "rediss://") + HOST + ":" + port;
     }
 
     /** The working directory (logs, cluster node file). */
@@ -67,9 +79,9 @@ public final class RedisServer implements AutoCloseable {
         return p != null && p.isAlive();
     }
 
-    /** A new plain connection; closing it is the caller's job. */
+    /** A new connection (TLS for a TLS server); closing it is the caller's job. */
     public RespClient client() {
-        return new RespClient(HOST, port);
+        return tls == null ? new RespClient(HOST, port) : new RespClient(HOST, port, tls.clientContext());
     }
 
     /** Runs one command on a short-lived connection. */
@@ -120,7 +132,10 @@ public final class RedisServer implements AutoCloseable {
     private void launch() {
         List<String> cmd = new ArrayList<>();
         cmd.add(RedisBinary.redisServer().toString());
-        Collections.addAll(cmd, "--port", String.valueOf(port), "--bind", HOST, "--save", "",
+        if (tls == null) {
+            Collections.addAll(cmd, "--port", String.valueOf(port));
+        }
+        Collections.addAll(cmd, "--bind", HOST, "--save", "",
                 "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(),
                 "--protected-mode", "no");
         cmd.addAll(extraArgs);
@@ -150,7 +165,10 @@ public final class RedisServer implements AutoCloseable {
 
     private boolean portAnswers() {
         try (RespClient client = client()) {
-            return "PONG".equals(client.callString("PING"));
+            client.call("PING");
+            return true;
+        } catch (RespClient.RedisReplyException answeredButRefused) {
+            return true; // NOAUTH and the like: it is up, with ACLs
         } catch (RuntimeException notYet) {
             return false;
         }

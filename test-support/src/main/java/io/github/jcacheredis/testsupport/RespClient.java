@@ -23,9 +23,15 @@ public final class RespClient implements AutoCloseable {
     private final OutputStream out;
 
     public RespClient(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** A connection over TLS when {@code tls} is not null. */
+    public RespClient(String host, int port, javax.net.ssl.SSLContext tls) {
         try {
-            socket = new Socket();
-            socket.connect(new InetSocketAddress(host, port), 2_000);
+            Socket plain = new Socket();
+            plain.connect(new InetSocketAddress(host, port), 2_000);
+            socket = tls == null ? plain : tls.getSocketFactory().createSocket(plain, host, port, true);
             socket.setSoTimeout(30_000);
             in = new BufferedInputStream(socket.getInputStream());
             out = socket.getOutputStream();

@@ -1,0 +1,143 @@
+package io.github.jcacheredis.store;
+
+import io.github.jcacheredis.expiry.Ttl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.redisson.api.RBatch;
+import org.redisson.api.RBucketAsync;
+import org.redisson.api.RFuture;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/**
+ * The multi-entry calls of one cache: MGET/MSET/UNLINK, which Redisson splits per slot on a
+ * cluster, or pipelines of single-entry commands and scripts.
+ */
+final class BulkCommands {
+
+    private final StoreContext ctx;
+
+    BulkCommands(StoreContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Map<String, byte[]> getAll(Collection<String> segments) {
+        if (segments.isEmpty()) {
+            return Map.of();
+        }
+        String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
+        Map<String, byte[]> byKey = ctx.calls.read("MGET",
+                () -> ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).get(keys), Map.of());
+        Map<String, byte[]> bySegment = new HashMap<>(byKey.size() * 2);
+        byKey.forEach((key, value) -> bySegment.put(ctx.layout.keySegment(key), value));
+        return bySegment;
+    }
+
+    Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
+        if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
+            return getAll(segments);
+        }
+        Publication pub = ctx.publication();
+        RBatch batch = ctx.redis.createBatch();
+        Map<String, RFuture<?>> futures = new LinkedHashMap<>();
+        for (String segment : segments) {
+            if (pub.tracksExpiry()) {
+                futures.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
+                        Scripts.touchArguments(segment, ttl, pub, true)));
+                continue;
+            }
+            RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+            futures.put(segment, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
+                    : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
+                    : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
+        }
+        return ctx.calls.read("GETEX pipeline", () -> {
+            batch.execute();
+            Map<String, byte[]> result = new HashMap<>();
+            futures.forEach((segment, future) -> {
+                Object reply = future.toCompletableFuture().join();
+                byte[] value = reply instanceof List<?> list ? Scripts.touchedValue(cast(list)) : (byte[]) reply;
+                if (value != null) {
+                    result.put(segment, value);
+                }
+            });
+            return result;
+        }, Map.of());
+    }
+
+    List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
+        if (mutations.isEmpty()) {
+            return List.of();
+        }
+        RBatch batch = ctx.redis.createBatch();
+        Publication pub = ctx.publication();
+        List<RFuture<List<Object>>> futures = new ArrayList<>(mutations.size());
+        List<String> skipped = new ArrayList<>();
+        List<MutationResult> whenDegraded = new ArrayList<>(mutations.size());
+        mutations.forEach((segment, mutation) -> {
+            futures.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
+                    Scripts.mutateArguments(segment, mutation, pub)));
+            if (mutation.skipCounts()) {
+                skipped.add(segment);
+            }
+            whenDegraded.add(mutation.whenDegraded());
+        });
+        return ctx.calls.write("mutate pipeline", skipped, () -> {
+            batch.execute();
+            List<MutationResult> results = new ArrayList<>(futures.size());
+            for (RFuture<List<Object>> future : futures) {
+                results.add(Scripts.mutateResult(future.toCompletableFuture().join()));
+            }
+            return results;
+        }, whenDegraded);
+    }
+
+    void putAll(Map<String, byte[]> values, long ttl) {
+        if (values.isEmpty()) {
+            return;
+        }
+        if (ctx.publication().isActive() || !(ttl == Ttl.ETERNAL || Ttl.isMillis(ttl))) {
+            Map<String, Mutation> mutations = new LinkedHashMap<>();
+            values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, ttl, ttl, false)));
+            mutateAll(mutations);
+            return;
+        }
+        List<String> segments = new ArrayList<>(values.keySet());
+        if (ttl == Ttl.ETERNAL) {
+            Map<String, Object> byKey = new HashMap<>(values.size() * 2);
+            values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
+            ctx.calls.write("MSET", segments, () -> {
+                ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).set(byKey);
+                return null;
+            }, null);
+            return;
+        }
+        RBatch batch = ctx.redis.createBatch();
+        values.forEach((segment, value) -> batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE)
+                .setAsync(value, Duration.ofMillis(ttl)));
+        ctx.calls.write("SET PX pipeline", segments, batch::execute, null);
+    }
+
+    long removeAll(Collection<String> segments) {
+        if (segments.isEmpty()) {
+            return 0;
+        }
+        if (ctx.publication().isActive()) {
+            Map<String, Mutation> mutations = new LinkedHashMap<>();
+            segments.forEach(segment -> mutations.put(segment, Mutation.remove(false)));
+            return mutateAll(mutations).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
+        }
+        String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
+        return ctx.calls.write("DEL", new ArrayList<>(segments), () -> ctx.redis.getKeys().delete(keys), 0L);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> cast(List<?> list) {
+        return (List<Object>) Collections.unmodifiableList(list);
+    }
+}

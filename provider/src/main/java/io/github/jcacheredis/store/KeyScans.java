@@ -1,0 +1,84 @@
+package io.github.jcacheredis.store;
+
+import static io.github.jcacheredis.store.StoreContext.ascii;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+
+/**
+ * SCAN over one cache's keys, a batch per call, so client memory stays bounded whatever the cache's
+ * size: iteration, clear (with UNLINK, which frees values off the server's main thread) and the
+ * enrolment of entries for expiry events.
+ */
+final class KeyScans {
+
+    private final StoreContext ctx;
+
+    KeyScans(StoreContext ctx) {
+        this.ctx = ctx;
+    }
+
+    Iterator<String> segments(int batchSize) {
+        Iterator<String> keys = ctx.calls.read("SCAN", () -> scan(ctx.redis, ctx.layout.scanPattern(), batchSize),
+                Collections.emptyIterator());
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return ctx.calls.read("SCAN", keys::hasNext, false);
+            }
+
+            @Override
+            public String next() {
+                return ctx.layout.keySegment(keys.next());
+            }
+        };
+    }
+
+    long clear(int batchSize) {
+        return ctx.calls.clear("clear", () -> {
+            long removed = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
+            if (ctx.publication().tracksExpiry()) {
+                // a shadow copy left behind would later be reported as an expired entry
+                unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
+            }
+            return removed;
+        }, 0L);
+    }
+
+    long enroll(long graceMillis, int batchSize) {
+        long enrolled = 0;
+        Iterator<String> segments = segments(batchSize);
+        while (segments.hasNext()) {
+            String segment = segments.next();
+            boolean made = ctx.calls.read("enroll", () -> Scripts.succeeded(ctx.scripts.run(Scripts.ENROLL,
+                    Scripts.withShadow(ctx.layout, segment), new Object[] {ascii(graceMillis)})), false);
+            if (made) {
+                enrolled++;
+            }
+        }
+        return enrolled;
+    }
+
+    static Iterator<String> scan(RedissonClient redis, String pattern, int batchSize) {
+        return redis.getKeys().getKeys(KeysScanOptions.defaults().pattern(pattern).chunkSize(batchSize)).iterator();
+    }
+
+    /** UNLINKs every key matching {@code pattern}, {@code batchSize} at a time; returns how many. */
+    static long unlinkMatching(RedissonClient redis, String pattern, int batchSize) {
+        long removed = 0;
+        Iterator<String> keys = scan(redis, pattern, batchSize);
+        List<String> batch = new ArrayList<>(batchSize);
+        while (keys.hasNext()) {
+            batch.add(keys.next());
+            if (batch.size() == batchSize || !keys.hasNext()) {
+                removed += redis.getKeys().unlink(batch.toArray(String[]::new));
+                batch.clear();
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,30 @@
+package io.github.jcacheredis.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisNode;
+import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.config.Config;
+
+/** The master nodes of whatever topology a Redisson client is configured for. */
+final class RedisTopology {
+
+    private RedisTopology() {
+    }
+
+    static List<RedisNode> masters(RedissonClient redis) {
+        Config config = redis.getConfig();
+        List<RedisNode> nodes = new ArrayList<>();
+        if (config.isClusterConfig()) {
+            nodes.addAll(redis.getRedisNodes(RedisNodes.CLUSTER).getMasters());
+        } else if (config.isSentinelConfig()) {
+            nodes.add(redis.getRedisNodes(RedisNodes.SENTINEL_MASTER_SLAVE).getMaster());
+        } else if (config.isSingleConfig()) {
+            nodes.add(redis.getRedisNodes(RedisNodes.SINGLE).getInstance());
+        } else {
+            nodes.add(redis.getRedisNodes(RedisNodes.MASTER_SLAVE).getMaster());
+        }
+        return nodes;
+    }
+}

@@ -1,0 +1,68 @@
+package io.github.jcacheredis.store;
+
+import static io.github.jcacheredis.store.StoreContext.ascii;
+import static io.github.jcacheredis.store.StoreContext.utf8;
+
+import java.util.List;
+
+/** The provider's Lua scripts and the KEYS and ARGV each one takes (documented in the scripts). */
+final class Scripts {
+
+    static final LuaScript MUTATE = LuaScript.load("mutate.lua");
+    static final LuaScript TOUCH = LuaScript.load("touch.lua");
+    static final LuaScript EXPIRED = LuaScript.load("expired.lua");
+    static final LuaScript ENROLL = LuaScript.load("enroll.lua");
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private Scripts() {
+    }
+
+    /** The entry key, and its shadow key while expiry is tracked. */
+    static List<Object> mutateKeys(KeyLayout layout, String segment, Publication pub) {
+        return pub.tracksExpiry() ? withShadow(layout, segment) : List.of(layout.entryKey(segment));
+    }
+
+    static List<Object> withShadow(KeyLayout layout, String segment) {
+        return List.of(layout.entryKey(segment), layout.shadowKey(segment));
+    }
+
+    static Object[] mutateArguments(String segment, Mutation m, Publication pub) {
+        return new Object[] {
+            ascii(m.precondition.code),
+            m.expected == null ? EMPTY : m.expected,
+            ascii(m.delete ? "d" : "s"),
+            m.value == null ? EMPTY : m.value,
+            ascii(m.absentTtl),
+            ascii(m.presentTtl),
+            ascii(m.returnPrevious ? "1" : "0"),
+            utf8(pub.channel()),
+            utf8(pub.origin()),
+            utf8(pub.isActive() ? segment : ""),
+            ascii(pub.withValues() ? "1" : "0"),
+            ascii(pub.shadowGraceMillis()),
+        };
+    }
+
+    static MutationResult mutateResult(List<Object> reply) {
+        Outcome outcome = Outcome.ofScriptStatus((Long) reply.get(0));
+        Object previous = reply.size() > 1 ? reply.get(1) : null;
+        return new MutationResult(outcome, previous instanceof byte[] bytes ? bytes : null);
+    }
+
+    static Object[] touchArguments(String segment, long ttl, Publication pub, boolean returnValue) {
+        return new Object[] {ascii(ttl), ascii(pub.shadowGraceMillis()), utf8(pub.channel()), utf8(segment),
+            ascii(returnValue ? "1" : "0")};
+    }
+
+    /** The value a touch reply carries, or null. */
+    static byte[] touchedValue(List<Object> reply) {
+        Object value = reply.isEmpty() ? null : reply.get(0);
+        return value instanceof byte[] bytes ? bytes : null;
+    }
+
+    /** True when a script answered {1}. */
+    static boolean succeeded(List<Object> reply) {
+        return !reply.isEmpty() && Long.valueOf(1).equals(reply.get(0));
+    }
+}

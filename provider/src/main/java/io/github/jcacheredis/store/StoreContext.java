@@ -1,0 +1,47 @@
+package io.github.jcacheredis.store;
+
+import java.nio.charset.StandardCharsets;
+import org.redisson.api.RBucket;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
+
+/** What the command classes of one cache share: the client, the key layout, calls and scripts. */
+final class StoreContext {
+
+    final RedissonClient redis;
+    final KeyLayout layout;
+    final RedisCalls calls;
+    final ScriptRunner scripts;
+    private volatile Publication publication = Publication.NONE;
+
+    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls) {
+        this.redis = redis;
+        this.layout = layout;
+        this.calls = calls;
+        this.scripts = new ScriptRunner(redis);
+    }
+
+    Publication publication() {
+        return publication;
+    }
+
+    void publishTo(Publication publication) {
+        this.publication = publication;
+    }
+
+    RBucket<byte[]> bucket(String segment) {
+        return redis.getBucket(layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+    }
+
+    static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static byte[] ascii(long number) {
+        return ascii(Long.toString(number));
+    }
+
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,158 @@
+package io.github.jcacheredis.failure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheManager;
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.integration.CacheLoader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What caches do while their Redis is unreachable, and that they recover by themselves. */
+class FailureModeIntegrationTests {
+
+    private static final long TIMEOUT_MILLIS = 300;
+    /** One attempt, one retry 100 ms later, and scheduling slack on a busy two-core machine. */
+    private static final long BOUND_MILLIS = 2 * TIMEOUT_MILLIS + 100 + 700;
+
+    private RedisServer redis;
+    private CacheManager manager;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (manager != null) {
+            manager.close();
+        }
+        redis.close();
+    }
+
+    private Cache<String, String> cache(String failureMode, boolean readThrough) {
+        Properties properties = new Properties();
+        properties.setProperty("timeout", String.valueOf(TIMEOUT_MILLIS));
+        properties.setProperty("failure-mode", failureMode);
+        manager = new RedisCachingProvider().getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+        MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class);
+        if (readThrough) {
+            config.setReadThrough(true).setCacheLoaderFactory(FactoryBuilder.factoryOf(EchoLoader.class));
+        }
+        return manager.createCache("c", config);
+    }
+
+    @Test
+    void failModeThrowsWithinTheTimeoutAndRecoversWithoutANewManager() {
+        Cache<String, String> cache = cache("fail", false);
+        cache.put("k", "v");
+        redis.kill();
+
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            CacheException failure = assertThrows(CacheException.class, () -> cache.get("k"));
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsed < BOUND_MILLIS, "call " + i + " took " + elapsed + " ms: " + failure.getMessage());
+            assertTrue(failure.getMessage().contains("Cache[c]"), failure.getMessage());
+        }
+
+        redis.restart();
+        awaitTrue(() -> succeeds(() -> cache.put("k", "again")), 15_000);
+        assertEquals("again", cache.get("k"));
+    }
+
+    @Test
+    void degradeModeMissesFallsThroughToTheLoaderSkipsWritesAndWarnsOncePerOutage() {
+        Cache<String, String> cache = cache("degrade", true);
+        cache.put("k", "cached");
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            redis.kill();
+            for (int i = 0; i < 5; i++) {
+                long start = System.nanoTime();
+                assertEquals("loaded:k", cache.get("k"), "a read during the outage is a miss, loaded through");
+                cache.put("w" + i, "skipped");
+                assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 2 * BOUND_MILLIS);
+            }
+            assertTrue(((RedisCacheManager) manager).skippedWrites() >= 5);
+        } finally {
+            System.setErr(originalErr);
+        }
+        String warnings = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, warnings.split("Redis is unreachable", -1).length - 1, warnings);
+
+        redis.restart();
+        awaitTrue(() -> {
+            cache.put("after", "written");
+            return "written".equals(redis.call("GET", "jcache:c:after") == null ? null : "written");
+        }, 15_000);
+    }
+
+    @Test
+    void aWriteSkippedDuringABlipLeavesNoStaleValueBehind() {
+        Cache<String, String> cache = cache("degrade", false);
+        cache.put("price", "old");
+        redis.call("CLIENT", "PAUSE", "2000", "ALL");
+        cache.put("price", "new"); // times out: skipped, remembered
+        // Redis comes back with its data; the remembered key is deleted before the cache uses it
+        awaitTrue(() -> redis.call("EXISTS", "jcache:c:price").equals(0L), 15_000);
+        awaitTrue(() -> succeeds(() -> cache.put("probe", "x")), 15_000);
+        assertNull(cache.get("price"), "the value the skipped write meant to replace must not be served");
+    }
+
+    private static boolean succeeds(Runnable call) {
+        try {
+            call.run();
+            return true;
+        } catch (CacheException e) {
+            return false;
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("condition not met within " + timeoutMillis + " ms");
+    }
+
+    /** Loads "loaded:" + key. */
+    public static final class EchoLoader implements CacheLoader<String, String> {
+        @Override
+        public String load(String key) {
+            return "loaded:" + key;
+        }
+
+        @Override
+        public java.util.Map<String, String> loadAll(Iterable<? extends String> keys) {
+            java.util.Map<String, String> result = new java.util.HashMap<>();
+            keys.forEach(k -> result.put(k, load(k)));
+            return result;
+        }
+    }
+}
