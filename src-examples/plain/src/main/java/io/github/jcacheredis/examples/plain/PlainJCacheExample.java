@@ -1,6 +1,7 @@
 package io.github.jcacheredis.examples.plain;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.testsupport.LocalRedis;
 import io.github.jcacheredis.testsupport.RespClient;
 import java.io.PrintStream;
 import java.math.BigDecimal;

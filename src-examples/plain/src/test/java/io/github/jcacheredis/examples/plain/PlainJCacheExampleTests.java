@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.testsupport.LocalRedis;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,15 +1,13 @@
-package io.github.jcacheredis.examples.plain;
+package io.github.jcacheredis.testsupport;
 
-import io.github.jcacheredis.testsupport.RedisServer;
-import io.github.jcacheredis.testsupport.RespClient;
 import java.io.PrintStream;
 import java.net.URI;
 
 /**
- * Makes sure the example has a Redis: the one named by REDIS_URL / redis.url, else the one on
- * localhost:6379, else a throwaway redis-server started for the run.
+ * Makes sure an example has a Redis: the one named by REDIS_URL / redis.url, else the one on
+ * localhost:6379, else a throwaway redis-server started for the run (and then named by redis.url).
  */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
 
     private final RedisServer started;
     private final URI uri;
@@ -19,7 +17,7 @@ final class LocalRedis implements AutoCloseable {
         this.uri = uri;
     }
 
-    static LocalRedis ensure(PrintStream out) {
+    public static LocalRedis ensure(PrintStream out) {
         String configured = System.getenv("REDIS_URL");
         if (configured == null || configured.isBlank()) {
             configured = System.getProperty("redis.url");
@@ -39,7 +37,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** A plain connection to the same Redis, to show what redis-cli would show. */
-    RespClient cli() {
+    public RespClient cli() {
         return new RespClient(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
     }
 
