@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.concurrent.KeyLocks;
 import io.github.jcacheredis.event.EntryEvent;
 import io.github.jcacheredis.processor.ProcessorEntry;
 import io.github.jcacheredis.processor.ProcessorResult;
@@ -9,21 +10,28 @@ import io.github.jcacheredis.store.Outcome;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.cache.event.EventType;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
- * invoke and invokeAll, atomic across instances without locks: read the entry, run the processor
- * on a private copy, then apply its one net change with a compare-and-set against the bytes read.
- * When another writer got in between, the whole attempt is repeated on the new value.
+ * invoke and invokeAll, atomic across instances without distributed locks: read the entry, run
+ * the processor on a private copy, then apply its one net change with a compare-and-set against
+ * the bytes read. When another writer got in between, the whole attempt is repeated on the new
+ * value. Within this JVM, processors for one key take turns ({@link KeyLocks}), so a value loader
+ * behind invoke (Spring's {@code @Cacheable(sync = true)}) runs once per instance.
  */
 final class Invocations<K, V> {
+
+    /** Stripes of this instance's per-key locks; a processor holds one while it runs. */
+    static final int LOCK_STRIPES = 256;
 
     private final CacheResources<K, V> r;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
+    private final KeyLocks locks = new KeyLocks(LOCK_STRIPES);
 
     Invocations(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
         this.r = resources;
@@ -33,6 +41,16 @@ final class Invocations<K, V> {
 
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         String segment = r.encodeKey(key);
+        ReentrantLock lock = locks.lockFor(segment);
+        lock.lock();
+        try {
+            return invokeLocked(key, segment, processor, arguments);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> T invokeLocked(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
         byte[] bytes = r.store().get(segment);
         while (true) {
             ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, r.decode(segment, bytes),

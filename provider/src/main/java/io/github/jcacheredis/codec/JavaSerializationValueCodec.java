@@ -38,7 +38,7 @@ final class JavaSerializationValueCodec implements ValueCodec {
                     + " in its allowed-packages");
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = new CheckedObjectOutputStream(bytes, allowlist)) {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw new CodecException("Cache[" + cacheName + "] uses Java serialization, and " + e.getMessage()
@@ -76,6 +76,30 @@ final class JavaSerializationValueCodec implements ValueCodec {
             return ObjectInputFilter.Status.UNDECIDED;
         }
         return allowlist.isAllowed(type) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
+    }
+
+    /** Refuses to write a class the allowlist would refuse to read, so the put fails, not later gets. */
+    private static final class CheckedObjectOutputStream extends ObjectOutputStream {
+
+        private final TypeAllowlist allowlist;
+        private boolean aborting;
+
+        CheckedObjectOutputStream(java.io.OutputStream out, TypeAllowlist allowlist) throws IOException {
+            super(out);
+            this.allowlist = allowlist;
+        }
+
+        @Override
+        protected void annotateClass(Class<?> type) throws IOException {
+            // when a write fails the stream writes the exception into itself: leave that unchecked,
+            // so that the first failure is the one reported
+            aborting |= Throwable.class.isAssignableFrom(type);
+            if (!aborting && !type.isPrimitive() && !allowlist.isAllowed(type)) {
+                aborting = true;
+                throw new java.io.InvalidClassException(type.getName(), "could not be read back: the type is neither"
+                        + " declared for this cache nor in its allowed-packages");
+            }
+        }
     }
 
     /** Resolves classes through the cache's class loader, without initialising them first. */

@@ -60,7 +60,7 @@ final class JsonMappers {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist))
+                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist), allowlist)
                         .init(JsonTypeInfo.Id.CLASS, null)
                         .inclusion(JsonTypeInfo.As.PROPERTY));
     }

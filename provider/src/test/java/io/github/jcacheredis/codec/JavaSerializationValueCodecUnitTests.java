@@ -45,6 +45,15 @@ class JavaSerializationValueCodecUnitTests {
     }
 
     @Test
+    void aValueHoldingAClassOutsideTheAllowlistIsRefusedAtPut() {
+        ValueCodec codec = codec(List.of());
+        Map<String, Object> map = new HashMap<>();
+        map.put("entry", new Entry("x", 2L));
+        CodecException e = assertThrows(CodecException.class, () -> codec.encode(map));
+        assertTrue(e.getMessage().contains(Entry.class.getName()), e.getMessage());
+    }
+
+    @Test
     void aValueThatIsNotSerializableFailsWithAClearMessage() {
         ValueCodec codec = codec(List.of("io.github.jcacheredis.codec"));
         CodecException e = assertThrows(CodecException.class, () -> codec.encode(new Holder(new Object())));

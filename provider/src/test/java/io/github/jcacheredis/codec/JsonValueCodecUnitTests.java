@@ -109,6 +109,14 @@ class JsonValueCodecUnitTests {
     }
 
     @Test
+    void aValueHoldingAnObjectThatCouldNotBeReadBackIsRefusedAtPutToo() {
+        ValueCodec codec = codec(Object.class);
+        CodecException e = assertThrows(CodecException.class,
+                () -> codec.encode(new ArrayList<>(List.of(new Dog("nested", 1)))));
+        assertTrue(e.getMessage().contains(Dog.class.getName()), e.getMessage());
+    }
+
+    @Test
     void aValueJacksonCannotWriteFailsWithTheCacheNamed() {
         ValueCodec codec = codec(Object.class, "io.github.jcacheredis");
         SelfReferencing loop = new SelfReferencing();

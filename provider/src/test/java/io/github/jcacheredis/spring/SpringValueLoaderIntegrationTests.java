@@ -20,7 +20,6 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;
 import org.springframework.cache.jcache.JCacheCache;
@@ -80,13 +79,11 @@ class SpringValueLoaderIntegrationTests {
     }
 
     /**
-     * Spring's sync=true promises that concurrent callers for one key wait for a single load. The
-     * provider's invoke is optimistic (read, run the processor, compare-and-set, retry), so two
-     * callers that find the entry absent both run Spring's processor, and so the loader, before
-     * one of them stores its value; the other then retries and returns that value.
+     * Spring's sync=true promises that concurrent callers for one key wait for a single load: within
+     * one instance, invoke lets one processor per key run at a time, so the second caller waits and
+     * then finds the first one's value.
      */
     @Test
-    @Disabled("invoke runs the processor of concurrent callers for one key at the same time, so the loader runs twice")
     void concurrentLoadsOfOneKeyRunTheLoaderOnce() throws Exception {
         AtomicInteger loads = new AtomicInteger();
         CountDownLatch loading = new CountDownLatch(1);
