@@ -7,6 +7,8 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code suite [--out DIR] [--threads 1,16] [--modes thrpt,sample] [JMH options]}: the
  *       operation benchmarks, then {@code results.md} ({@link Suite});</li>
+ *   <li>{@code large [--out DIR] [--entries 100000,1000000] [--targets ...]}: clear() and a full
+ *       iteration of a large cache, time and client heap ({@link LargeCacheMeasurement});</li>
  *   <li>{@code report DIR}: writes {@code results.md} again from the JSON results in DIR;</li>
  *   <li>{@code jmh [JMH options]}: JMH's own command line, for anything else.</li>
  * </ul>
@@ -21,6 +23,7 @@ public final class Main {
         String[] rest = args.length == 0 || args[0].startsWith("-") ? args : Arrays.copyOfRange(args, 1, args.length);
         switch (command) {
             case "suite" -> Suite.run(rest);
+            case "large" -> LargeCacheMeasurement.run(rest);
             case "report" -> {
                 if (rest.length != 1) {
                     throw new IllegalArgumentException("usage: report DIR");
@@ -29,7 +32,7 @@ public final class Main {
             }
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("unknown command '" + command + "'; commands: suite, report, jmh");
+                System.err.println("unknown command '" + command + "'; commands: suite, large, report, jmh");
                 System.exit(2);
             }
         }
