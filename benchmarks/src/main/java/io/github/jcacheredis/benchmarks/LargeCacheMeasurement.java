@@ -13,7 +13,8 @@ import java.util.Set;
  * entries at a time), iterated, then cleared; two sizes a factor apart show whether time grows
  * linearly and heap stays flat. One pass at these sizes takes seconds to minutes, so this is a
  * plain timed pass after a small warm-up pass, not a JMH benchmark; run it in a JVM of its own
- * with a fixed heap ({@code benchmarks/run large} uses {@code -Xmx1g}).
+ * with a fixed heap and a small young generation, so that collections run during each operation
+ * ({@code benchmarks/run large} uses {@code -Xms1g -Xmx1g -Xmn64m}).
  */
 final class LargeCacheMeasurement {
 
@@ -86,11 +87,12 @@ final class LargeCacheMeasurement {
         md.append("Each row: the cache loaded with that many entries (putAll, 1,000 at a time), a full iteration "
                 + "(each value read and decoded), then clear(). µs/entry: time divided by entries, flat when time "
                 + "grows linearly. live MB: the most client heap in use after a garbage collection during the "
-                + "operation, above what was in use before it (what the operation kept alive; GCs: collections "
-                + "that ran). alloc MB: allocated meanwhile by all threads, garbage included.\n\n");
+                + "operation, above what was in use before it, i.e. what the operation kept alive (GCs: how many "
+                + "collections ran; – when none did). alloc MB: allocated meanwhile by all threads, garbage "
+                + "included.\n\n");
         md.append("| target | entries | load s | iterate s | iterate µs/entry | iterate live MB (GCs) | iterate alloc MB "
-                + "| clear s | clear µs/entry | clear live MB (GCs) |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                + "| clear s | clear µs/entry | clear live MB (GCs) | clear alloc MB |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         passes.forEach(pass -> md.append(pass.row()).append('\n'));
         return md.toString();
     }
@@ -103,10 +105,14 @@ final class LargeCacheMeasurement {
                 long clearNanos, HeapWatch.Result clearHeap) {
 
         String row() {
-            return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %s (%d) | %s | %.2f | %.2f | %s (%d) |",
+            return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %.1f | %s | %s | %.2f | %.2f | %s | %s |",
                     target, entries, loadNanos / 1e9, iterateNanos / 1e9, iterateNanos / 1e3 / entries,
-                    mb(iterateHeap.growthBytes()), iterateHeap.collections(), mb(iterateHeap.allocatedBytes()),
-                    clearNanos / 1e9, clearNanos / 1e3 / entries, mb(clearHeap.growthBytes()), clearHeap.collections());
+                    live(iterateHeap), mb(iterateHeap.allocatedBytes()), clearNanos / 1e9, clearNanos / 1e3 / entries,
+                    live(clearHeap), mb(clearHeap.allocatedBytes()));
+        }
+
+        private static String live(HeapWatch.Result heap) {
+            return heap.collections() == 0 ? "– (0)" : mb(heap.growthBytes()) + " (" + heap.collections() + ")";
         }
     }
 }
