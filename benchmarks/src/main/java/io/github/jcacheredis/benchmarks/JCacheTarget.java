@@ -1,0 +1,139 @@
+package io.github.jcacheredis.benchmarks;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.Duration;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
+
+/**
+ * A target behind the {@code javax.cache} API, for any provider: this project's or Redisson's.
+ * Both caches are typed {@code <String, Payload>}, store-by-value, without statistics.
+ */
+final class JCacheTarget implements Target {
+
+    static final String PLAIN = "payloads";
+    static final String EXPIRING = "payloads-accessed";
+
+    private static final Increment INCREMENT = new Increment();
+
+    private final CacheManager manager;
+    private final Cache<String, Payload> cache;
+    private final Cache<String, Payload> expiring;
+
+    private JCacheTarget(CacheManager manager, Cache<String, Payload> cache, Cache<String, Payload> expiring) {
+        this.manager = manager;
+        this.cache = cache;
+        this.expiring = expiring;
+    }
+
+    /**
+     * Opens the manager at {@code uri} of the provider class {@code providerClass} (selected by
+     * name: both providers are on the class path) and creates the two caches, emptied of anything
+     * an earlier run left behind.
+     */
+    static JCacheTarget open(String providerClass, URI uri, String cachePrefix) {
+        CacheManager manager = Caching.getCachingProvider(providerClass).getCacheManager(uri, null);
+        try {
+            Cache<String, Payload> cache = create(manager, cachePrefix + PLAIN,
+                    new MutableConfiguration<String, Payload>().setTypes(String.class, Payload.class));
+            Cache<String, Payload> expiring = create(manager, cachePrefix + EXPIRING,
+                    new MutableConfiguration<String, Payload>().setTypes(String.class, Payload.class)
+                            .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10))));
+            return new JCacheTarget(manager, cache, expiring);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static Cache<String, Payload> create(CacheManager manager, String name,
+                                                 MutableConfiguration<String, Payload> configuration) {
+        Cache<String, Payload> cache = manager.createCache(name, configuration);
+        cache.clear();
+        return cache;
+    }
+
+    @Override
+    public Payload get(String key) {
+        return cache.get(key);
+    }
+
+    @Override
+    public void put(String key, Payload value) {
+        cache.put(key, value);
+    }
+
+    @Override
+    public Map<String, Payload> getAll(Set<String> keys) {
+        return cache.getAll(keys);
+    }
+
+    @Override
+    public void putAll(Map<String, Payload> entries) {
+        cache.putAll(entries);
+    }
+
+    @Override
+    public Payload getFromExpiring(String key) {
+        return expiring.get(key);
+    }
+
+    @Override
+    public void putAllExpiring(Map<String, Payload> entries) {
+        expiring.putAll(entries);
+    }
+
+    @Override
+    public long increment(String key) {
+        return cache.invoke(key, INCREMENT);
+    }
+
+    @Override
+    public long iterate() {
+        long count = 0;
+        for (Cache.Entry<String, Payload> entry : cache) {
+            if (entry.getValue() != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void clear() {
+        cache.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            manager.destroyCache(cache.getName());
+            manager.destroyCache(expiring.getName());
+        } finally {
+            manager.close();
+        }
+    }
+
+    /** Adds one to the counter; a missing entry starts at one. */
+    static final class Increment implements EntryProcessor<String, Payload, Long>, Serializable {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long process(MutableEntry<String, Payload> entry, Object... arguments) {
+            Payload current = entry.getValue();
+            Payload next = current == null ? Payload.of(entry.getKey()).incremented() : current.incremented();
+            entry.setValue(next);
+            return next.counter();
+        }
+    }
+}
