@@ -44,10 +44,12 @@ final class BulkOperations<K, V> {
         Set<K> toStore = written.done();
         long creation = r.expiry().creationHint();
         long update = r.expiry().updateHint();
-        if (!r.events().hasListeners() && creation == update && (creation == Ttl.ETERNAL || Ttl.isMillis(creation))) {
+        // every entry is stored (so each counts as a put) unless a TTL is zero or must be asked for
+        boolean storesAll = r.expiry().isConstant() && creation != Ttl.EXPIRE_NOW && update != Ttl.EXPIRE_NOW;
+        if (!r.events().hasListeners() && storesAll) {
             Map<String, byte[]> values = new LinkedHashMap<>();
             toStore.forEach(key -> values.put(segments.get(key), encoded.get(key)));
-            r.store().putAll(values, creation);
+            r.store().putAll(values, creation, update);
             r.statistics().puts(values.size());
         } else {
             boolean needPrevious = r.wants(EventType.UPDATED);

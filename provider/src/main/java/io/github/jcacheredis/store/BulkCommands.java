@@ -4,7 +4,6 @@ import io.github.jcacheredis.expiry.Ttl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,14 +42,12 @@ final class BulkCommands {
             return getAll(segments);
         }
         Publication pub = ctx.publication();
+        if (pub.tracksExpiry()) {
+            return touchAll(segments, ttl, pub);
+        }
         RBatch batch = ctx.redis.createBatch();
-        Map<String, RFuture<?>> futures = new LinkedHashMap<>();
+        Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
         for (String segment : segments) {
-            if (pub.tracksExpiry()) {
-                futures.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
-                        Scripts.touchArguments(segment, ttl, pub, true)));
-                continue;
-            }
             RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
             futures.put(segment, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
                     : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
@@ -60,8 +57,28 @@ final class BulkCommands {
             batch.execute();
             Map<String, byte[]> result = new HashMap<>();
             futures.forEach((segment, future) -> {
-                Object reply = future.toCompletableFuture().join();
-                byte[] value = reply instanceof List<?> list ? Scripts.touchedValue(cast(list)) : (byte[]) reply;
+                byte[] value = future.toCompletableFuture().join();
+                if (value != null) {
+                    result.put(segment, value);
+                }
+            });
+            return result;
+        }, Map.of());
+    }
+
+    /** Access TTLs while expiry is tracked: the touch script extends each shadow copy too. */
+    private Map<String, byte[]> touchAll(Collection<String> segments, long ttl, Publication pub) {
+        RBatch batch = ctx.redis.createBatch();
+        Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
+        for (String segment : segments) {
+            queued.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
+                    Scripts.touchArguments(segment, ttl, pub, true)));
+        }
+        return ctx.calls.read("touch pipeline", () -> {
+            ScriptRunner.execute(batch);
+            Map<String, byte[]> result = new HashMap<>();
+            queued.forEach((segment, call) -> {
+                byte[] value = Scripts.touchedValue(call.reply());
                 if (value != null) {
                     result.put(segment, value);
                 }
@@ -76,11 +93,11 @@ final class BulkCommands {
         }
         RBatch batch = ctx.redis.createBatch();
         Publication pub = ctx.publication();
-        List<RFuture<List<Object>>> futures = new ArrayList<>(mutations.size());
+        List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
         List<MutationResult> whenDegraded = new ArrayList<>(mutations.size());
         mutations.forEach((segment, mutation) -> {
-            futures.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
+            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
                     Scripts.mutateArguments(segment, mutation, pub)));
             if (mutation.skipCounts()) {
                 skipped.add(segment);
@@ -88,27 +105,27 @@ final class BulkCommands {
             whenDegraded.add(mutation.whenDegraded());
         });
         return ctx.calls.write("mutate pipeline", skipped, () -> {
-            batch.execute();
-            List<MutationResult> results = new ArrayList<>(futures.size());
-            for (RFuture<List<Object>> future : futures) {
-                results.add(Scripts.mutateResult(future.toCompletableFuture().join()));
+            ScriptRunner.execute(batch);
+            List<MutationResult> results = new ArrayList<>(queued.size());
+            for (List<Object> reply : ScriptRunner.replies(queued)) {
+                results.add(Scripts.mutateResult(reply));
             }
             return results;
         }, whenDegraded);
     }
 
-    void putAll(Map<String, byte[]> values, long ttl) {
+    void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
         if (values.isEmpty()) {
             return;
         }
-        if (ctx.publication().isActive() || !(ttl == Ttl.ETERNAL || Ttl.isMillis(ttl))) {
+        if (ctx.publication().isActive() || !EntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
-            values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, ttl, ttl, false)));
+            values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, creationTtl, updateTtl, false)));
             mutateAll(mutations);
             return;
         }
         List<String> segments = new ArrayList<>(values.keySet());
-        if (ttl == Ttl.ETERNAL) {
+        if (creationTtl == Ttl.ETERNAL && updateTtl == Ttl.ETERNAL) {
             Map<String, Object> byKey = new HashMap<>(values.size() * 2);
             values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
             ctx.calls.write("MSET", segments, () -> {
@@ -118,9 +135,9 @@ final class BulkCommands {
             return;
         }
         RBatch batch = ctx.redis.createBatch();
-        values.forEach((segment, value) -> batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE)
-                .setAsync(value, Duration.ofMillis(ttl)));
-        ctx.calls.write("SET PX pipeline", segments, batch::execute, null);
+        values.forEach((segment, value) -> EntryStore.set(
+                batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
+        ctx.calls.write("SET pipeline", segments, batch::execute, null);
     }
 
     long removeAll(Collection<String> segments) {
@@ -136,8 +153,4 @@ final class BulkCommands {
         return ctx.calls.write("DEL", new ArrayList<>(segments), () -> ctx.redis.getKeys().delete(keys), 0L);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Object> cast(List<?> list) {
-        return (List<Object>) Collections.unmodifiableList(list);
-    }
 }

@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.redisson.api.RBucket;
+import org.redisson.api.RBucketAsync;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
 
 /**
@@ -85,24 +87,40 @@ public final class EntryStore {
     }
 
     /**
-     * Stores {@code value} with the creation or the update TTL. A plain SET when the outcome is not
-     * needed, nobody else listens and both TTLs agree; else the script.
+     * Stores {@code value} with the creation or the update TTL. One SET when the outcome is not
+     * needed, nobody else listens and one command covers both TTLs ({@link #plainSet}); else the script.
      */
     public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
-        if (!needOutcome && !returnPrevious && creationTtl == updateTtl && !ctx.publication().isActive()
-                && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
+        if (!needOutcome && !returnPrevious && !ctx.publication().isActive() && plainSet(creationTtl, updateTtl)) {
             RBucket<byte[]> bucket = ctx.bucket(segment);
             return ctx.calls.write("SET", List.of(segment), () -> {
-                if (creationTtl == Ttl.ETERNAL) {
-                    bucket.set(value);
-                } else {
-                    bucket.set(value, Duration.ofMillis(creationTtl));
-                }
+                set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
                 return MutationResult.WRITTEN;
             }, MutationResult.SKIPPED);
         }
         return mutate(segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
+    }
+
+    /**
+     * True when one SET applies the right TTL whether or not the entry exists: both TTLs equal (SET,
+     * SET PX), or a new entry is eternal and an update keeps the TTL (SET KEEPTTL: the default
+     * eternal policy).
+     */
+    static boolean plainSet(long creationTtl, long updateTtl) {
+        return creationTtl == updateTtl && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))
+                || creationTtl == Ttl.ETERNAL && updateTtl == Ttl.KEEP;
+    }
+
+    /** Sends the one SET for TTLs that {@link #plainSet} accepts (alone, or queued in a pipeline). */
+    static RFuture<Void> set(RBucketAsync<byte[]> bucket, byte[] value, long creationTtl, long updateTtl) {
+        if (updateTtl == Ttl.KEEP) {
+            return bucket.setAndKeepTTLAsync(value);
+        }
+        if (creationTtl == Ttl.ETERNAL) {
+            return bucket.setAsync(value);
+        }
+        return bucket.setAsync(value, Duration.ofMillis(creationTtl));
     }
 
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */
@@ -175,9 +193,12 @@ public final class EntryStore {
         return bulk.mutateAll(mutations);
     }
 
-    /** Stores all values with one TTL: MSET or a SET PX pipeline when nobody else listens. */
-    public void putAll(Map<String, byte[]> values, long ttl) {
-        bulk.putAll(values, ttl);
+    /**
+     * Stores all values with the creation or update TTL: MSET or a SET pipeline when nobody else
+     * listens and one command covers both TTLs, else a pipeline of the script.
+     */
+    public void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+        bulk.putAll(values, creationTtl, updateTtl);
     }
 
     /** Removes the given entries; returns how many existed. */

@@ -1,6 +1,8 @@
 package io.github.jcacheredis.store;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -9,9 +11,10 @@ import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
- * Runs {@link LuaScript}s by SHA (EVALSHA); when a server does not know the script yet (first use,
- * restart, failover), it is sent in full once, which also caches it there. Failures propagate as
- * Redisson throws them; {@link RedisCalls} decides what they mean.
+ * Runs {@link LuaScript}s by SHA (EVALSHA), alone or in pipelines. When a server does not know a
+ * script (first use, restart, failover) it is loaded there once and the call repeated; in a
+ * pipeline only the calls that failed for that reason are repeated, so nothing runs twice.
+ * Other failures propagate as Redisson throws them; {@link RedisCalls} decides what they mean.
  */
 final class ScriptRunner {
 
@@ -27,16 +30,72 @@ final class ScriptRunner {
         try {
             return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
         } catch (RedisException e) {
-            if (e.getMessage() == null || !e.getMessage().contains("NOSCRIPT")) {
+            if (!isNoScript(e)) {
                 throw e;
             }
         }
-        return rscript.eval(key, RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args);
+        rscript.scriptLoadAsync(key, script.source()).toCompletableFuture().join();
+        return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
     }
 
-    /** Queues the script in a pipeline; batches send the source, which Redis caches by SHA itself. */
-    RFuture<List<Object>> queue(RBatch batch, LuaScript script, List<Object> keys, Object[] args) {
-        return batch.getScript(ByteArrayCodec.INSTANCE)
-                .evalAsync((String) keys.get(0), RScript.Mode.READ_WRITE, script.source(), RScript.ReturnType.LIST, keys, args);
+    /** A script call queued in a pipeline. */
+    final class Queued {
+        private final LuaScript script;
+        private final List<Object> keys;
+        private final Object[] args;
+        private final RFuture<List<Object>> future;
+
+        private Queued(RBatch batch, LuaScript script, List<Object> keys, Object[] args) {
+            this.script = script;
+            this.keys = keys;
+            this.args = args;
+            this.future = batch.getScript(ByteArrayCodec.INSTANCE).evalShaAsync((String) keys.get(0),
+                    RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
+        }
+
+        /** The reply, once the pipeline ran; repeated alone if the server did not know the script. */
+        List<Object> reply() {
+            try {
+                return future.toCompletableFuture().join();
+            } catch (CompletionException e) {
+                if (isNoScript(e.getCause())) {
+                    return run(script, keys, args);
+                }
+                throw e;
+            }
+        }
+    }
+
+    Queued queue(RBatch batch, LuaScript script, List<Object> keys, Object[] args) {
+        return new Queued(batch, script, keys, args);
+    }
+
+    /** Runs a pipeline; a script unknown to a server does not fail it (see {@link Queued#reply()}). */
+    static void execute(RBatch batch) {
+        try {
+            batch.execute();
+        } catch (RedisException e) {
+            if (!isNoScript(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** The replies of queued calls, in order. */
+    static List<List<Object>> replies(List<Queued> queued) {
+        List<List<Object>> replies = new ArrayList<>(queued.size());
+        for (Queued call : queued) {
+            replies.add(call.reply());
+        }
+        return replies;
+    }
+
+    private static boolean isNoScript(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
