@@ -21,25 +21,23 @@ final class JavaSerializationValueCodec implements ValueCodec {
     private final String cacheName;
     private final Class<?> declaredType;
     private final TypeAllowlist allowlist;
-    private final ObjectInputFilter filter;
 
     JavaSerializationValueCodec(String cacheName, Class<?> declaredType, TypeAllowlist allowlist) {
         this.cacheName = cacheName;
         this.declaredType = declaredType;
         this.allowlist = allowlist;
-        this.filter = this::check;
     }
 
     @Override
     public byte[] encode(Object value) {
         if (!allowlist.isAllowed(value.getClass())) {
-            throw new CodecException("Cache[" + cacheName + "] refuses a value of type " + value.getClass().getName()
-                    + ": it could not be read back, because the type is neither declared for this cache nor"
-                    + " in its allowed-packages");
+            throw refused(value, value.getClass());
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new CheckedObjectOutputStream(bytes, allowlist)) {
+        Class<?> refusedPart;
+        try (CheckedObjectOutputStream out = new CheckedObjectOutputStream(bytes)) {
             out.writeObject(value);
+            refusedPart = out.refused;
         } catch (NotSerializableException e) {
             throw new CodecException("Cache[" + cacheName + "] uses Java serialization, and " + e.getMessage()
                     + " (a part of the value of type " + value.getClass().getName() + ") is not Serializable", e);
@@ -47,18 +45,30 @@ final class JavaSerializationValueCodec implements ValueCodec {
             throw new CodecException("Cache[" + cacheName + "] cannot serialize a value of type "
                     + value.getClass().getName() + ": " + e.getMessage(), e);
         }
+        if (refusedPart != null) {
+            throw refused(value, refusedPart);
+        }
         return bytes.toByteArray();
+    }
+
+    private CodecException refused(Object value, Class<?> part) {
+        String what = part == value.getClass() ? "" : ", which contains a " + part.getName() + ",";
+        return new CodecException("Cache[" + cacheName + "] refuses a value of type " + value.getClass().getName()
+                + what + " because it could not be read back: " + part.getName() + " is neither declared for this"
+                + " cache nor in its allowed-packages; add its package to allowed-packages");
     }
 
     @Override
     public Object decode(byte[] bytes, String redisKey) {
+        ReadFilter filter = new ReadFilter();
         Object value;
         try (ObjectInputStream in = new FilteredObjectInputStream(new ByteArrayInputStream(bytes), allowlist.classLoader())) {
             in.setObjectInputFilter(filter);
             value = in.readObject();
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            String reason = filter.refusal != null ? filter.refusal : e.getMessage();
             throw new CodecException("Cache[" + cacheName + "] cannot deserialize the value stored at Redis key '"
-                    + redisKey + "': " + e.getMessage(), e);
+                    + redisKey + "': " + reason, e);
         }
         if (value == null || !declaredType.isInstance(value)) {
             throw new CodecException("Cache[" + cacheName + "] found " + (value == null ? "null" : value.getClass().getName())
@@ -67,38 +77,54 @@ final class JavaSerializationValueCodec implements ValueCodec {
         return value;
     }
 
-    private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
-        if (info.depth() > MAX_DEPTH) {
-            return ObjectInputFilter.Status.REJECTED;
+    /** Admits the classes of the allowlist, and remembers why it refused, for the error message. */
+    private final class ReadFilter implements ObjectInputFilter {
+
+        private String refusal;
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            if (info.depth() > MAX_DEPTH) {
+                refusal = "the value is nested deeper than " + MAX_DEPTH + " levels";
+                return Status.REJECTED;
+            }
+            Class<?> type = info.serialClass();
+            if (type == null || type.isPrimitive()) {
+                return Status.UNDECIDED;
+            }
+            if (allowlist.isAllowed(type)) {
+                return Status.ALLOWED;
+            }
+            refusal = "the stream names " + type.getName() + ", which is neither declared for this cache nor in"
+                    + " its allowed-packages";
+            return Status.REJECTED;
         }
-        Class<?> type = info.serialClass();
-        if (type == null || type.isPrimitive()) {
-            return ObjectInputFilter.Status.UNDECIDED;
-        }
-        return allowlist.isAllowed(type) ? ObjectInputFilter.Status.ALLOWED : ObjectInputFilter.Status.REJECTED;
     }
 
-    /** Refuses to write a class the allowlist would refuse to read, so the put fails, not later gets. */
-    private static final class CheckedObjectOutputStream extends ObjectOutputStream {
+    /**
+     * Notes, while writing, the first class the reading side would refuse, so that a put no get could
+     * read back fails at once and names the class (Hibernate's entries, for one, nest application
+     * types such as enums inside Hibernate's own classes). It only notes: a failing write goes on to
+     * write its exception into the stream, whose classes are no part of the value.
+     */
+    private final class CheckedObjectOutputStream extends ObjectOutputStream {
 
-        private final TypeAllowlist allowlist;
-        private boolean aborting;
+        private Class<?> refused;
 
-        CheckedObjectOutputStream(java.io.OutputStream out, TypeAllowlist allowlist) throws IOException {
+        CheckedObjectOutputStream(ByteArrayOutputStream out) throws IOException {
             super(out);
-            this.allowlist = allowlist;
         }
 
         @Override
-        protected void annotateClass(Class<?> type) throws IOException {
-            // when a write fails the stream writes the exception into itself: leave that unchecked,
-            // so that the first failure is the one reported
-            aborting |= Throwable.class.isAssignableFrom(type);
-            if (!aborting && !type.isPrimitive() && !allowlist.isAllowed(type)) {
-                aborting = true;
-                throw new java.io.InvalidClassException(type.getName(), "could not be read back: the type is neither"
-                        + " declared for this cache nor in its allowed-packages");
+        protected void annotateClass(Class<?> type) {
+            if (refused == null && !allowlist.isAllowed(type)) {
+                refused = type;
             }
+        }
+
+        @Override
+        protected void annotateProxyClass(Class<?> type) {
+            annotateClass(type);
         }
     }
 

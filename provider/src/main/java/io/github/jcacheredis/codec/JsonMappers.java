@@ -29,11 +29,17 @@ final class JsonMappers {
         return builder(allowlist).build();
     }
 
-    /** The mapper for keys: properties and map entries sorted, so equal keys give equal JSON. */
+    /**
+     * The mapper for keys: properties and map entries sorted and cached hash codes left out, so
+     * equal keys give equal JSON, in every JVM.
+     */
     static ObjectMapper forKeys(TypeAllowlist allowlist) {
+        SimpleModule canonical = new SimpleModule("jcache-redis-canonical-keys");
+        canonical.setSerializerModifier(new CachedHashCodeOmitter());
         return builder(allowlist)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .addModule(canonical)
                 .build();
     }
 

@@ -21,6 +21,9 @@ public final class TypeAllowlist {
             "java.lang.Integer", "java.lang.Long", "java.lang.Float", "java.lang.Double", "java.lang.Character",
             "java.lang.Number", "java.lang.Enum", "java.lang.Record", "java.net.URI", "java.sql.Date",
             "java.sql.Time", "java.sql.Timestamp",
+            // an interface, so nothing to instantiate: admits Serializable[] (Hibernate's cached entity
+            // state), whose elements are each checked on their own
+            "java.io.Serializable",
             // Spring's marker for a cached null: no fields, resolves to its singleton
             "org.springframework.cache.support.NullValue");
 

@@ -1,6 +1,7 @@
 package io.github.jcacheredis.codec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.util.HashSet;
@@ -57,7 +58,44 @@ class KeyCodecsUnitTests {
         assertEquals(a, keys.decode(keys.encode(a)));
     }
 
+    /**
+     * Hibernate's cache keys carry a precomputed hash code, which for an enum in a natural id or a
+     * query parameter is an identity hash and so differs between JVMs: equal keys built by two
+     * instances of an application must still be one Redis key.
+     */
+    @Test
+    void aCachedHashCodeIsLeftOutSoEqualKeysFromTwoJvmsAreOneKey() {
+        KeyCodec keys = codec(Object.class);
+        String here = keys.encode(new HashedKey("books", 7));
+        String elsewhere = keys.encode(new HashedKey("books", 1_234_567));
+        assertEquals(here, elsewhere);
+        assertFalse(here.contains("hashCode"), here);
+        assertNotEquals(here, keys.encode(new HashedKey("authors", 7)));
+        assertEquals("books", ((HashedKey) keys.decode(here)).region);
+    }
+
     record Point(int x, int y) {
+    }
+
+    /** A key with a cached hash code, as Hibernate's are; the hash passed in stands for another JVM's. */
+    static final class HashedKey {
+        private final String region;
+        private final int hashCode;
+
+        HashedKey(String region, int hashCode) {
+            this.region = region;
+            this.hashCode = hashCode;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HashedKey k && k.region.equals(region);
+        }
+
+        @Override
+        public int hashCode() {
+            return hashCode;
+        }
     }
 
     /** Equality by id; a transient field that differs between equal instances. */
