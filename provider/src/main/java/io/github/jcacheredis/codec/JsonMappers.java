@@ -26,7 +26,7 @@ final class JsonMappers {
 
     /** The mapper for values. */
     static ObjectMapper forValues(TypeAllowlist allowlist) {
-        return builder(allowlist).build();
+        return builder(allowlist, true).build();
     }
 
     /**
@@ -36,14 +36,15 @@ final class JsonMappers {
     static ObjectMapper forKeys(TypeAllowlist allowlist) {
         SimpleModule canonical = new SimpleModule("jcache-redis-canonical-keys");
         canonical.setSerializerModifier(new CachedHashCodeOmitter());
-        return builder(allowlist)
+        // keys are only read back for iteration and events, so writing one is never refused
+        return builder(allowlist, false)
                 .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
                 .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                 .addModule(canonical)
                 .build();
     }
 
-    private static JsonMapper.Builder builder(TypeAllowlist allowlist) {
+    private static JsonMapper.Builder builder(TypeAllowlist allowlist, boolean refuseUnreadableWrites) {
         SimpleModule instantiators = new SimpleModule("jcache-redis-instantiators") {
             private static final long serialVersionUID = 1L;
 
@@ -66,7 +67,8 @@ final class JsonMappers {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist), allowlist)
+                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist),
+                        refuseUnreadableWrites ? allowlist : null)
                         .init(JsonTypeInfo.Id.CLASS, null)
                         .inclusion(JsonTypeInfo.As.PROPERTY));
     }

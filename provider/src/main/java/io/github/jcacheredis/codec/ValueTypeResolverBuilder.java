@@ -24,6 +24,7 @@ final class ValueTypeResolverBuilder extends ObjectMapper.DefaultTypeResolverBui
 
     private final transient TypeAllowlist allowlist;
 
+    /** @param allowlist checks each type id written, or null to write any */
     ValueTypeResolverBuilder(PolymorphicTypeValidator validator, TypeAllowlist allowlist) {
         super(ObjectMapper.DefaultTyping.NON_FINAL, validator);
         this.allowlist = allowlist;
@@ -38,7 +39,7 @@ final class ValueTypeResolverBuilder extends ObjectMapper.DefaultTypeResolverBui
                                         PolymorphicTypeValidator subtypeValidator, Collection<NamedType> subtypes,
                                         boolean forSer, boolean forDeser) {
         TypeIdResolver resolver = super.idResolver(config, baseType, subtypeValidator, subtypes, forSer, forDeser);
-        return forSer ? new CheckedIds(resolver, allowlist) : resolver;
+        return forSer && allowlist != null ? new CheckedIds(resolver, allowlist) : resolver;
     }
 
     /** Refuses to write the id of a type the allowlist would refuse to read. */
