@@ -7,6 +7,8 @@ import io.github.jcacheredis.expiry.ExpiryDecisions;
 import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.near.NearCache;
+import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.RedisHealth;
@@ -44,13 +46,23 @@ final class CacheFactory {
 
     /** The store of a cache's entries, also for destroying a cache this manager did not open. */
     EntryStore store(String name) {
-        return new EntryStore(redis, new KeyLayout(settings.namespace(), name), name, health);
+        return store(name, null);
+    }
+
+    private EntryStore store(String name, NearCacheSettings near) {
+        return new EntryStore(redis, new KeyLayout(settings.namespace(), name), name, health,
+                near == null ? null : new NearCache(near));
+    }
+
+    private NearCacheSettings nearCache(MutableConfiguration<?, ?> configuration) {
+        return configuration instanceof RedisCacheConfiguration<?, ?> redisConfiguration
+                ? redisConfiguration.nearCache(settings.nearCache()) : settings.nearCache();
     }
 
     /** A private copy of the configuration the application passed in. */
     static <K, V> MutableConfiguration<K, V> copy(Configuration<K, V> configuration) {
         if (configuration instanceof CompleteConfiguration<K, V> complete) {
-            return new MutableConfiguration<>(complete);
+            return new RedisCacheConfiguration<>(complete);
         }
         MutableConfiguration<K, V> copy = new MutableConfiguration<>();
         copy.setTypes(configuration.getKeyType(), configuration.getValueType());
@@ -71,7 +83,7 @@ final class CacheFactory {
             for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
                 events.register(listener);
             }
-            EntryStore store = store(name);
+            EntryStore store = store(name, nearCache(configuration));
             CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, new ExpiryDecisions(policy), events,
                     new CacheStatistics(configuration.isStatisticsEnabled()),
                     writer == null ? WriteThrough.none() : WriteThrough.of(writer),

@@ -177,7 +177,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
     @Override
     public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
         if (clazz.isInstance(configuration)) {
-            return clazz.cast(new MutableConfiguration<>(configuration));
+            return clazz.cast(CacheFactory.copy(configuration));
         }
         throw new IllegalArgumentException("the configuration of Cache[" + getName() + "] is not a " + clazz.getName());
     }

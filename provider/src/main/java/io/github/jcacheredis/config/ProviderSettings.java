@@ -1,6 +1,7 @@
 package io.github.jcacheredis.config;
 
 import io.github.jcacheredis.codec.CodecKind;
+import io.github.jcacheredis.near.NearCacheSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,18 +17,21 @@ import java.util.Objects;
  *                        declared types of each cache and JDK value types
  * @param timeout         how long one attempt of a Redis call may take (one retry follows)
  * @param failureMode     what caches do while Redis is unreachable
+ * @param nearCache       the local tier every cache of the manager keeps, or null for none
  */
 public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages, Duration timeout,
-                               FailureMode failureMode) {
+                               FailureMode failureMode, NearCacheSettings nearCache) {
 
     public static final String NAMESPACE = "namespace";
     public static final String CODEC = "codec";
     public static final String ALLOWED_PACKAGES = "allowed-packages";
     public static final String TIMEOUT = "timeout";
     public static final String FAILURE_MODE = "failure-mode";
+    public static final String NEAR_CACHE = "near-cache";
 
     /** Every provider key, as accepted in URI queries, Properties, config files and system properties. */
-    public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE);
+    public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE,
+            NEAR_CACHE);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
 
@@ -52,7 +56,8 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
                 .map(String::trim).filter(p -> !p.isEmpty()).toList();
         Duration timeout = values.containsKey(TIMEOUT) ? parseDuration(values.get(TIMEOUT)) : DEFAULT_TIMEOUT;
         FailureMode mode = values.containsKey(FAILURE_MODE) ? FailureMode.parse(values.get(FAILURE_MODE)) : FailureMode.FAIL;
-        return new ProviderSettings(namespace, codec, packages, timeout, mode);
+        NearCacheSettings near = values.containsKey(NEAR_CACHE) ? NearCacheSettings.parse(values.get(NEAR_CACHE)) : null;
+        return new ProviderSettings(namespace, codec, packages, timeout, mode, near);
     }
 
     /** {@code 1500}, {@code 1500ms} or {@code 2s}; between 1 ms and one minute. */

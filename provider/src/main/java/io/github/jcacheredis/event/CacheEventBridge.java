@@ -27,6 +27,9 @@ public final class CacheEventBridge<K, V> implements Closeable {
     public static final long SHADOW_GRACE_MILLIS = 60_000;
 
     static final int EXPIRED_BIT = 1 << EventType.EXPIRED.ordinal();
+    /** Set in a registration when the instance keeps a local tier that writes must invalidate. */
+    static final int NEAR_CACHE_BIT = 1 << EventType.values().length;
+    private static final int LISTENER_BITS = NEAR_CACHE_BIT - 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheEventBridge.class);
 
@@ -62,7 +65,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
 
     /** Called after local listeners were registered or deregistered. */
     public synchronized void localListenersChanged() {
-        int mask = dispatcher.typeMask();
+        int mask = dispatcher.typeMask() | (store.hasNearCache() ? NEAR_CACHE_BIT : 0);
         if (closed || mask == localMask) {
             return;
         }
@@ -70,7 +73,8 @@ public final class CacheEventBridge<K, V> implements Closeable {
         boolean expiryNow = (mask & EXPIRED_BIT) != 0;
         if (mask != 0 && eventSubscription == null) {
             eventSubscription = instance.channels().listenToEvents(layout, this::onEvent,
-                    e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e));
+                    e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e),
+                    store::nearInvalidateAll);
         }
         if (expiryNow && !expiryBefore) {
             instance.keyspace().enableExpiredEvents();
@@ -129,13 +133,24 @@ public final class CacheEventBridge<K, V> implements Closeable {
         boolean tracking = (localMask & EXPIRED_BIT) != 0
                 || remoteMasks.values().stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
         boolean publishing = tracking || !remoteMasks.isEmpty();
+        // values travel only when someone listens; local tiers elsewhere only need the keys
+        boolean withValues = tracking || remoteMasks.values().stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
         store.publishTo(!publishing || closed ? Publication.NONE
-                : new Publication(EventChannels.eventChannel(layout), instance.origin(), true,
+                : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
                         tracking ? SHADOW_GRACE_MILLIS : 0));
     }
 
     private void onEvent(EventMessage message) {
         if (message.origin().equals(instance.origin())) {
+            return;
+        }
+        // the local tier first, and on this thread: the sooner it forgets, the shorter a stale read
+        if (message.kind() == EventMessage.CLEARED) {
+            store.nearInvalidateAll();
+            return;
+        }
+        store.nearInvalidate(message.keySegment());
+        if ((localMask & LISTENER_BITS) == 0) {
             return;
         }
         inbound.execute(() -> {

@@ -104,14 +104,16 @@ final class BulkCommands {
             }
             whenDegraded.add(mutation.whenDegraded());
         });
-        return ctx.calls.write("mutate pipeline", skipped, () -> {
+        List<MutationResult> results = ctx.calls.write("mutate pipeline", skipped, () -> {
             ScriptRunner.execute(batch);
-            List<MutationResult> results = new ArrayList<>(queued.size());
+            List<MutationResult> replies = new ArrayList<>(queued.size());
             for (List<Object> reply : ScriptRunner.replies(queued)) {
-                results.add(Scripts.mutateResult(reply));
+                replies.add(Scripts.mutateResult(reply));
             }
-            return results;
+            return replies;
         }, whenDegraded);
+        ctx.invalidate(mutations.keySet());
+        return results;
     }
 
     void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
@@ -132,12 +134,14 @@ final class BulkCommands {
                 ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).set(byKey);
                 return null;
             }, null);
+            ctx.invalidate(segments);
             return;
         }
         RBatch batch = ctx.redis.createBatch();
         values.forEach((segment, value) -> EntryStore.set(
                 batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
         ctx.calls.write("SET pipeline", segments, batch::execute, null);
+        ctx.invalidate(segments);
     }
 
     long removeAll(Collection<String> segments) {
@@ -150,7 +154,9 @@ final class BulkCommands {
             return mutateAll(mutations).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
         }
         String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
-        return ctx.calls.write("DEL", new ArrayList<>(segments), () -> ctx.redis.getKeys().delete(keys), 0L);
+        long removed = ctx.calls.write("DEL", new ArrayList<>(segments), () -> ctx.redis.getKeys().delete(keys), 0L);
+        ctx.invalidate(segments);
+        return removed;
     }
 
 }

@@ -3,6 +3,7 @@ package io.github.jcacheredis.store;
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
 import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.near.NearCache;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -25,10 +26,31 @@ public final class EntryStore {
     private final BulkCommands bulk;
     private final KeyScans scans;
 
-    public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health) {
-        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health));
+    private final RedisHealth health;
+
+    /** @param near the cache's local tier, or null for none */
+    public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near) {
+        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health), near);
         this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
+        this.health = health;
+    }
+
+    /** True when the cache keeps a local tier in this JVM. */
+    public boolean hasNearCache() {
+        return ctx.near != null;
+    }
+
+    /** Drops one key from the local tier (another instance wrote it). */
+    public void nearInvalidate(String segment) {
+        ctx.invalidate(segment);
+    }
+
+    /** Empties the local tier (another instance cleared the cache, or the connection was lost). */
+    public void nearInvalidateAll() {
+        if (ctx.near != null) {
+            ctx.near.invalidateAll();
+        }
     }
 
     public KeyLayout layout() {
@@ -40,12 +62,19 @@ public final class EntryStore {
         ctx.publishTo(publication);
     }
 
+    /** The entry's value as Redis holds it now (never from the local tier: compare-and-set needs it). */
     public byte[] get(String segment) {
         return ctx.calls.read("GET", () -> ctx.bucket(segment).get(), null);
     }
 
-    /** Reads the entry and applies an access TTL in the same command. */
+    /**
+     * Reads the entry and applies an access TTL in the same command. With a local tier, a value held
+     * there is answered at once (an access TTL is still applied in Redis), and a miss fills it.
+     */
     public byte[] getAndExpire(String segment, long ttl) {
+        if (ctx.near != null && !health.isDown() && !ctx.publication().tracksExpiry()) {
+            return nearGet(segment, ttl);
+        }
         RBucket<byte[]> bucket = ctx.bucket(segment);
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return ctx.calls.read("GET", bucket::get, null);
@@ -63,8 +92,27 @@ public final class EntryStore {
         return ctx.calls.read("GETEX", () -> bucket.getAndExpire(Duration.ofMillis(ttl)), null);
     }
 
+    private byte[] nearGet(String segment, long ttl) {
+        byte[] local = ctx.near.get(segment);
+        if (local != null) {
+            expire(segment, ttl);
+            return local;
+        }
+        long accessTtl = ttl == Ttl.UNKNOWN ? Ttl.KEEP : ttl;
+        Object token = ctx.near.beginLoad(segment);
+        List<Object> reply = ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, List.of(ctx.layout.entryKey(segment)),
+                new Object[] {StoreContext.ascii(accessTtl)}), List.of());
+        byte[] value = reply.isEmpty() ? null : Scripts.touchedValue(reply);
+        long remaining = reply.size() > 1 && reply.get(1) instanceof Long l ? l : 0;
+        ctx.near.completeLoad(segment, token, value, remaining);
+        return value;
+    }
+
     /** Applies an access TTL to an existing entry; false when there is none. */
     public boolean expire(String segment, long ttl) {
+        if (ttl == Ttl.EXPIRE_NOW) {
+            ctx.invalidate(segment);
+        }
         RBucket<byte[]> bucket = ctx.bucket(segment);
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
@@ -83,6 +131,9 @@ public final class EntryStore {
     }
 
     public boolean exists(String segment) {
+        if (ctx.near != null && !health.isDown() && ctx.near.get(segment) != null) {
+            return true;
+        }
         return ctx.calls.read("EXISTS", () -> ctx.bucket(segment).isExists(), false);
     }
 
@@ -94,10 +145,12 @@ public final class EntryStore {
                               boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !ctx.publication().isActive() && plainSet(creationTtl, updateTtl)) {
             RBucket<byte[]> bucket = ctx.bucket(segment);
-            return ctx.calls.write("SET", List.of(segment), () -> {
+            MutationResult result = ctx.calls.write("SET", List.of(segment), () -> {
                 set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
                 return MutationResult.WRITTEN;
             }, MutationResult.SKIPPED);
+            ctx.invalidate(segment);
+            return result;
         }
         return mutate(segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
@@ -127,11 +180,13 @@ public final class EntryStore {
     public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
         if (!ctx.publication().isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
             RBucket<byte[]> bucket = ctx.bucket(segment);
-            return ctx.calls.write("SET NX", List.of(segment), () -> {
+            MutationResult result = ctx.calls.write("SET NX", List.of(segment), () -> {
                 boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
                         : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
                 return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
             }, MutationResult.SKIPPED);
+            ctx.invalidate(segment);
+            return result;
         }
         return mutate(segment, Mutation.putIfAbsent(value, creationTtl));
     }
@@ -140,13 +195,15 @@ public final class EntryStore {
     public MutationResult remove(String segment, boolean returnPrevious) {
         if (!ctx.publication().isActive()) {
             RBucket<byte[]> bucket = ctx.bucket(segment);
-            return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
+            MutationResult result = ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
                 if (returnPrevious) {
                     byte[] previous = bucket.getAndDelete();
                     return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
                 }
                 return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
             }, MutationResult.ABSENT);
+            ctx.invalidate(segment);
+            return result;
         }
         return mutate(segment, Mutation.remove(returnPrevious));
     }
@@ -157,10 +214,12 @@ public final class EntryStore {
      */
     public MutationResult mutate(String segment, Mutation mutation) {
         Publication pub = ctx.publication();
-        return ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
+        MutationResult result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
                 () -> Scripts.mutateResult(ctx.scripts.run(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
                         Scripts.mutateArguments(segment, mutation, pub))),
                 mutation.whenDegraded());
+        ctx.invalidate(segment);
+        return result;
     }
 
     /**

@@ -44,10 +44,23 @@ public final class EventChannels {
         return layout.prefix() + "%events";
     }
 
-    /** Subscribes to a cache's events; returns once subscribed. Close the result to unsubscribe. */
+    /**
+     * Subscribes to a cache's events; returns once subscribed. {@code onResubscribed} runs when the
+     * subscription was restored after the connection was lost (messages may have been missed).
+     * Close the result to unsubscribe.
+     */
     public AutoCloseable listenToEvents(KeyLayout layout, Consumer<EventMessage> onMessage,
-                                        Consumer<RuntimeException> onBadMessage) {
+                                        Consumer<RuntimeException> onBadMessage, Runnable onResubscribed) {
         RTopic topic = redis.getTopic(eventChannel(layout), ByteArrayCodec.INSTANCE);
+        java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+        int status = calls.call("SUBSCRIBE", () -> topic.addListener(new org.redisson.api.listener.BaseStatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                if (!subscribedOnce.compareAndSet(false, true)) {
+                    onResubscribed.run();
+                }
+            }
+        }));
         int id = calls.call("SUBSCRIBE", () -> topic.addListener(byte[].class, (channel, message) -> {
             EventMessage parsed;
             try {
@@ -58,7 +71,7 @@ public final class EventChannels {
             }
             onMessage.accept(parsed);
         }));
-        return () -> topic.removeListener(id);
+        return () -> topic.removeListener(id, status);
     }
 
     public void register(String field, String value) {

@@ -15,6 +15,17 @@ public record EventMessage(char kind, String origin, String keySegment, byte[] o
     public static final char UPDATED = 'u';
     public static final char REMOVED = 'r';
     public static final char EXPIRED = 'x';
+    /** The cache was cleared: local tiers drop everything; listeners are told nothing. */
+    public static final char CLEARED = 'z';
+
+    /** A message of three parts (no values), as Java publishes it. */
+    public static byte[] encode(char kind, String origin, String keySegment) {
+        StringBuilder message = new StringBuilder();
+        for (String part : new String[] {String.valueOf(kind), origin, keySegment}) {
+            message.append(part.getBytes(StandardCharsets.UTF_8).length).append(':').append(part);
+        }
+        return message.toString().getBytes(StandardCharsets.UTF_8);
+    }
 
     /** Parses a message; throws IllegalArgumentException when it is not one. */
     public static EventMessage parse(byte[] message) {

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * SCAN over one cache's keys, a batch per call, so client memory stays bounded whatever the cache's
@@ -39,14 +40,24 @@ final class KeyScans {
     }
 
     long clear(int batchSize) {
-        return ctx.calls.clear("clear", () -> {
-            long removed = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
-            if (ctx.publication().tracksExpiry()) {
+        Publication pub = ctx.publication();
+        long removed = ctx.calls.clear("clear", () -> {
+            long count = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
+            if (pub.tracksExpiry()) {
                 // a shadow copy left behind would later be reported as an expired entry
                 unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
             }
-            return removed;
+            if (pub.isActive()) {
+                // other instances' local tiers drop everything (listeners are told nothing: clear fires no events)
+                ctx.redis.getTopic(pub.channel(), ByteArrayCodec.INSTANCE)
+                        .publish(EventMessage.encode(EventMessage.CLEARED, pub.origin(), ""));
+            }
+            return count;
         }, 0L);
+        if (ctx.near != null) {
+            ctx.near.invalidateAll();
+        }
+        return removed;
     }
 
     long enroll(long graceMillis, int batchSize) {

@@ -12,6 +12,7 @@ final class Scripts {
     static final LuaScript TOUCH = LuaScript.load("touch.lua");
     static final LuaScript EXPIRED = LuaScript.load("expired.lua");
     static final LuaScript ENROLL = LuaScript.load("enroll.lua");
+    static final LuaScript READ = LuaScript.load("read.lua");
 
     private static final byte[] EMPTY = new byte[0];
 

@@ -1,6 +1,8 @@
 package io.github.jcacheredis.store;
 
+import io.github.jcacheredis.near.NearCache;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import org.redisson.api.RBucket;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -12,13 +14,29 @@ final class StoreContext {
     final KeyLayout layout;
     final RedisCalls calls;
     final ScriptRunner scripts;
+    /** The cache's local tier, or null when it has none. */
+    final NearCache near;
     private volatile Publication publication = Publication.NONE;
 
-    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls) {
+    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls, NearCache near) {
         this.redis = redis;
         this.layout = layout;
         this.calls = calls;
         this.scripts = new ScriptRunner(redis);
+        this.near = near;
+    }
+
+    /** Drops written keys from the local tier (after the write, so a read in flight cannot refill it). */
+    void invalidate(Collection<String> segments) {
+        if (near != null) {
+            segments.forEach(near::invalidate);
+        }
+    }
+
+    void invalidate(String segment) {
+        if (near != null) {
+            near.invalidate(segment);
+        }
     }
 
     Publication publication() {

@@ -1,0 +1,92 @@
+package io.github.jcacheredis.near;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local tier of one cache: the encoded values of recently read entries (decoded afresh for
+ * every caller, so the cache stays store-by-value), bounded by Caffeine, each kept no longer than
+ * its entry lives in Redis. An entry leaves when this instance writes it, when another instance's
+ * write or clear reaches it through Redis, and all of them when the connection to Redis is lost.
+ *
+ * <p>A read that misses fills the tier only if no invalidation of its key happened while its
+ * request was in flight: {@link #beginLoad} hands out a token, every invalidation withdraws the
+ * key's token, and {@link #completeLoad} stores the value only while its token is still there.
+ * Token check and store happen under the same map bin lock as an invalidation, so an
+ * invalidation that arrives before the reply that would have filled the tier always wins.
+ */
+public final class NearCache {
+
+    private final Cache<String, Local> values;
+    private final ConcurrentHashMap<String, Object> pendingLoads = new ConcurrentHashMap<>();
+    private final long localTtlNanos;
+
+    public NearCache(NearCacheSettings settings) {
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries());
+        if (settings.localTtl() != null) {
+            builder.expireAfterWrite(settings.localTtl());
+        }
+        this.values = builder.build();
+        this.localTtlNanos = settings.localTtl() == null ? Long.MAX_VALUE : settings.localTtl().toNanos();
+    }
+
+    /** The bytes held for {@code segment}, or null. */
+    public byte[] get(String segment) {
+        Local local = values.getIfPresent(segment);
+        if (local == null) {
+            return null;
+        }
+        if (System.nanoTime() - local.deadline >= 0) {
+            values.asMap().remove(segment, local);
+            return null;
+        }
+        return local.bytes;
+    }
+
+    /** Marks the start of a read that may fill the tier; returns its token. */
+    public Object beginLoad(String segment) {
+        Object token = new Object();
+        pendingLoads.put(segment, token);
+        return token;
+    }
+
+    /**
+     * Fills the tier with what a read found, unless the key was invalidated since
+     * {@link #beginLoad}: {@code ttlMillis} is the entry's remaining TTL in Redis (negative: none).
+     */
+    public void completeLoad(String segment, Object token, byte[] bytes, long ttlMillis) {
+        pendingLoads.computeIfPresent(segment, (key, current) -> {
+            if (current == token && bytes != null && ttlMillis != 0) {
+                long ttlNanos = ttlMillis > 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(ttlMillis), localTtlNanos)
+                        : localTtlNanos;
+                values.put(key, new Local(bytes, System.nanoTime() + Math.min(ttlNanos, Long.MAX_VALUE / 4)));
+                return null;
+            }
+            return current == token ? null : current;
+        });
+    }
+
+    /** Forgets one key, and cancels the reads of it in flight. */
+    public void invalidate(String segment) {
+        pendingLoads.compute(segment, (key, current) -> {
+            values.invalidate(key);
+            return null;
+        });
+    }
+
+    /** Forgets everything, and cancels every read in flight. */
+    public void invalidateAll() {
+        pendingLoads.clear();
+        values.invalidateAll();
+    }
+
+    /** How many values are held (approximately). */
+    public long size() {
+        return values.estimatedSize();
+    }
+
+    private record Local(byte[] bytes, long deadline) {
+    }
+}

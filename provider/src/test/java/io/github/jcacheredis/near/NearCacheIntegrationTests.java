@@ -1,0 +1,172 @@
+package io.github.jcacheredis.near;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.TestRedis;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The local tier: served locally, invalidated through Redis, never stale once invalidated. */
+class NearCacheIntegrationTests {
+
+    private final List<CacheManager> managers = new ArrayList<>();
+    private String namespace;
+
+    @BeforeEach
+    void namespace() {
+        namespace = TestRedis.uniqueNamespace();
+    }
+
+    @AfterEach
+    void close() {
+        managers.forEach(CacheManager::close);
+    }
+
+    private Cache<String, Long> instance(URI uri, RedisCacheConfiguration<String, Long> config) {
+        Properties properties = new Properties();
+        properties.setProperty("namespace", namespace);
+        CacheManager manager = new RedisCachingProvider().getCacheManager(uri, getClass().getClassLoader(), properties);
+        managers.add(manager);
+        return manager.createCache("prices", config.setTypes(String.class, Long.class));
+    }
+
+    private Cache<String, Long> instance() {
+        return instance(URI.create(TestRedis.server().uri()),
+                new RedisCacheConfiguration<String, Long>().nearCache(1_000, null));
+    }
+
+    @Test
+    void hitsAreServedLocallyAndCountAsHitsWhileWritesAreReadBackAtOnce() throws Exception {
+        Cache<String, Long> cache = instance();
+        cache.getCacheManager().enableStatistics("prices", true);
+        cache.put("k", 1L);
+        assertEquals(1L, cache.get("k")); // fills the local tier
+        TestRedis.server().call("SET", namespace + ":prices:k", "99"); // behind the provider's back
+        assertEquals(1L, cache.get("k"), "the second read is local");
+        cache.put("k", 2L);
+        assertEquals(2L, cache.get("k"), "read-your-writes on the writing instance");
+        ObjectName stats = new ObjectName("javax.cache:type=CacheStatistics,CacheManager="
+                + cache.getCacheManager().getURI().toString().replace(":", ".") + ",Cache=prices");
+        assertEquals(3L, ManagementFactory.getPlatformMBeanServer().getAttribute(stats, "CacheHits"));
+    }
+
+    @Test
+    void underConcurrentWritesAnotherInstanceNeverServesAValueOlderThanTheLastOneConfirmed() throws Exception {
+        Cache<String, Long> writer = instance();
+        Cache<String, Long> reader = instance();
+        AtomicBoolean stop = new AtomicBoolean();
+        ExecutorService noise = Executors.newFixedThreadPool(3);
+        List<Future<?>> readers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            readers.add(noise.submit(() -> {
+                while (!stop.get()) {
+                    reader.get("k" + ThreadLocalRandom.current().nextInt(5)); // concurrent fills
+                }
+                return null;
+            }));
+        }
+        try {
+            for (long version = 1; version <= 100; version++) {
+                String key = "k" + (version % 5);
+                long previous = version - 5;
+                writer.put(key, version);
+                long confirmed = awaitValue(() -> reader.get(key), version, previous);
+                assertEquals(version, confirmed);
+            }
+        } finally {
+            stop.set(true);
+            for (Future<?> f : readers) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            noise.shutdown();
+        }
+    }
+
+    /** Polls until {@code read} gives {@code expected}; every value seen meanwhile must be the previous one. */
+    private static long awaitValue(Supplier<Long> read, long expected, long previous) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            Long seen = read.get();
+            if (seen != null && seen == expected) {
+                return seen;
+            }
+            assertTrue(seen == null ? previous <= 0 : seen == previous,
+                    "saw " + seen + " while waiting for " + expected + " (previous " + previous + ")");
+        }
+        throw new AssertionError("value " + expected + " not visible within 1 s");
+    }
+
+    @Test
+    void aClearOnAnotherInstanceEmptiesTheLocalTier() {
+        Cache<String, Long> a = instance();
+        Cache<String, Long> b = instance();
+        a.put("k", 1L);
+        assertEquals(1L, b.get("k"));
+        a.clear();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (b.get("k") != null) {
+            assertTrue(System.nanoTime() < deadline, "B still serves a cleared entry after 1 s");
+        }
+    }
+
+    @Test
+    void aLocalValueLivesNoLongerThanItsEntryInRedis() throws Exception {
+        Cache<String, Long> cache = instance(URI.create(TestRedis.server().uri()),
+                (RedisCacheConfiguration<String, Long>) new RedisCacheConfiguration<String, Long>().nearCache(1_000, null)
+                        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+                                new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300))));
+        cache.put("k", 1L);
+        assertEquals(1L, cache.get("k"));
+        Thread.sleep(400); // the entry's own TTL is what is under test
+        assertNull(cache.get("k"));
+    }
+
+    @Test
+    void aRestartOfRedisFlushesTheLocalTier() {
+        try (RedisServer redis = RedisServer.start()) {
+            URI uri = URI.create(redis.uri());
+            Cache<String, Long> cache = instance(uri, new RedisCacheConfiguration<String, Long>()
+                    .nearCache(1_000, Duration.ofMinutes(10)));
+            cache.put("k", 1L);
+            assertEquals(1L, cache.get("k"));
+            redis.kill();
+            redis.restart();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                try {
+                    cache.put("probe", 1L); // succeeds once Redis is back and the manager uses it again
+                    break;
+                } catch (javax.cache.CacheException stillReconnecting) {
+                    assertTrue(System.nanoTime() < deadline, "Redis did not come back");
+                }
+            }
+            long flushDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (cache.get("k") != null) {
+                assertTrue(System.nanoTime() < flushDeadline, "the local tier still serves what the restarted Redis lost");
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.jcacheredis.near;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class NearCacheUnitTests {
+
+    private static final byte[] OLD = {1};
+
+    @Test
+    void aReadCompletedWithoutInterferenceFillsTheTier() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        Object token = near.beginLoad("k");
+        near.completeLoad("k", token, OLD, -1);
+        assertArrayEquals(OLD, near.get("k"));
+    }
+
+    @Test
+    void anInvalidationArrivingBeforeTheReplyWinsOverTheReply() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        Object token = near.beginLoad("k");
+        near.invalidate("k"); // another instance wrote k while our GET was in flight
+        near.completeLoad("k", token, OLD, -1);
+        assertNull(near.get("k"), "the reply carried the value from before the write");
+    }
+
+    @Test
+    void aClearCancelsEveryReadInFlight() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        Object a = near.beginLoad("a");
+        Object b = near.beginLoad("b");
+        near.invalidateAll();
+        near.completeLoad("a", a, OLD, -1);
+        near.completeLoad("b", b, OLD, -1);
+        assertNull(near.get("a"));
+        assertNull(near.get("b"));
+    }
+
+    @Test
+    void aNewerReadOfTheSameKeySupersedesAnOlderOne() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        Object older = near.beginLoad("k");
+        Object newer = near.beginLoad("k");
+        near.completeLoad("k", older, OLD, -1);
+        assertNull(near.get("k"));
+        near.completeLoad("k", newer, new byte[] {2}, -1);
+        assertArrayEquals(new byte[] {2}, near.get("k"));
+    }
+
+    @Test
+    void aValueLivesNoLongerThanItsRedisTtlNorTheLocalTtl() throws InterruptedException {
+        NearCache near = new NearCache(new NearCacheSettings(10, Duration.ofSeconds(60)));
+        near.completeLoad("short", near.beginLoad("short"), OLD, 30);
+        near.completeLoad("gone", near.beginLoad("gone"), OLD, 0);
+        assertNull(near.get("gone"), "an entry that expired in Redis is not kept");
+        assertArrayEquals(OLD, near.get("short"));
+        Thread.sleep(50); // past the 30 ms the entry had left in Redis
+        assertNull(near.get("short"));
+    }
+
+    @Test
+    void settingsParseAndRefuseNonsense() {
+        assertEquals(new NearCacheSettings(10_000, Duration.ofSeconds(30)), NearCacheSettings.parse("10000,30s"));
+        assertEquals(new NearCacheSettings(500, null), NearCacheSettings.parse("500"));
+        assertNull(NearCacheSettings.parse("off"));
+        assertThrows(IllegalArgumentException.class, () -> NearCacheSettings.parse("many"));
+        assertThrows(IllegalArgumentException.class, () -> NearCacheSettings.parse("0"));
+    }
+}
