@@ -3,8 +3,10 @@ package io.github.jcacheredis.codec;
 import java.io.Closeable;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides which classes a value or key payload read from Redis may instantiate: the cache's
@@ -36,6 +38,15 @@ public final class TypeAllowlist {
     private final List<String> allowedPackages;
     private final boolean allowAll;
     private final ClassLoader classLoader;
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private final Map<Decision, Boolean> decisions = new ConcurrentHashMap<>();
+    private final ClassValue<Boolean> byClass = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return isAllowed(type.getName(), null);
+        }
+    };
 
     public TypeAllowlist(List<Class<?>> declaredTypes, List<String> allowedPackages, ClassLoader classLoader) {
         this.declaredTypes = declaredTypes.stream().filter(t -> !TOO_GENERIC.contains(t)).toList();
@@ -59,6 +70,19 @@ public final class TypeAllowlist {
      * {@code baseType} (null when unknown).
      */
     public boolean isAllowed(String className, Class<?> baseType) {
+        Decision question = new Decision(className, baseType);
+        Boolean known = decisions.get(question);
+        if (known != null) {
+            return known;
+        }
+        boolean allowed = decide(className, baseType);
+        if (decisions.size() < MAX_REMEMBERED) { // hostile payloads cannot grow the memory without bound
+            decisions.put(question, allowed);
+        }
+        return allowed;
+    }
+
+    private boolean decide(String className, Class<?> baseType) {
         String name = elementClassName(className);
         if (name == null) {
             return true; // primitive array
@@ -82,7 +106,11 @@ public final class TypeAllowlist {
 
     /** True when {@code type} itself is allowed (used to refuse a put that could never be read). */
     public boolean isAllowed(Class<?> type) {
-        return isAllowed(type.getName(), null);
+        return byClass.get(type);
+    }
+
+    /** One question asked of the allowlist; answers are remembered, as every put and get asks again. */
+    private record Decision(String className, Class<?> baseType) {
     }
 
     private boolean isInAllowedPackage(String name) {

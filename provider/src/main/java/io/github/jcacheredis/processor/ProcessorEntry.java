@@ -26,7 +26,12 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
         /** Removed an entry that existed. */
         REMOVE,
         /** Removed an entry that did not exist: nothing changes in Redis, but a writer is told. */
-        REMOVE_MISSING
+        REMOVE_MISSING;
+
+        /** True when the change writes to Redis (and so is checked by a compare-and-set). */
+        public boolean writes() {
+            return this == CREATE || this == UPDATE || this == REMOVE;
+        }
     }
 
     private final K key;

@@ -127,7 +127,10 @@ final class BulkCommands {
             return;
         }
         List<String> segments = new ArrayList<>(values.keySet());
-        if (creationTtl == Ttl.ETERNAL && updateTtl == Ttl.ETERNAL) {
+        if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
+            // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
+            // whose policy never gives a TTL have none to keep (unless another instance runs the
+            // same cache with another policy, which is a configuration error)
             Map<String, Object> byKey = new HashMap<>(values.size() * 2);
             values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
             ctx.calls.write("MSET", segments, () -> {
