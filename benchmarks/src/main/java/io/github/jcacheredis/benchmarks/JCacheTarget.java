@@ -1,10 +1,12 @@
 package io.github.jcacheredis.benchmarks;
 
+import io.github.jcacheredis.RedisCacheConfiguration;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
@@ -22,6 +24,7 @@ final class JCacheTarget implements Target {
 
     static final String PLAIN = "payloads";
     static final String EXPIRING = "payloads-accessed";
+    static final int NEAR_CACHE_ENTRIES = 20_000;
 
     private static final Increment INCREMENT = new Increment();
 
@@ -41,12 +44,23 @@ final class JCacheTarget implements Target {
      * an earlier run left behind.
      */
     static JCacheTarget open(String providerClass, URI uri, String cachePrefix) {
+        return open(providerClass, uri, cachePrefix, MutableConfiguration::new);
+    }
+
+    /** This project's provider with a near cache of {@link #NEAR_CACHE_ENTRIES} on both caches. */
+    static JCacheTarget openWithNearCache(URI uri) {
+        return open("io.github.jcacheredis.RedisCachingProvider", uri, "near-",
+                () -> new RedisCacheConfiguration<String, Payload>().nearCache(NEAR_CACHE_ENTRIES, null));
+    }
+
+    private static JCacheTarget open(String providerClass, URI uri, String cachePrefix,
+                                     Supplier<MutableConfiguration<String, Payload>> configurations) {
         CacheManager manager = Caching.getCachingProvider(providerClass).getCacheManager(uri, null);
         try {
             Cache<String, Payload> cache = create(manager, cachePrefix + PLAIN,
-                    new MutableConfiguration<String, Payload>().setTypes(String.class, Payload.class));
+                    configurations.get().setTypes(String.class, Payload.class));
             Cache<String, Payload> expiring = create(manager, cachePrefix + EXPIRING,
-                    new MutableConfiguration<String, Payload>().setTypes(String.class, Payload.class)
+                    configurations.get().setTypes(String.class, Payload.class)
                             .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new Duration(TimeUnit.MINUTES, 10))));
             return new JCacheTarget(manager, cache, expiring);
         } catch (RuntimeException e) {

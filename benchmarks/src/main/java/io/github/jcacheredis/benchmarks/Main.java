@@ -9,6 +9,8 @@ import java.util.Arrays;
  *       operation benchmarks, then {@code results.md} ({@link Suite});</li>
  *   <li>{@code large [--out DIR] [--entries 100000,1000000] [--targets ...]}: clear() and a full
  *       iteration of a large cache, time and client heap ({@link LargeCacheMeasurement});</li>
+ *   <li>{@code near [--out DIR] [--threads 1,16] [JMH options]}: hot-key reads with and without a
+ *       near cache, and the near cache's invalidation delay ({@link NearCacheMeasurement});</li>
  *   <li>{@code report DIR}: writes {@code results.md} again from the JSON results in DIR;</li>
  *   <li>{@code jmh [JMH options]}: JMH's own command line, for anything else.</li>
  * </ul>
@@ -24,6 +26,7 @@ public final class Main {
         switch (command) {
             case "suite" -> Suite.run(rest);
             case "large" -> LargeCacheMeasurement.run(rest);
+            case "near" -> NearCacheMeasurement.run(rest);
             case "report" -> {
                 if (rest.length != 1) {
                     throw new IllegalArgumentException("usage: report DIR");
@@ -32,7 +35,7 @@ public final class Main {
             }
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("unknown command '" + command + "'; commands: suite, large, report, jmh");
+                System.err.println("unknown command '" + command + "'; commands: suite, large, near, report, jmh");
                 System.exit(2);
             }
         }

@@ -14,6 +14,8 @@ interface Target extends AutoCloseable {
     String JCACHE_REDIS = "jcache-redis";
     String REDISSON_JCACHE = "redisson-jcache";
     String REDISSON_RAW = "redisson-raw";
+    /** This project's provider with a near cache (local tier) on both caches. */
+    String JCACHE_REDIS_NEAR = "jcache-redis-near";
 
     Payload get(String key);
 
@@ -51,8 +53,9 @@ interface Target extends AutoCloseable {
             case REDISSON_JCACHE -> JCacheTarget.open("org.redisson.jcache.JCachingProvider",
                     redis.redissonYamlFile().toUri(), RedisEndpoint.NAMESPACE + "-redisson:");
             case REDISSON_RAW -> new RawRedissonTarget(redis.redissonConfig(), RedisEndpoint.NAMESPACE + "-raw:");
+            case JCACHE_REDIS_NEAR -> JCacheTarget.openWithNearCache(redis.jcacheRedisUri());
             default -> throw new IllegalArgumentException("unknown target '" + name + "'; known: "
-                    + String.join(", ", JCACHE_REDIS, REDISSON_JCACHE, REDISSON_RAW));
+                    + String.join(", ", JCACHE_REDIS, REDISSON_JCACHE, REDISSON_RAW, JCACHE_REDIS_NEAR));
         };
     }
 }

@@ -29,10 +29,12 @@ class RememberedValueIntegrationTests {
             assertEquals(42L, counters.get("c"), "the increment built on the current value");
 
             TestRedis.server().call("SET", namespace + ":counters:c", "7");
-            assertEquals(7L, counters.invoke("c", (entry, args) -> entry.getValue()), "a read returns the current value");
+            Long read = counters.invoke("c", (entry, args) -> entry.getValue());
+            assertEquals(7L, read, "a read returns the current value");
 
             TestRedis.server().call("DEL", namespace + ":counters:c");
-            assertNull(counters.invoke("c", (entry, args) -> entry.exists() ? entry.getValue() : null));
+            Long absent = counters.invoke("c", (entry, args) -> entry.exists() ? entry.getValue() : null);
+            assertNull(absent);
         }
     }
 }
