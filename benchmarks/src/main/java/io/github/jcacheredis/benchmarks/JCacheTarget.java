@@ -1,6 +1,7 @@
 package io.github.jcacheredis.benchmarks;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCachingProvider;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.Map;
@@ -15,6 +16,7 @@ import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
+import javax.cache.spi.CachingProvider;
 
 /**
  * A target behind the {@code javax.cache} API, for any provider: this project's or Redisson's.
@@ -49,13 +51,25 @@ final class JCacheTarget implements Target {
 
     /** This project's provider with a near cache of {@link #NEAR_CACHE_ENTRIES} on both caches. */
     static JCacheTarget openWithNearCache(URI uri) {
-        return open("io.github.jcacheredis.RedisCachingProvider", uri, "near-",
+        return openWithNearCache(Caching.getCachingProvider(RedisCachingProvider.class.getName()), uri);
+    }
+
+    /**
+     * The same, from {@code provider}: a provider instance of its own gives a manager of its own, as
+     * a second application instance would have.
+     */
+    static JCacheTarget openWithNearCache(CachingProvider provider, URI uri) {
+        return open(provider.getCacheManager(uri, null), "near-",
                 () -> new RedisCacheConfiguration<String, Payload>().nearCache(NEAR_CACHE_ENTRIES, null));
     }
 
     private static JCacheTarget open(String providerClass, URI uri, String cachePrefix,
                                      Supplier<MutableConfiguration<String, Payload>> configurations) {
-        CacheManager manager = Caching.getCachingProvider(providerClass).getCacheManager(uri, null);
+        return open(Caching.getCachingProvider(providerClass).getCacheManager(uri, null), cachePrefix, configurations);
+    }
+
+    private static JCacheTarget open(CacheManager manager, String cachePrefix,
+                                     Supplier<MutableConfiguration<String, Payload>> configurations) {
         try {
             Cache<String, Payload> cache = create(manager, cachePrefix + PLAIN,
                     configurations.get().setTypes(String.class, Payload.class));

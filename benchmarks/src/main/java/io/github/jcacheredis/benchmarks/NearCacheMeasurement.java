@@ -67,7 +67,9 @@ final class NearCacheMeasurement {
 
     /** Nanoseconds from a write on instance A returning to instance B reading the new value. */
     static long[] invalidationDelays(RedisEndpoint redis) {
-        try (Target a = Target.open(Target.JCACHE_REDIS_NEAR, redis); Target b = Target.open(Target.JCACHE_REDIS_NEAR, redis)) {
+        try (Target a = Target.open(Target.JCACHE_REDIS_NEAR, redis);
+             Target b = JCacheTarget.openWithNearCache(new io.github.jcacheredis.RedisCachingProvider(),
+                     redis.jcacheRedisUri())) {
             long[] delays = new long[DELAY_ROUNDS];
             for (int round = -200; round < DELAY_ROUNDS; round++) { // the first 200 warm up
                 String key = Dataset.key(Math.floorMod(round, NearCacheBenchmark.HOT_KEYS));
