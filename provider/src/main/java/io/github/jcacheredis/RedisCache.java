@@ -215,8 +215,33 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        closeApplicationParts();
         manager.release(this);
         bridge.close();
+    }
+
+    /**
+     * Closes the cache and removes its entries (CacheManager#destroyCache); false when it was
+     * already closed. The application's parts are closed before the entries are removed, so that
+     * whatever they hold (a connection, say) is released while the clear's round trips run rather
+     * than just before destroyCache returns.
+     */
+    boolean destroy() {
+        if (!closed.compareAndSet(false, true)) {
+            return false;
+        }
+        closeApplicationParts();
+        try {
+            bulk.clear();
+        } finally {
+            manager.release(this);
+            bridge.close();
+        }
+        return true;
+    }
+
+    /** Closes the listeners, loader, writer and expiry policy that implement Closeable. */
+    private void closeApplicationParts() {
         resources.events().close();
         for (Object part : new Object[] {resources.loader().delegate(), resources.writer().delegate(), expiryPolicy}) {
             if (part instanceof Closeable closeable) {

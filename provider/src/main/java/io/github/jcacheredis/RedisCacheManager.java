@@ -160,10 +160,7 @@ public final class RedisCacheManager implements CacheManager {
         checkOpen();
         Objects.requireNonNull(cacheName, "cacheName");
         RedisCache<?, ?> cache = lookup(cacheName);
-        if (cache != null) {
-            cache.clear();
-            cache.close();
-        } else {
+        if (cache == null || !cache.destroy()) {
             factory.store(cacheName).clear(BulkOperations.BATCH);
         }
     }
