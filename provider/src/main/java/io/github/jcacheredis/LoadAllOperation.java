@@ -5,19 +5,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.cache.integration.CompletionListener;
 
 /**
  * loadAll: runs the loader in the background and stores what it returns (without write-through),
- * then reports to the CompletionListener.
+ * then reports to the CompletionListener. Closing the cache first waits for the loads in flight
+ * ({@link #stop}), so that no load uses the loader after it was closed or writes for a closed cache.
  */
 final class LoadAllOperation<K, V> {
+
+    /** The load the current thread runs, so that a CompletionListener closing the cache does not wait for itself. */
+    private static final ThreadLocal<CompletableFuture<Void>> CURRENT = new ThreadLocal<>();
 
     private final CacheResources<K, V> r;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
     private final Executor executor;
+    private final Set<CompletableFuture<Void>> running = ConcurrentHashMap.newKeySet();
+    private boolean stopped;
 
     LoadAllOperation(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes,
                      Executor executor) {
@@ -35,18 +46,68 @@ final class LoadAllOperation<K, V> {
             return;
         }
         List<K> snapshot = new ArrayList<>(keys);
-        executor.execute(() -> {
-            try {
-                load(snapshot, replaceExistingValues);
-                if (listener != null) {
-                    listener.onCompletion();
-                }
-            } catch (Exception e) {
-                if (listener != null) {
-                    listener.onException(e);
-                }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (stopped) {
+                throw new IllegalStateException("Cache[" + r.name() + "] is closed");
             }
-        });
+            running.add(done);
+        }
+        try {
+            executor.execute(() -> {
+                CURRENT.set(done);
+                try {
+                    run(snapshot, replaceExistingValues, listener);
+                } finally {
+                    CURRENT.remove();
+                    running.remove(done);
+                    done.complete(null);
+                }
+            });
+        } catch (RuntimeException e) {
+            running.remove(done);
+            throw e;
+        }
+    }
+
+    private void run(List<K> keys, boolean replaceExistingValues, CompletionListener listener) {
+        try {
+            load(keys, replaceExistingValues);
+            if (listener != null) {
+                listener.onCompletion();
+            }
+        } catch (Exception e) {
+            if (listener != null) {
+                listener.onException(e);
+            }
+        }
+    }
+
+    /**
+     * Refuses new loads and waits up to {@code timeoutMillis} for those in flight; false when some
+     * were still running then.
+     */
+    boolean stop(long timeoutMillis) {
+        CompletableFuture<?>[] inFlight;
+        synchronized (this) {
+            stopped = true;
+            CompletableFuture<Void> own = CURRENT.get();
+            inFlight = running.stream().filter(load -> load != own).toArray(CompletableFuture[]::new);
+        }
+        if (inFlight.length == 0) {
+            return true;
+        }
+        try {
+            CompletableFuture.allOf(inFlight).get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return true; // the futures only ever complete normally
+        }
     }
 
     private void load(List<K> keys, boolean replaceExistingValues) {

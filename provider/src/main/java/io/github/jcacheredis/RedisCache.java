@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisCache<K, V> implements Cache<K, V> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+    /** How long closing a cache waits for its loadAll calls in flight before closing the loader. */
+    static final long LOADS_ON_CLOSE_MILLIS = 10_000;
 
     private final RedisCacheManager manager;
     private final MutableConfiguration<K, V> configuration;
@@ -240,8 +242,15 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         return true;
     }
 
-    /** Closes the listeners, loader, writer and expiry policy that implement Closeable. */
+    /**
+     * Waits for loadAll calls in flight, then closes the listeners, loader, writer and expiry
+     * policy that implement Closeable.
+     */
     private void closeApplicationParts() {
+        if (!loads.stop(LOADS_ON_CLOSE_MILLIS)) {
+            LOG.warn("Cache[{}] is closing while a loadAll is still running after {} ms; its loader is closed anyway",
+                    getName(), LOADS_ON_CLOSE_MILLIS);
+        }
         resources.events().close();
         for (Object part : new Object[] {resources.loader().delegate(), resources.writer().delegate(), expiryPolicy}) {
             if (part instanceof Closeable closeable) {
