@@ -26,14 +26,11 @@ public final class EntryStore {
     private final BulkCommands bulk;
     private final KeyScans scans;
 
-    private final RedisHealth health;
-
     /** @param near the cache's local tier, or null for none */
     public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health), near);
         this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
-        this.health = health;
     }
 
     /** True when the cache keeps a local tier in this JVM. */
@@ -48,9 +45,7 @@ public final class EntryStore {
 
     /** Empties the local tier (another instance cleared the cache, or the connection was lost). */
     public void nearInvalidateAll() {
-        if (ctx.near != null) {
-            ctx.near.invalidateAll();
-        }
+        ctx.invalidateAll();
     }
 
     public KeyLayout layout() {
@@ -72,7 +67,7 @@ public final class EntryStore {
      * there is answered at once (an access TTL is still applied in Redis), and a miss fills it.
      */
     public byte[] getAndExpire(String segment, long ttl) {
-        if (ctx.near != null && !health.isDown() && !ctx.publication().tracksExpiry()) {
+        if (ctx.nearUsable() && !ctx.publication().tracksExpiry()) {
             return nearGet(segment, ttl);
         }
         RBucket<byte[]> bucket = ctx.bucket(segment);
@@ -131,7 +126,7 @@ public final class EntryStore {
     }
 
     public boolean exists(String segment) {
-        if (ctx.near != null && !health.isDown() && ctx.near.get(segment) != null) {
+        if (ctx.nearUsable() && ctx.near.get(segment) != null) {
             return true;
         }
         return ctx.calls.read("EXISTS", () -> ctx.bucket(segment).isExists(), false);

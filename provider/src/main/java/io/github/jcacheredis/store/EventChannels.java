@@ -1,10 +1,12 @@
 package io.github.jcacheredis.store;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.redisson.api.RMap;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.BaseStatusListener;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 
@@ -52,8 +54,8 @@ public final class EventChannels {
     public AutoCloseable listenToEvents(KeyLayout layout, Consumer<EventMessage> onMessage,
                                         Consumer<RuntimeException> onBadMessage, Runnable onResubscribed) {
         RTopic topic = redis.getTopic(eventChannel(layout), ByteArrayCodec.INSTANCE);
-        java.util.concurrent.atomic.AtomicBoolean subscribedOnce = new java.util.concurrent.atomic.AtomicBoolean();
-        int status = calls.call("SUBSCRIBE", () -> topic.addListener(new org.redisson.api.listener.BaseStatusListener() {
+        AtomicBoolean subscribedOnce = new AtomicBoolean();
+        int status = calls.call("SUBSCRIBE", () -> topic.addListener(new BaseStatusListener() {
             @Override
             public void onSubscribe(String channel) {
                 if (!subscribedOnce.compareAndSet(false, true)) {

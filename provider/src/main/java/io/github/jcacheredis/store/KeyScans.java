@@ -54,9 +54,7 @@ final class KeyScans {
             }
             return count;
         }, 0L);
-        if (ctx.near != null) {
-            ctx.near.invalidateAll();
-        }
+        ctx.invalidateAll();
         return removed;
     }
 

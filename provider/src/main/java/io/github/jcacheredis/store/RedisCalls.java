@@ -38,6 +38,11 @@ final class RedisCalls {
         this(what, null, null);
     }
 
+    /** True while Redis is known to be unreachable (calls then do not wait on it). */
+    boolean isDown() {
+        return health != null && health.isDown();
+    }
+
     /** A call whose failure is always an exception. */
     <T> T call(String operation, Supplier<T> call) {
         return run(operation, call, false, null, null);

@@ -39,6 +39,18 @@ final class StoreContext {
         }
     }
 
+    /** Empties the local tier, if any. */
+    void invalidateAll() {
+        if (near != null) {
+            near.invalidateAll();
+        }
+    }
+
+    /** True when the cache has a local tier and it may be used: not while Redis is unreachable. */
+    boolean nearUsable() {
+        return near != null && !calls.isDown();
+    }
+
     Publication publication() {
         return publication;
     }
