@@ -3,10 +3,9 @@ package io.github.jcacheredis.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.jcacheredis.support.TestRedis;
+import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.support.TestTarget;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,7 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -39,22 +37,12 @@ class ExpiryEventsIntegrationTests {
 
     @Parameter
     TestTarget target;
-    private final List<CacheManager> managers = new ArrayList<>();
-    private String namespace;
-
-    @BeforeEach
-    void namespace() {
-        namespace = TestRedis.uniqueNamespace();
-    }
-
-    @AfterEach
-    void close() {
-        managers.forEach(CacheManager::close);
-    }
+    @AutoClose
+    private final Instances instances = new Instances();
+    private final String namespace = instances.namespace();
 
     private Cache<String, String> instance(long ttlMillis) {
-        CacheManager manager = target.newManager(namespace);
-        managers.add(manager);
+        CacheManager manager = instances.add(target.newManager(namespace));
         return manager.createCache("sessions", new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
                 .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, ttlMillis))));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.support.TestRedis;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.lang.management.ManagementFactory;
@@ -25,31 +26,21 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** The local tier: served locally, invalidated through Redis, never stale once invalidated. */
 class NearCacheIntegrationTests {
 
-    private final List<CacheManager> managers = new ArrayList<>();
-    private String namespace;
-
-    @BeforeEach
-    void namespace() {
-        namespace = TestRedis.uniqueNamespace();
-    }
-
-    @AfterEach
-    void close() {
-        managers.forEach(CacheManager::close);
-    }
+    @AutoClose
+    private final Instances instances = new Instances();
+    private final String namespace = instances.namespace();
 
     private Cache<String, Long> instance(URI uri, RedisCacheConfiguration<String, Long> config) {
         Properties properties = new Properties();
         properties.setProperty("namespace", namespace);
         CacheManager manager = new RedisCachingProvider().getCacheManager(uri, getClass().getClassLoader(), properties);
-        managers.add(manager);
+        instances.add(manager);
         return manager.createCache("prices", config.setTypes(String.class, Long.class));
     }
 
