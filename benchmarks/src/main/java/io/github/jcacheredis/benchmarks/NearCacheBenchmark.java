@@ -34,23 +34,19 @@ public class NearCacheBenchmark {
     @Param({Target.JCACHE_REDIS_NEAR, Target.JCACHE_REDIS, Target.REDISSON_JCACHE})
     public String target;
 
-    private RedisEndpoint.Lease redis;
+    private LeasedTarget leased;
     private Target store;
 
     @Setup(Level.Trial)
     public void open() {
-        redis = RedisEndpoint.acquire();
-        store = Target.open(target, redis.endpoint());
+        leased = LeasedTarget.open(target);
+        store = leased.target();
         Dataset.load(store, HOT_KEYS, false);
     }
 
     @TearDown(Level.Trial)
     public void close() {
-        try {
-            store.close();
-        } finally {
-            redis.close();
-        }
+        leased.close();
     }
 
     @Benchmark

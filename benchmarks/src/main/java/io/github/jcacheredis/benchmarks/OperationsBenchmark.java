@@ -39,13 +39,13 @@ public class OperationsBenchmark {
     @Param({Target.JCACHE_REDIS, Target.REDISSON_JCACHE, Target.REDISSON_RAW})
     public String target;
 
-    private RedisEndpoint.Lease redis;
+    private LeasedTarget leased;
     private Target store;
 
     @Setup(Level.Trial)
     public void open() {
-        redis = RedisEndpoint.acquire();
-        store = Target.open(target, redis.endpoint());
+        leased = LeasedTarget.open(target);
+        store = leased.target();
         Dataset.load(store, Dataset.KEYS, true);
         Payload first = store.get(Dataset.key(0));
         if (!Dataset.value(0).equals(first)) {
@@ -55,11 +55,7 @@ public class OperationsBenchmark {
 
     @TearDown(Level.Trial)
     public void close() {
-        try {
-            store.close();
-        } finally {
-            redis.close();
-        }
+        leased.close();
     }
 
     @Benchmark
