@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucketAsync;
 import org.redisson.api.RFuture;
@@ -45,7 +46,8 @@ final class BulkCommands {
         if (pub.tracksExpiry()) {
             return touchAll(segments, ttl, pub);
         }
-        RBatch batch = ctx.redis.createBatch();
+        boolean deletes = ttl == Ttl.EXPIRE_NOW;
+        RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
         Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
         for (String segment : segments) {
             RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
@@ -53,7 +55,7 @@ final class BulkCommands {
                     : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
                     : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
         }
-        return ctx.calls.read("GETEX pipeline", () -> {
+        Supplier<Map<String, byte[]>> call = () -> {
             batch.execute();
             Map<String, byte[]> result = new HashMap<>();
             futures.forEach((segment, future) -> {
@@ -63,35 +65,52 @@ final class BulkCommands {
                 }
             });
             return result;
-        }, Map.of());
+        };
+        if (!deletes) {
+            return ctx.calls.read("GETEX pipeline", call, Map.of());
+        }
+        try {
+            return ctx.calls.destructiveRead("GETDEL pipeline", call, Map.of());
+        } finally {
+            ctx.invalidate(segments);
+        }
     }
 
     /** Access TTLs while expiry is tracked: the touch script extends each shadow copy too. */
     private Map<String, byte[]> touchAll(Collection<String> segments, long ttl, Publication pub) {
-        RBatch batch = ctx.redis.createBatch();
+        boolean deletes = ttl == Ttl.EXPIRE_NOW;
+        RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
         Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
         for (String segment : segments) {
             queued.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
                     Scripts.touchArguments(segment, ttl, pub, true)));
         }
-        return ctx.calls.read("touch pipeline", () -> {
+        Supplier<Map<String, byte[]>> call = () -> {
             ScriptRunner.execute(batch);
             Map<String, byte[]> result = new HashMap<>();
-            queued.forEach((segment, call) -> {
-                byte[] value = Scripts.touchedValue(call.reply());
+            queued.forEach((segment, reply) -> {
+                byte[] value = Scripts.touchedValue(reply.reply());
                 if (value != null) {
                     result.put(segment, value);
                 }
             });
             return result;
-        }, Map.of());
+        };
+        if (!deletes) {
+            return ctx.calls.read("touch pipeline", call, Map.of());
+        }
+        try {
+            return ctx.calls.destructiveRead("touch pipeline", call, Map.of());
+        } finally {
+            ctx.invalidate(segments);
+        }
     }
 
     List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
         if (mutations.isEmpty()) {
             return List.of();
         }
-        RBatch batch = ctx.redis.createBatch();
+        RBatch batch = ctx.writeBatch();
         Publication pub = ctx.publication();
         List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
@@ -104,16 +123,18 @@ final class BulkCommands {
             }
             whenDegraded.add(mutation.whenDegraded());
         });
-        List<MutationResult> results = ctx.calls.write("mutate pipeline", skipped, () -> {
-            ScriptRunner.execute(batch);
-            List<MutationResult> replies = new ArrayList<>(queued.size());
-            for (List<Object> reply : ScriptRunner.replies(queued)) {
-                replies.add(Scripts.mutateResult(reply));
-            }
-            return replies;
-        }, whenDegraded);
-        ctx.invalidate(mutations.keySet());
-        return results;
+        try {
+            return ctx.calls.write("mutate pipeline", skipped, () -> {
+                ScriptRunner.execute(batch);
+                List<MutationResult> replies = new ArrayList<>(queued.size());
+                for (List<Object> reply : ScriptRunner.replies(queued)) {
+                    replies.add(Scripts.mutateResult(reply));
+                }
+                return replies;
+            }, whenDegraded);
+        } finally {
+            ctx.invalidate(mutations.keySet());
+        }
     }
 
     void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
@@ -127,24 +148,26 @@ final class BulkCommands {
             return;
         }
         List<String> segments = new ArrayList<>(values.keySet());
-        if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
-            // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
-            // whose policy never gives a TTL have none to keep (unless another instance runs the
-            // same cache with another policy, which is a configuration error)
-            Map<String, Object> byKey = new HashMap<>(values.size() * 2);
-            values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
-            ctx.calls.write("MSET", segments, () -> {
-                ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).set(byKey);
-                return null;
-            }, null);
+        try {
+            if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
+                // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
+                // whose policy never gives a TTL have none to keep (unless another instance runs the
+                // same cache with another policy, which is a configuration error)
+                Map<String, Object> byKey = new HashMap<>(values.size() * 2);
+                values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
+                ctx.calls.blindWrite("MSET", segments, () -> {
+                    ctx.writeBuckets().set(byKey);
+                    return null;
+                }, null);
+                return;
+            }
+            RBatch batch = ctx.writeBatch();
+            values.forEach((segment, value) -> EntryStore.set(
+                    batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
+            ctx.calls.blindWrite("SET pipeline", segments, batch::execute, null);
+        } finally {
             ctx.invalidate(segments);
-            return;
         }
-        RBatch batch = ctx.redis.createBatch();
-        values.forEach((segment, value) -> EntryStore.set(
-                batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
-        ctx.calls.write("SET pipeline", segments, batch::execute, null);
-        ctx.invalidate(segments);
     }
 
     long removeAll(Collection<String> segments) {
@@ -157,9 +180,10 @@ final class BulkCommands {
             return mutateAll(mutations).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
         }
         String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
-        long removed = ctx.calls.write("DEL", new ArrayList<>(segments), () -> ctx.redis.getKeys().delete(keys), 0L);
-        ctx.invalidate(segments);
-        return removed;
+        try {
+            return ctx.calls.blindWrite("DEL", new ArrayList<>(segments), () -> ctx.writeKeys().delete(keys), 0L);
+        } finally {
+            ctx.invalidate(segments);
+        }
     }
-
 }

@@ -70,21 +70,26 @@ public final class EntryStore {
         if (ctx.nearUsable() && !ctx.publication().tracksExpiry()) {
             return nearGet(segment, ttl);
         }
-        RBucket<byte[]> bucket = ctx.bucket(segment);
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
-            return ctx.calls.read("GET", bucket::get, null);
+            return ctx.calls.read("GET", ctx.bucket(segment)::get, null);
         }
         Publication pub = ctx.publication();
         if (pub.tracksExpiry()) {
-            return ctx.calls.read("touch", () -> touch(segment, ttl, pub, true), null);
+            return ttl == Ttl.EXPIRE_NOW
+                    ? ctx.calls.destructiveRead("touch", () -> touch(segment, ttl, pub, true), null)
+                    : ctx.calls.read("touch", () -> touch(segment, ttl, pub, true), null);
         }
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("GETEX", bucket::getAndClearExpire, null);
+            return ctx.calls.read("GETEX", ctx.bucket(segment)::getAndClearExpire, null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
-            return ctx.calls.read("GETDEL", bucket::getAndDelete, null);
+            try {
+                return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(segment)::getAndDelete, null);
+            } finally {
+                ctx.invalidate(segment);
+            }
         }
-        return ctx.calls.read("GETEX", () -> bucket.getAndExpire(Duration.ofMillis(ttl)), null);
+        return ctx.calls.read("GETEX", () -> ctx.bucket(segment).getAndExpire(Duration.ofMillis(ttl)), null);
     }
 
     private byte[] nearGet(String segment, long ttl) {
@@ -95,8 +100,11 @@ public final class EntryStore {
         }
         long accessTtl = ttl == Ttl.UNKNOWN ? Ttl.KEEP : ttl;
         Object token = ctx.near.beginLoad(segment);
-        List<Object> reply = ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, List.of(ctx.layout.entryKey(segment)),
-                new Object[] {StoreContext.ascii(accessTtl)}), List.of());
+        List<Object> keys = List.of(ctx.layout.entryKey(segment));
+        Object[] args = {StoreContext.ascii(accessTtl)};
+        List<Object> reply = accessTtl == Ttl.EXPIRE_NOW
+                ? ctx.calls.destructiveRead("read", () -> ctx.scripts.runOnce(Scripts.READ, keys, args), List.of())
+                : ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, keys, args), List.of());
         byte[] value = reply.isEmpty() ? null : Scripts.touchedValue(reply);
         long remaining = reply.size() > 1 && reply.get(1) instanceof Long l ? l : 0;
         ctx.near.completeLoad(segment, token, value, remaining);
@@ -105,24 +113,28 @@ public final class EntryStore {
 
     /** Applies an access TTL to an existing entry; false when there is none. */
     public boolean expire(String segment, long ttl) {
-        if (ttl == Ttl.EXPIRE_NOW) {
-            ctx.invalidate(segment);
-        }
-        RBucket<byte[]> bucket = ctx.bucket(segment);
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
         }
         Publication pub = ctx.publication();
-        if (pub.tracksExpiry()) {
-            return ctx.calls.read("touch", () -> touch(segment, ttl, pub, false) != null, false);
+        try {
+            if (pub.tracksExpiry()) {
+                return ttl == Ttl.EXPIRE_NOW
+                        ? ctx.calls.destructiveRead("touch", () -> touch(segment, ttl, pub, false) != null, false)
+                        : ctx.calls.read("touch", () -> touch(segment, ttl, pub, false) != null, false);
+            }
+            if (ttl == Ttl.ETERNAL) {
+                return ctx.calls.read("PERSIST", ctx.bucket(segment)::clearExpire, false);
+            }
+            if (ttl == Ttl.EXPIRE_NOW) {
+                return ctx.calls.destructiveRead("DEL", ctx.writeBucket(segment)::delete, false);
+            }
+            return ctx.calls.read("PEXPIRE", () -> ctx.bucket(segment).expire(Duration.ofMillis(ttl)), false);
+        } finally {
+            if (ttl == Ttl.EXPIRE_NOW) {
+                ctx.invalidate(segment);
+            }
         }
-        if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("PERSIST", bucket::clearExpire, false);
-        }
-        if (ttl == Ttl.EXPIRE_NOW) {
-            return ctx.calls.read("DEL", bucket::delete, false);
-        }
-        return ctx.calls.read("PEXPIRE", () -> bucket.expire(Duration.ofMillis(ttl)), false);
     }
 
     public boolean exists(String segment) {
@@ -139,13 +151,15 @@ public final class EntryStore {
     public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !ctx.publication().isActive() && plainSet(creationTtl, updateTtl)) {
-            RBucket<byte[]> bucket = ctx.bucket(segment);
-            MutationResult result = ctx.calls.write("SET", List.of(segment), () -> {
-                set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
-                return MutationResult.WRITTEN;
-            }, MutationResult.SKIPPED);
-            ctx.invalidate(segment);
-            return result;
+            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            try {
+                return ctx.calls.blindWrite("SET", List.of(segment), () -> {
+                    set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
+                    return MutationResult.WRITTEN;
+                }, MutationResult.SKIPPED);
+            } finally {
+                ctx.invalidate(segment);
+            }
         }
         return mutate(segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
@@ -174,14 +188,16 @@ public final class EntryStore {
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */
     public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
         if (!ctx.publication().isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
-            RBucket<byte[]> bucket = ctx.bucket(segment);
-            MutationResult result = ctx.calls.write("SET NX", List.of(segment), () -> {
-                boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
-                        : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
-                return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
-            }, MutationResult.SKIPPED);
-            ctx.invalidate(segment);
-            return result;
+            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            try {
+                return ctx.calls.write("SET NX", List.of(segment), () -> {
+                    boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
+                            : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
+                    return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
+                }, MutationResult.SKIPPED);
+            } finally {
+                ctx.invalidate(segment);
+            }
         }
         return mutate(segment, Mutation.putIfAbsent(value, creationTtl));
     }
@@ -189,16 +205,18 @@ public final class EntryStore {
     /** Removes the entry (DEL or GETDEL when nobody else listens). */
     public MutationResult remove(String segment, boolean returnPrevious) {
         if (!ctx.publication().isActive()) {
-            RBucket<byte[]> bucket = ctx.bucket(segment);
-            MutationResult result = ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
-                if (returnPrevious) {
-                    byte[] previous = bucket.getAndDelete();
-                    return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
-                }
-                return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
-            }, MutationResult.ABSENT);
-            ctx.invalidate(segment);
-            return result;
+            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            try {
+                return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
+                    if (returnPrevious) {
+                        byte[] previous = bucket.getAndDelete();
+                        return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
+                    }
+                    return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
+                }, MutationResult.ABSENT);
+            } finally {
+                ctx.invalidate(segment);
+            }
         }
         return mutate(segment, Mutation.remove(returnPrevious));
     }
@@ -209,12 +227,14 @@ public final class EntryStore {
      */
     public MutationResult mutate(String segment, Mutation mutation) {
         Publication pub = ctx.publication();
-        MutationResult result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
-                () -> Scripts.mutateResult(ctx.scripts.run(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
-                        Scripts.mutateArguments(segment, mutation, pub))),
-                mutation.whenDegraded());
-        ctx.invalidate(segment);
-        return result;
+        try {
+            return ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
+                    () -> Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
+                            Scripts.mutateArguments(segment, mutation, pub))),
+                    mutation.whenDegraded());
+        } finally {
+            ctx.invalidate(segment);
+        }
     }
 
     /**
@@ -228,8 +248,10 @@ public final class EntryStore {
     }
 
     private byte[] touch(String segment, long ttl, Publication pub, boolean returnValue) {
-        return Scripts.touchedValue(ctx.scripts.run(Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
-                Scripts.touchArguments(segment, ttl, pub, returnValue)));
+        List<Object> keys = Scripts.withShadow(ctx.layout, segment);
+        Object[] args = Scripts.touchArguments(segment, ttl, pub, returnValue);
+        return Scripts.touchedValue(ttl == Ttl.EXPIRE_NOW ? ctx.scripts.runOnce(Scripts.TOUCH, keys, args)
+                : ctx.scripts.run(Scripts.TOUCH, keys, args));
     }
 
     /** The values of the present entries among {@code segments}, by segment. */

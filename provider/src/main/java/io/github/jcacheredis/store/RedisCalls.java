@@ -2,12 +2,9 @@ package io.github.jcacheredis.store;
 
 import io.github.jcacheredis.config.FailureMode;
 import java.util.Collection;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import org.redisson.client.RedisConnectionException;
-import org.redisson.client.RedisException;
 import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisReconnectedException;
 import org.redisson.client.RedisRetryException;
@@ -17,10 +14,19 @@ import org.redisson.client.RedisTimeoutException;
  * Runs one cache's Redis calls and decides what their failures mean. A failure that means Redis is
  * unreachable marks the manager's {@link RedisHealth} down; while it is down, calls do not reach
  * Redis: they fail at once, or in degrade mode return what an empty cache would (reads) or skip
- * the write and remember its keys (writes). Every other failure is a {@link CacheException} that
+ * the write and record its keys (writes). Every other failure is a {@link CacheException} that
  * names the cache.
+ *
+ * <p>Reads may be resent by Redisson. Writes are sent through objects that Redisson never resends
+ * (see {@link StoreContext}); this class sends a write again only when its failure proves that it
+ * did not run ({@link Failures#NOT_RUN}). A write whose reply never came may have run: the call
+ * throws a CacheException saying that its outcome is unknown, rather than guess.
  */
 final class RedisCalls {
+
+    /** How often a write that provably did not run is sent again, and how long apart. */
+    static final int WRITE_RETRIES = 3;
+    static final long WRITE_RETRY_DELAY_MILLIS = 100;
 
     private final String cacheName;
     private final KeyLayout layout;
@@ -45,51 +51,167 @@ final class RedisCalls {
 
     /** A call whose failure is always an exception. */
     <T> T call(String operation, Supplier<T> call) {
-        return run(operation, call, false, null, null);
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw failure(operation, Failures.unwrap(e));
+        }
     }
 
     /** A read; degraded, it answers {@code whenDegraded}, as an empty cache would. */
     <T> T read(String operation, Supplier<T> call, T whenDegraded) {
-        return run(operation, call, true, whenDegraded, null);
-    }
-
-    /** A write of {@code segments}; degraded, it is skipped, remembered and answers {@code whenDegraded}. */
-    <T> T write(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded) {
-        return run(operation, call, true, whenDegraded, () -> health.skipped(layout, segments));
-    }
-
-    /** A clear of the whole cache; degraded, it is remembered and done once Redis is back. */
-    <T> T clear(String operation, Supplier<T> call, T whenDegraded) {
-        return run(operation, call, true, whenDegraded, () -> health.skippedClear(layout));
-    }
-
-    private <T> T run(String operation, Supplier<T> call, boolean mayDegrade, T whenDegraded, Runnable onSkip) {
-        boolean degrade = mayDegrade && health != null && health.mode() == FailureMode.DEGRADE;
-        if (health != null && health.isDown()) {
-            if (degrade) {
-                return skip(onSkip, whenDegraded);
-            }
-            throw new CacheException("Cache[" + cacheName + "]: Redis is unreachable; failing fast until it is back");
+        boolean degrade = degrades();
+        if (isDown()) {
+            return failFastOr(degrade, whenDegraded);
         }
         try {
             return call.get();
         } catch (RuntimeException e) {
-            Throwable cause = unwrap(e);
+            Throwable cause = Failures.unwrap(e);
             if (health != null && isUnreachable(cause)) {
                 health.unavailable(cause);
                 if (degrade) {
-                    return skip(onSkip, whenDegraded);
+                    return whenDegraded;
                 }
             }
             throw failure(operation, cause);
         }
     }
 
-    private static <T> T skip(Runnable onSkip, T whenDegraded) {
-        if (onSkip != null) {
-            onSkip.run();
+    /**
+     * A read that also deletes (an access TTL of zero): it is never resent, and degraded, or when
+     * Redis did not answer, it answers {@code whenDegraded} like a read.
+     */
+    <T> T destructiveRead(String operation, Supplier<T> call, T whenDegraded) {
+        boolean degrade = degrades();
+        if (isDown()) {
+            return failFastOr(degrade, whenDegraded);
         }
-        return whenDegraded;
+        try {
+            return sendOnce(operation, call);
+        } catch (Unanswered e) {
+            if (degrade) {
+                return whenDegraded;
+            }
+            throw e.failure;
+        }
+    }
+
+    /**
+     * A write of {@code segments} whose outcome the caller reports (a result, an event). Degraded,
+     * it is skipped and recorded, and answers {@code whenDegraded}. If Redis took it but did not
+     * answer, it throws: its outcome is unknown.
+     */
+    <T> T write(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded) {
+        return write(operation, segments, call, whenDegraded, false);
+    }
+
+    /**
+     * A write whose outcome nobody is told (a put with no listener, putAll): degraded, when Redis
+     * did not answer it is recorded like a skipped write and answers {@code whenDegraded}, since the
+     * entry is removed once Redis is back whatever happened to it.
+     */
+    <T> T blindWrite(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded) {
+        return write(operation, segments, call, whenDegraded, true);
+    }
+
+    private <T> T write(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded,
+                        boolean blind) {
+        boolean degrade = degrades();
+        if (isDown()) {
+            if (!degrade) {
+                throw unreachable();
+            }
+            if (health.skip(layout, segments)) {
+                return whenDegraded;
+            }
+        }
+        try {
+            return sendOnce(operation, call);
+        } catch (Unanswered e) {
+            if (!degrade) {
+                throw e.failure;
+            }
+            if (e.kind == Failures.NOT_RUN) {
+                if (health.skip(layout, segments)) {
+                    return whenDegraded;
+                }
+                throw e.failure;
+            }
+            health.recordUncertain(layout, segments);
+            if (blind) {
+                return whenDegraded;
+            }
+            throw e.failure;
+        }
+    }
+
+    /** A clear of the whole cache: idempotent, so it may be resent; degraded, it is done once Redis is back. */
+    <T> T clear(String operation, Supplier<T> call, T whenDegraded) {
+        boolean degrade = degrades();
+        if (isDown()) {
+            if (degrade && health.skipClear(layout)) {
+                return whenDegraded;
+            }
+            if (!degrade) {
+                throw unreachable();
+            }
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            Throwable cause = Failures.unwrap(e);
+            if (health != null && isUnreachable(cause)) {
+                health.unavailable(cause);
+                if (degrade && health.skipClear(layout)) {
+                    return whenDegraded;
+                }
+            }
+            throw failure(operation, cause);
+        }
+    }
+
+    /**
+     * Sends a command that must not run twice. It is sent again only after a failure proving that
+     * it did not run; when Redis did not answer, the manager's health learns of it.
+     */
+    private <T> T sendOnce(String operation, Supplier<T> call) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                Throwable cause = Failures.unwrap(e);
+                Failures kind = Failures.of(cause);
+                if (kind == Failures.REFUSED) {
+                    throw failure(operation, cause);
+                }
+                if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown()) {
+                    pause(WRITE_RETRY_DELAY_MILLIS << Math.min(attempt, 3));
+                    continue;
+                }
+                if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))
+                        && !Failures.isServerBusy(cause)) {
+                    health.unavailable(cause);
+                }
+                throw new Unanswered(kind, kind == Failures.UNKNOWN ? outcomeUnknown(operation, cause)
+                        : failure(operation, cause));
+            }
+        }
+    }
+
+    private boolean degrades() {
+        return health != null && health.mode() == FailureMode.DEGRADE;
+    }
+
+    private <T> T failFastOr(boolean degrade, T whenDegraded) {
+        if (degrade) {
+            return whenDegraded;
+        }
+        throw unreachable();
+    }
+
+    private CacheException unreachable() {
+        return new CacheException("Cache[" + cacheName + "]: Redis is unreachable; failing fast until it is back");
     }
 
     CacheException failure(String operation, Throwable cause) {
@@ -97,6 +219,20 @@ final class RedisCalls {
             return cacheException;
         }
         return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " failed: " + cause.getMessage(), cause);
+    }
+
+    private CacheException outcomeUnknown(String operation, Throwable cause) {
+        return new CacheException("Cache[" + cacheName + "]: the outcome of Redis " + operation + " is unknown: it was"
+                + " sent but no reply came (" + cause.getMessage() + "); it may or may not have been applied, and it"
+                + " was not sent again", cause);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -121,14 +257,17 @@ final class RedisCalls {
         return false;
     }
 
-    private static Throwable unwrap(Throwable e) {
-        Throwable cause = e;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
+    /** A command that got no usable answer, with what that means and the exception for the caller. */
+    private static final class Unanswered extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        final transient Failures kind;
+        final CacheException failure;
+
+        Unanswered(Failures kind, CacheException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.kind = kind;
+            this.failure = failure;
         }
-        if (!(cause instanceof RedisException) && !(cause instanceof CacheException) && cause.getCause() instanceof RedisException) {
-            return cause.getCause();
-        }
-        return cause;
     }
 }

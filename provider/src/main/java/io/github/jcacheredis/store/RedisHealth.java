@@ -4,10 +4,6 @@ import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.FailureMode;
 import java.io.Closeable;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,17 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether one manager's Redis is reachable. The first call that finds it unreachable marks it down
- * (one warning per outage); from then on calls fail fast, or in {@link FailureMode#DEGRADE} act on
- * an empty cache, while a probe pings the masters every {@link #PROBE_MILLIS} ms. Writes skipped
- * while degraded are remembered, up to {@link #MAX_TRACKED_KEYS} keys, and deleted before the
- * manager uses Redis again, so no instance is served a value that one of them meant to replace; if
- * more were skipped, the caches they belong to are cleared instead.
+ * Whether one manager's Redis is reachable: a circuit breaker. The first call that finds it
+ * unreachable marks it down (one warning per outage); from then on calls fail fast, or in
+ * {@link FailureMode#DEGRADE} act on an empty cache, while a probe pings the masters every
+ * {@link #PROBE_MILLIS} ms. Writes skipped while degraded are recorded ({@link SkippedWrites}) and
+ * undone in Redis before the manager uses it again, so no instance is served a value that one of
+ * them meant to replace.
+ *
+ * <p>Recording a skip and leaving the down state happen under one lock: a write either is recorded
+ * while Redis is still down, or finds it up and goes to Redis itself. Recovery undoes a snapshot of
+ * the records, and marks Redis up only once no record is left, so writes skipped while it was
+ * deleting (which may take seconds for a cache to clear) are undone in a further round.
  */
 public final class RedisHealth implements Closeable {
 
     static final int MAX_TRACKED_KEYS = 10_000;
     static final long PROBE_MILLIS = 500;
+    private static final int CLEAR_BATCH = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisHealth.class);
 
@@ -35,10 +37,10 @@ public final class RedisHealth implements Closeable {
     private final FailureMode mode;
     private final String managerName;
     private final AtomicLong skippedWrites = new AtomicLong();
-    private final Set<String> staleKeys = new LinkedHashSet<>();
-    private final Map<String, String> cachesToClear = new LinkedHashMap<>();
+    private final SkippedWrites skipped = new SkippedWrites(MAX_TRACKED_KEYS);
     private volatile boolean down;
-    private long downSince;
+    private volatile long downSince;
+    private boolean overflowReported;
     private ScheduledFuture<?> probe;
 
     public RedisHealth(RedissonClient redis, FailureMode mode, String managerName) {
@@ -55,6 +57,11 @@ public final class RedisHealth implements Closeable {
         return down;
     }
 
+    /** When the current outage started (epoch milliseconds), or 0 while Redis is reachable. */
+    public long downSince() {
+        return down ? downSince : 0;
+    }
+
     /** How many writes were skipped because Redis was unreachable (degrade mode). */
     public long skippedWrites() {
         return skippedWrites.get();
@@ -67,34 +74,47 @@ public final class RedisHealth implements Closeable {
         }
         down = true;
         downSince = System.currentTimeMillis();
+        overflowReported = false;
         LOG.warn("Redis is unreachable for CacheManager {} ({}); caches {} until it is back", managerName,
                 cause.getMessage(), mode == FailureMode.DEGRADE ? "act as empty and skip writes" : "fail fast");
         probe = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::probe, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Remembers writes skipped while degraded, so they can be undone in Redis once it is back. */
-    synchronized void skipped(KeyLayout layout, Collection<String> segments) {
-        skippedWrites.addAndGet(segments.size());
-        if (cachesToClear.containsKey(layout.prefix())) {
-            return;
+    /**
+     * Records writes of {@code segments} skipped because Redis is down, so they can be undone once
+     * it is back; false (nothing recorded) when Redis is no longer down: the write must then go to
+     * Redis.
+     */
+    synchronized boolean skip(KeyLayout layout, Collection<String> segments) {
+        if (!down) {
+            return false;
         }
-        for (String segment : segments) {
-            if (staleKeys.size() >= MAX_TRACKED_KEYS) {
-                if (cachesToClear.isEmpty()) {
-                    LOG.error("more than {} writes were skipped while Redis was unreachable for CacheManager {};"
-                            + " the caches they belong to will be cleared when it is back", MAX_TRACKED_KEYS, managerName);
-                }
-                cachesToClear.put(layout.prefix(), layout.scanPattern());
-                return;
-            }
-            staleKeys.add(layout.entryKey(segment));
-        }
+        record(layout, segments);
+        return true;
     }
 
-    /** Remembers that a whole cache must be cleared once Redis is back (a skipped clear). */
-    synchronized void skippedClear(KeyLayout layout) {
+    /** Records writes that may have reached Redis although their call failed (outcome unknown). */
+    synchronized void recordUncertain(KeyLayout layout, Collection<String> segments) {
+        record(layout, segments);
+    }
+
+    /** Like {@link #skip} for a clear of the whole cache: it is carried out once Redis is back. */
+    synchronized boolean skipClear(KeyLayout layout) {
+        if (!down) {
+            return false;
+        }
         skippedWrites.incrementAndGet();
-        cachesToClear.put(layout.prefix(), layout.scanPattern());
+        skipped.addClear(layout);
+        return true;
+    }
+
+    private void record(KeyLayout layout, Collection<String> segments) {
+        skippedWrites.addAndGet(segments.size());
+        if (!skipped.add(layout, segments) && !overflowReported) {
+            overflowReported = true;
+            LOG.error("more than {} writes were skipped while Redis was unreachable for CacheManager {};"
+                    + " the caches they belong to will be cleared when it is back", MAX_TRACKED_KEYS, managerName);
+        }
     }
 
     private void probe() {
@@ -110,29 +130,40 @@ public final class RedisHealth implements Closeable {
         }
     }
 
+    /** Undoes the recorded writes, round after round, and marks Redis up once none is left. */
     private void recover() {
-        String[] stale;
-        Map<String, String> toClear;
-        synchronized (this) {
-            stale = staleKeys.toArray(String[]::new);
-            toClear = new LinkedHashMap<>(cachesToClear);
-        }
-        if (stale.length > 0) {
-            redis.getKeys().unlink(stale);
-        }
-        toClear.values().forEach(pattern -> KeyScans.unlinkMatching(redis, pattern, 500));
-        synchronized (this) {
-            staleKeys.clear();
-            cachesToClear.clear();
-            down = false;
-            if (probe != null) {
-                probe.cancel(false);
-                probe = null;
+        long keysDeleted = 0;
+        int cachesCleared = 0;
+        while (true) {
+            SkippedWrites.Snapshot round;
+            synchronized (this) {
+                if (skipped.isEmpty()) {
+                    markUp();
+                    break;
+                }
+                round = skipped.snapshot();
             }
+            if (!round.keys().isEmpty()) {
+                redis.getKeys().unlink(round.keys().keySet().toArray(String[]::new));
+            }
+            round.caches().values().forEach(clear -> KeyScans.unlinkMatching(redis, clear.pattern(), CLEAR_BATCH));
+            synchronized (this) {
+                skipped.forget(round);
+            }
+            keysDeleted += round.keys().size();
+            cachesCleared += round.caches().size();
         }
         LOG.info("Redis is reachable again for CacheManager {} after {} ms; {} keys written meanwhile were"
-                + " deleted and {} caches cleared", managerName, System.currentTimeMillis() - downSince, stale.length,
-                toClear.size());
+                + " deleted and {} caches cleared", managerName, System.currentTimeMillis() - downSince, keysDeleted,
+                cachesCleared);
+    }
+
+    private void markUp() {
+        down = false;
+        if (probe != null) {
+            probe.cancel(false);
+            probe = null;
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -18,14 +19,25 @@ import org.redisson.client.codec.ByteArrayCodec;
  */
 final class ScriptRunner {
 
-    private final RedissonClient redis;
+    private final RScript scripts;
+    private final RScript scriptsOnce;
 
     ScriptRunner(RedissonClient redis) {
-        this.redis = redis;
+        this.scripts = redis.getScript(ByteArrayCodec.INSTANCE);
+        this.scriptsOnce = redis.getScript(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
     }
 
+    /** Runs a script that only reads, or whose second run would change nothing: Redisson may resend it. */
     List<Object> run(LuaScript script, List<Object> keys, Object[] args) {
-        RScript rscript = redis.getScript(ByteArrayCodec.INSTANCE);
+        return run(scripts, script, keys, args);
+    }
+
+    /** Runs a script that writes: Redisson never resends it (see {@link RedisCalls}). */
+    List<Object> runOnce(LuaScript script, List<Object> keys, Object[] args) {
+        return run(scriptsOnce, script, keys, args);
+    }
+
+    private static List<Object> run(RScript rscript, LuaScript script, List<Object> keys, Object[] args) {
         String key = (String) keys.get(0);
         try {
             return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
@@ -59,7 +71,7 @@ final class ScriptRunner {
                 return future.toCompletableFuture().join();
             } catch (CompletionException e) {
                 if (isNoScript(e.getCause())) {
-                    return run(script, keys, args);
+                    return runOnce(script, keys, args);
                 }
                 throw e;
             }

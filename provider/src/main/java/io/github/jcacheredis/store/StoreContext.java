@@ -3,11 +3,23 @@ package io.github.jcacheredis.store;
 import io.github.jcacheredis.near.NearCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
+import org.redisson.api.RBuckets;
+import org.redisson.api.RKeys;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysOptions;
+import org.redisson.api.options.OptionalOptions;
+import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.ByteArrayCodec;
 
-/** What the command classes of one cache share: the client, the key layout, calls and scripts. */
+/**
+ * What the command classes of one cache share: the client, the key layout, calls and scripts.
+ * Objects for writes are built with no retry, so Redisson never sends a write twice (after a
+ * response timeout it would, and both copies could run); {@link RedisCalls} decides when a write
+ * may be sent again.
+ */
 final class StoreContext {
 
     final RedissonClient redis;
@@ -61,6 +73,26 @@ final class StoreContext {
 
     RBucket<byte[]> bucket(String segment) {
         return redis.getBucket(layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+    }
+
+    /** The entry for a write: Redisson does not resend its commands. */
+    RBucket<byte[]> writeBucket(String segment) {
+        return redis.getBucket(PlainOptions.name(layout.entryKey(segment)).codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
+    }
+
+    /** A pipeline of writes that Redisson does not resend. */
+    RBatch writeBatch() {
+        return redis.createBatch(BatchOptions.defaults().retryAttempts(0));
+    }
+
+    /** MSET and friends, not resent. */
+    RBuckets writeBuckets() {
+        return redis.getBuckets(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
+    }
+
+    /** DEL and friends, not resent. */
+    RKeys writeKeys() {
+        return redis.getKeys(KeysOptions.defaults().retryAttempts(0));
     }
 
     static byte[] ascii(String text) {

@@ -1,0 +1,100 @@
+package io.github.jcacheredis.store;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import javax.cache.CacheException;
+import org.redisson.RedissonShutdownException;
+import org.redisson.client.RedisAuthRequiredException;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
+import org.redisson.client.RedisNodeNotFoundException;
+import org.redisson.client.RedisOutOfMemoryException;
+import org.redisson.client.RedisReadonlyException;
+import org.redisson.client.RedisReconnectedException;
+import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.RedisRetryException;
+import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.RedisWrongPasswordException;
+
+/**
+ * What a failed Redis call means for the command it carried: whether the command can have run.
+ * A write may only be sent again when its failure proves that it never reached Redis or that
+ * Redis refused it before running it; after a response timeout or a connection lost mid-call it
+ * may have run, and its outcome is unknown.
+ */
+enum Failures {
+
+    /** Redis answered with an error (a script error, WRONGTYPE, OOM, NOSCRIPT): nothing ran. */
+    REFUSED,
+    /**
+     * The command did not run and may run if sent again: it was never written to a connection
+     * (no connection, connection refused), or the server answered that it cannot serve it now
+     * (READONLY after a failover, TRYAGAIN, CLUSTERDOWN, LOADING, BUSY, MASTERDOWN).
+     */
+    NOT_RUN,
+    /** The command was sent and no reply came (timeout, connection lost): it may have run. */
+    UNKNOWN;
+
+    static Failures of(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (any(cause, RedisResponseTimeoutException.class) || any(cause, RedisReconnectedException.class)
+                || any(cause, CancellationException.class) || any(cause, RedissonShutdownException.class)) {
+            return UNKNOWN;
+        }
+        if (any(cause, RedisConnectionException.class) || any(cause, RedisRetryException.class)
+                || any(cause, RedisReadonlyException.class) || any(cause, RedisNodeNotFoundException.class)
+                || any(cause, RedisTimeoutException.class)) {
+            // a RedisTimeoutException that is not a response timeout: no connection in time, or the
+            // command could not be written into one (Redisson cancels that write)
+            return NOT_RUN;
+        }
+        if (cause instanceof CacheException || cause instanceof RedisNoScriptException
+                || cause instanceof RedisOutOfMemoryException || cause instanceof RedisAuthRequiredException
+                || cause instanceof RedisWrongPasswordException || isErrorReply(cause)) {
+            return REFUSED;
+        }
+        return UNKNOWN;
+    }
+
+    /** True when the failure is a retryable answer of a reachable server rather than a network failure. */
+    static boolean isServerBusy(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        return any(cause, RedisRetryException.class) || any(cause, RedisReadonlyException.class);
+    }
+
+    /** Redisson reports a plain error reply as a RedisException naming the channel and command. */
+    private static boolean isErrorReply(Throwable cause) {
+        return cause.getClass() == RedisException.class && cause.getMessage() != null
+                && cause.getMessage().contains(". channel: ");
+    }
+
+    private static boolean any(Throwable failure, Class<? extends Throwable> type) {
+        Throwable cause = failure;
+        for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed != cause && type.isInstance(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The failure Redisson reported, without the wrappers of futures. */
+    static Throwable unwrap(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (!(cause instanceof RedisException) && !(cause instanceof CacheException)
+                && cause.getCause() instanceof RedisException) {
+            return cause.getCause();
+        }
+        return cause;
+    }
+}

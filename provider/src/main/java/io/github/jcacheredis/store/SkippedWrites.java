@@ -1,0 +1,77 @@
+package io.github.jcacheredis.store;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The keys of writes skipped while Redis was unreachable (degrade mode), to be deleted once it is
+ * back, and the caches to clear instead when more keys were skipped than it keeps. Every record
+ * carries the number of the skip that made it, so that recovery can forget exactly what it undid:
+ * a key skipped again while recovery was deleting it keeps its newer record and is undone in the
+ * next round. Not thread-safe: {@link RedisHealth} guards it.
+ */
+final class SkippedWrites {
+
+    /** What one recovery round must undo: keys to delete and SCAN patterns of caches to clear. */
+    record Snapshot(Map<String, Long> keys, Map<String, ClearRecord> caches) {
+
+        boolean isEmpty() {
+            return keys.isEmpty() && caches.isEmpty();
+        }
+    }
+
+    /** A cache to clear: its SCAN pattern and the number of the skip that asked for it. */
+    record ClearRecord(String pattern, long sequence) {
+    }
+
+    private final int maxKeys;
+    private final Map<String, Long> keys = new LinkedHashMap<>();
+    private final Map<String, ClearRecord> caches = new LinkedHashMap<>();
+    private long sequence;
+
+    SkippedWrites(int maxKeys) {
+        this.maxKeys = maxKeys;
+    }
+
+    /** Records skipped writes of {@code segments}; false when the bound overflowed into a clear. */
+    boolean add(KeyLayout layout, Collection<String> segments) {
+        long number = ++sequence;
+        if (caches.containsKey(layout.prefix())) {
+            caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
+            return true;
+        }
+        for (String segment : segments) {
+            String key = layout.entryKey(segment);
+            if (!keys.containsKey(key) && keys.size() >= maxKeys) {
+                caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
+                // the clear covers this cache's keys: their records make room for other caches
+                keys.keySet().removeIf(recorded -> recorded.startsWith(layout.prefix()));
+                return false;
+            }
+            keys.remove(key); // re-inserted last, so the oldest records stay first
+            keys.put(key, number);
+        }
+        return true;
+    }
+
+    /** Records that a whole cache must be cleared (a skipped clear, or too many keys). */
+    void addClear(KeyLayout layout) {
+        caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), ++sequence));
+    }
+
+    boolean isEmpty() {
+        return keys.isEmpty() && caches.isEmpty();
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(new HashMap<>(keys), new HashMap<>(caches));
+    }
+
+    /** Forgets what {@code done} undid, keeping records made since it was taken. */
+    void forget(Snapshot done) {
+        done.keys().forEach((key, number) -> keys.remove(key, number));
+        done.caches().forEach((prefix, record) -> caches.remove(prefix, record));
+    }
+}

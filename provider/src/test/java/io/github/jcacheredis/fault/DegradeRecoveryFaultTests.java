@@ -1,0 +1,87 @@
+package io.github.jcacheredis.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheManager;
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+import javax.cache.Cache;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Degrade mode undoes the writes it skipped while Redis was unreachable. Recovery itself takes
+ * time (here: a clear of a cache of 300,000 entries, skipped during the outage), and
+ * writes keep being skipped until it is done: none of them may be forgotten, or the value it
+ * meant to replace would be served again once Redis is back.
+ */
+class DegradeRecoveryFaultTests {
+
+    private static final int OLD_KEYS = 20_000;
+
+    @Test
+    void writesSkippedWhileARecoveryIsUnderWayAreUndoneToo() {
+        try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes")) {
+            redis.call("DEBUG", "POPULATE", "300000", "degrade:big", "8");
+            for (int from = 0; from < OLD_KEYS; from += 1000) {
+                List<Object> mset = new ArrayList<>(List.of("MSET"));
+                for (int i = from; i < from + 1000; i++) {
+                    mset.add("degrade:small:k" + i);
+                    mset.add("\"old\"");
+                }
+                redis.call(mset.toArray());
+            }
+            Properties properties = new Properties();
+            properties.setProperty("namespace", "degrade");
+            properties.setProperty("failure-mode", "degrade");
+            properties.setProperty("timeout", "300");
+            RedisCacheManager manager = (RedisCacheManager) new RedisCachingProvider()
+                    .getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+            try {
+                MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+                        .setTypes(String.class, String.class);
+                Cache<String, String> big = manager.createCache("big", config);
+                Cache<String, String> small = manager.createCache("small", config);
+
+                redis.call("CLIENT", "PAUSE", "1000", "ALL");
+                big.put("first", "x"); // times out: Redis counts as unreachable from now on
+                assertTrue(manager.skippedWrites() > 0);
+                big.clear(); // skipped too: carried out on recovery, which then takes a while
+
+                // keep writing fresh keys of "small" until a write is no longer skipped: the ones
+                // skipped meanwhile were skipped while the recovery cleared "big"
+                int written = 0;
+                while (true) {
+                    long skippedBefore = manager.skippedWrites();
+                    small.put("k" + written, "new");
+                    written++;
+                    if (manager.skippedWrites() == skippedBefore) {
+                        break;
+                    }
+                    assertTrue(written < OLD_KEYS, "recovery did not finish while " + OLD_KEYS + " writes were skipped");
+                    LockSupport.parkNanos(200_000); // pace the writer: about 5,000 skipped writes a second
+                }
+
+                assertTrue(written > 100, "the writes did not overlap the recovery: " + written);
+                List<String> stale = new ArrayList<>();
+                for (int i = 0; i < written; i++) {
+                    Object inRedis = redis.call("GET", "degrade:small:k" + i);
+                    if ("\"old\"".equals(inRedis) || "old".equals(small.get("k" + i))) {
+                        stale.add("k" + i);
+                    }
+                }
+                assertEquals(0, stale.size(), stale.size() + " of " + written + " keys kept the value a skipped write meant"
+                        + " to replace, for example " + stale.subList(0, Math.min(5, stale.size())));
+                assertEquals(0L, redis.call("EXISTS", "degrade:big:1"), "the skipped clear was carried out");
+            } finally {
+                manager.close();
+            }
+        }
+    }
+}

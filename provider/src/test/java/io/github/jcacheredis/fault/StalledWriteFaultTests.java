@@ -1,0 +1,219 @@
+package io.github.jcacheredis.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.EventRecorder;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.io.Serializable;
+import java.net.URI;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.MutableEntry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Redis that stalls longer than the timeout while a write is in flight (CLIENT PAUSE): the write
+ * runs once the stall ends. Redisson would resend it after the timeout, so both copies would run;
+ * every write must run at most once, and a call whose reply never came must say its outcome is
+ * unknown instead of reporting a guessed one.
+ */
+class StalledWriteFaultTests {
+
+    private static final long TIMEOUT_MILLIS = 300;
+    private static final long STALL_MILLIS = 1200;
+
+    private static RedisServer redis;
+    private CacheManager writer;
+    private CacheManager other;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void twoInstances() {
+        writer = manager(TIMEOUT_MILLIS);
+        other = manager(5000);
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+        other.close();
+    }
+
+    private CacheManager manager(long timeoutMillis) {
+        Properties properties = new Properties();
+        properties.setProperty("timeout", String.valueOf(timeoutMillis));
+        properties.setProperty("namespace", "stall");
+        return new RedisCachingProvider().getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+    }
+
+    private static <V> MutableConfiguration<String, V> config(Class<V> type) {
+        return new MutableConfiguration<String, V>().setTypes(String.class, type);
+    }
+
+    private static void stall() {
+        redis.call("CLIENT", "PAUSE", String.valueOf(STALL_MILLIS), "ALL");
+    }
+
+    private static CacheException assertOutcomeUnknown(Runnable call) {
+        CacheException failure = assertThrows(CacheException.class, call::run);
+        assertTrue(failure.getMessage().contains("outcome") && failure.getMessage().contains("unknown"),
+                failure.getMessage());
+        return failure;
+    }
+
+    @Test
+    void anIncrementThatTimesOutRunsOnceAndSaysItsOutcomeIsUnknown() {
+        Cache<String, Long> counters = writer.createCache("counters-" + System.nanoTime(), config(Long.class));
+        counters.put("n", 0L);
+        counters.invoke("n", new Increment()); // the instance now remembers the value: the next increment writes at once
+        counters.invoke("n", new Decrement());
+        long before = evalshaCalls();
+        stall();
+        assertOutcomeUnknown(() -> counters.invoke("n", new Increment()));
+
+        Cache<String, Long> seen = other.getCache(counters.getName(), String.class, Long.class) != null
+                ? other.getCache(counters.getName(), String.class, Long.class)
+                : other.createCache(counters.getName(), config(Long.class));
+        await(() -> Long.valueOf(1).equals(seen.get("n")));
+        assertEquals(1L, seen.get("n"), "the increment ran exactly once");
+        assertEquals(1, evalshaCalls() - before, "the compare-and-set script was sent exactly once");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"remove", "getAndPut", "replace", "getAndRemove", "putIfAbsent"})
+    void aConditionalWriteThatTimesOutNeverReportsAGuessedOutcome(String operation) {
+        Cache<String, String> cache = writer.createCache(operation + "-" + System.nanoTime(), config(String.class));
+        if (!operation.equals("putIfAbsent")) {
+            cache.put("k", "1");
+        }
+        stall();
+        assertOutcomeUnknown(() -> {
+            switch (operation) {
+                case "remove" -> cache.remove("k");
+                case "getAndPut" -> cache.getAndPut("k", "2");
+                case "replace" -> cache.replace("k", "1", "2");
+                case "getAndRemove" -> cache.getAndRemove("k");
+                case "putIfAbsent" -> cache.putIfAbsent("k", "2");
+                default -> throw new IllegalArgumentException(operation);
+            }
+        });
+        // the write ran once the stall ended, or not at all (a script Redis did not know yet): never twice
+        await(() -> succeeds(() -> cache.containsKey("probe")));
+        String now = cache.get("k");
+        assertTrue(now == null ? operation.contains("emove") : now.equals("1") || now.equals("2"), String.valueOf(now));
+    }
+
+    @Test
+    void aPutThatTimesOutIsSeenOnceByAnotherInstancesListener() throws InterruptedException {
+        String name = "events-" + System.nanoTime();
+        Cache<String, String> cache = writer.createCache(name, config(String.class));
+        Cache<String, String> onOther = other.createCache(name, config(String.class));
+        EventRecorder remote = EventRecorder.register(onOther, false);
+
+        stall();
+        CacheException failure = assertThrows(CacheException.class, () -> cache.put("k", "v1"));
+        await(() -> succeeds(() -> cache.put("marker", "m")));
+
+        assertEquals(List.of("CREATED k null->v1", "CREATED marker null->m"), remote.until("CREATED marker null->m", 10),
+                "one CREATED for the one put, no UPDATED from a second copy");
+        assertTrue(failure.getMessage().contains("outcome of Redis mutate is unknown"), failure.getMessage());
+    }
+
+    @Test
+    void aWriteThatTimesOutLeavesNoStaleValueInTheWritersNearCache() {
+        String name = "near-" + System.nanoTime();
+        Cache<String, String> cache = writer.createCache(name,
+                new RedisCacheConfiguration<String, String>().nearCache(100, null).setTypes(String.class, String.class));
+        cache.put("k", "v1");
+        assertEquals("v1", cache.get("k")); // now held in the local tier
+
+        stall();
+        assertThrows(CacheException.class, () -> cache.put("k", "v2"));
+
+        await(() -> "v2".equals(redisGet("stall:" + name + ":k")));
+        await(() -> succeeds(() -> cache.get("k")));
+        assertEquals("v2", cache.get("k"), "the local tier must not keep the value the timed-out write replaced");
+    }
+
+    private static Object redisGet(String key) {
+        Object value = redis.call("GET", key);
+        return value == null ? null : value.toString().replace("\"", "");
+    }
+
+    private static long evalshaCalls() {
+        String stats = redis.call("INFO", "commandstats").toString();
+        return stats.lines().filter(line -> line.startsWith("cmdstat_evalsha:")).findFirst()
+                .map(line -> Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',', line.indexOf("calls=")))))
+                .orElse(0L);
+    }
+
+    private static boolean succeeds(Runnable call) {
+        try {
+            call.run();
+            return true;
+        } catch (CacheException e) {
+            return false;
+        }
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("condition not met within 15 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Subtracts one. */
+    static final class Decrement implements EntryProcessor<String, Long, Long>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Long process(MutableEntry<String, Long> entry, Object... arguments) {
+            entry.setValue(entry.getValue() - 1);
+            return entry.getValue();
+        }
+    }
+
+    /** Adds one; counts its runs. */
+    static final class Increment implements EntryProcessor<String, Long, Long>, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final AtomicInteger RUNS = new AtomicInteger();
+
+        @Override
+        public Long process(MutableEntry<String, Long> entry, Object... arguments) {
+            RUNS.incrementAndGet();
+            long next = (entry.exists() ? entry.getValue() : 0L) + 1;
+            entry.setValue(next);
+            return next;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.jcacheredis.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SkippedWritesUnitTests {
+
+    private final KeyLayout orders = new KeyLayout("ns", "orders");
+    private final KeyLayout users = new KeyLayout("ns", "users");
+
+    @Test
+    void aKeySkippedAgainWhileARoundUndidItStaysRecorded() {
+        SkippedWrites skipped = new SkippedWrites(100);
+        skipped.add(orders, List.of("1", "2"));
+        SkippedWrites.Snapshot round = skipped.snapshot();
+        skipped.add(orders, List.of("2", "3")); // while the round deletes 1 and 2
+
+        skipped.forget(round);
+
+        assertEquals(java.util.Set.of("ns:orders:2", "ns:orders:3"), skipped.snapshot().keys().keySet());
+    }
+
+    @Test
+    void overflowingTheBoundClearsThatCacheAndFreesItsRecordsForOthers() {
+        SkippedWrites skipped = new SkippedWrites(2);
+        assertTrue(skipped.add(orders, List.of("1", "2")));
+        assertFalse(skipped.add(orders, List.of("3")));
+        assertTrue(skipped.add(users, List.of("a", "b")));
+
+        SkippedWrites.Snapshot snapshot = skipped.snapshot();
+        assertEquals(java.util.Set.of("ns:users:a", "ns:users:b"), snapshot.keys().keySet());
+        assertEquals(java.util.Set.of("ns:orders:"), snapshot.caches().keySet());
+        assertTrue(skipped.add(orders, List.of("4")), "a cache to be cleared takes further skips without a record");
+    }
+
+    @Test
+    void aClearAskedForAgainDuringARoundIsCarriedOutAgain() {
+        SkippedWrites skipped = new SkippedWrites(10);
+        skipped.addClear(orders);
+        SkippedWrites.Snapshot round = skipped.snapshot();
+        skipped.addClear(orders);
+        skipped.forget(round);
+        assertFalse(skipped.isEmpty());
+        skipped.forget(skipped.snapshot());
+        assertTrue(skipped.isEmpty());
+    }
+}
