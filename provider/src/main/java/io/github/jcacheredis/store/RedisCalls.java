@@ -2,6 +2,7 @@ package io.github.jcacheredis.store;
 
 import io.github.jcacheredis.config.FailureMode;
 import java.util.Collection;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import org.redisson.client.RedisConnectionException;
@@ -64,18 +65,7 @@ final class RedisCalls {
         if (isDown()) {
             return failFastOr(degrade, whenDegraded);
         }
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            Throwable cause = Failures.unwrap(e);
-            if (health != null && isUnreachable(cause)) {
-                health.unavailable(cause);
-                if (degrade) {
-                    return whenDegraded;
-                }
-            }
-            throw failure(operation, cause);
-        }
+        return resendable(operation, call, () -> degrade, whenDegraded);
     }
 
     /**
@@ -157,13 +147,21 @@ final class RedisCalls {
                 throw unreachable();
             }
         }
+        return resendable(operation, call, () -> degrade && health.skipClear(layout), whenDegraded);
+    }
+
+    /**
+     * Runs a call Redisson may resend. When it finds Redis unreachable, the manager's health learns
+     * of it, and the call answers {@code whenDegraded} if {@code degraded} says so, else throws.
+     */
+    private <T> T resendable(String operation, Supplier<T> call, BooleanSupplier degraded, T whenDegraded) {
         try {
             return call.get();
         } catch (RuntimeException e) {
             Throwable cause = Failures.unwrap(e);
             if (health != null && isUnreachable(cause)) {
                 health.unavailable(cause);
-                if (degrade && health.skipClear(layout)) {
+                if (degraded.getAsBoolean()) {
                     return whenDegraded;
                 }
             }

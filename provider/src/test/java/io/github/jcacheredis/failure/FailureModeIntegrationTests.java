@@ -1,5 +1,7 @@
 package io.github.jcacheredis.failure;
 
+import static io.github.jcacheredis.support.Await.succeeds;
+import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +16,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -76,7 +77,7 @@ class FailureModeIntegrationTests {
         }
 
         redis.restart();
-        awaitTrue(() -> succeeds(() -> cache.put("k", "again")), 15_000);
+        until(() -> succeeds(() -> cache.put("k", "again")));
         assertEquals("again", cache.get("k"));
     }
 
@@ -103,10 +104,10 @@ class FailureModeIntegrationTests {
         assertEquals(1, warnings.split("Redis is unreachable", -1).length - 1, warnings);
 
         redis.restart();
-        awaitTrue(() -> {
+        until(() -> {
             cache.put("after", "written");
             return "written".equals(redis.call("GET", "jcache:c:after") == null ? null : "written");
-        }, 15_000);
+        });
     }
 
     @Test
@@ -116,30 +117,12 @@ class FailureModeIntegrationTests {
         redis.call("CLIENT", "PAUSE", "2000", "ALL");
         cache.put("price", "new"); // times out: skipped, remembered
         // Redis comes back with its data; the remembered key is deleted before the cache uses it
-        awaitTrue(() -> redis.call("EXISTS", "jcache:c:price").equals(0L), 15_000);
-        awaitTrue(() -> succeeds(() -> cache.put("probe", "x")), 15_000);
+        until(() -> redis.call("EXISTS", "jcache:c:price").equals(0L));
+        until(() -> succeeds(() -> cache.put("probe", "x")));
         assertNull(cache.get("price"), "the value the skipped write meant to replace must not be served");
     }
 
-    private static boolean succeeds(Runnable call) {
-        try {
-            call.run();
-            return true;
-        } catch (CacheException e) {
-            return false;
-        }
-    }
 
-    private static void awaitTrue(BooleanSupplier condition, long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("condition not met within " + timeoutMillis + " ms");
-    }
 
     /** Loads "loaded:" + key. */
     public static final class EchoLoader implements CacheLoader<String, String> {

@@ -1,5 +1,7 @@
 package io.github.jcacheredis.fault;
 
+import static io.github.jcacheredis.support.Await.succeeds;
+import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +15,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -100,7 +101,7 @@ class StalledWriteFaultTests {
         Cache<String, Long> seen = other.getCache(counters.getName(), String.class, Long.class) != null
                 ? other.getCache(counters.getName(), String.class, Long.class)
                 : other.createCache(counters.getName(), config(Long.class));
-        await(() -> Long.valueOf(1).equals(seen.get("n")));
+        until(() -> Long.valueOf(1).equals(seen.get("n")));
         assertEquals(1L, seen.get("n"), "the increment ran exactly once");
         assertEquals(1, evalshaCalls() - before, "the compare-and-set script was sent exactly once");
     }
@@ -124,7 +125,7 @@ class StalledWriteFaultTests {
             }
         });
         // the write ran once the stall ended, or not at all (a script Redis did not know yet): never twice
-        await(() -> succeeds(() -> cache.containsKey("probe")));
+        until(() -> succeeds(() -> cache.containsKey("probe")));
         String now = cache.get("k");
         assertTrue(now == null ? operation.contains("emove") : now.equals("1") || now.equals("2"), String.valueOf(now));
     }
@@ -138,7 +139,7 @@ class StalledWriteFaultTests {
 
         stall();
         CacheException failure = assertThrows(CacheException.class, () -> cache.put("k", "v1"));
-        await(() -> succeeds(() -> cache.put("marker", "m")));
+        until(() -> succeeds(() -> cache.put("marker", "m")));
 
         assertEquals(List.of("CREATED k null->v1", "CREATED marker null->m"), remote.until("CREATED marker null->m", 10),
                 "one CREATED for the one put, no UPDATED from a second copy");
@@ -156,8 +157,8 @@ class StalledWriteFaultTests {
         stall();
         assertThrows(CacheException.class, () -> cache.put("k", "v2"));
 
-        await(() -> "v2".equals(redisGet("stall:" + name + ":k")));
-        await(() -> succeeds(() -> cache.get("k")));
+        until(() -> "v2".equals(redisGet("stall:" + name + ":k")));
+        until(() -> succeeds(() -> cache.get("k")));
         assertEquals("v2", cache.get("k"), "the local tier must not keep the value the timed-out write replaced");
     }
 
@@ -173,24 +174,7 @@ class StalledWriteFaultTests {
                 .orElse(0L);
     }
 
-    private static boolean succeeds(Runnable call) {
-        try {
-            call.run();
-            return true;
-        } catch (CacheException e) {
-            return false;
-        }
-    }
 
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("condition not met within 15 s");
-            }
-            Thread.onSpinWait();
-        }
-    }
 
     /** Subtracts one. */
     static final class Decrement implements EntryProcessor<String, Long, Long>, Serializable {
