@@ -26,25 +26,23 @@ final class JsonMappers {
 
     /** The mapper for values. */
     static ObjectMapper forValues(TypeAllowlist allowlist) {
-        return builder(allowlist, true).build();
-    }
-
-    /**
-     * The mapper for keys: properties and map entries sorted and cached hash codes left out, so
-     * equal keys give equal JSON, in every JVM.
-     */
-    static ObjectMapper forKeys(TypeAllowlist allowlist) {
-        SimpleModule canonical = new SimpleModule("jcache-redis-canonical-keys");
-        canonical.setSerializerModifier(new CachedHashCodeOmitter());
-        // keys are only read back for iteration and events, so writing one is never refused
-        return builder(allowlist, false)
-                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .addModule(canonical)
+        return builder(allowlist, ValueTypeResolverBuilder.forValues(new AllowlistTypeValidator(allowlist), allowlist))
                 .build();
     }
 
-    private static JsonMapper.Builder builder(TypeAllowlist allowlist, boolean refuseUnreadableWrites) {
+    /**
+     * The mapper for keys: properties sorted, lists, sets and maps written by content and cached
+     * hash codes left out ({@link CanonicalKeyModule}), so equal keys give equal JSON, in every JVM.
+     */
+    static ObjectMapper forKeys(TypeAllowlist allowlist) {
+        // keys are only read back for iteration and events, so writing one is never refused
+        return builder(allowlist, ValueTypeResolverBuilder.forKeys(new AllowlistTypeValidator(allowlist)))
+                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+                .addModule(new CanonicalKeyModule())
+                .build();
+    }
+
+    private static JsonMapper.Builder builder(TypeAllowlist allowlist, ValueTypeResolverBuilder typing) {
         SimpleModule instantiators = new SimpleModule("jcache-redis-instantiators") {
             private static final long serialVersionUID = 1L;
 
@@ -67,8 +65,7 @@ final class JsonMappers {
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .setDefaultTyping(new ValueTypeResolverBuilder(new AllowlistTypeValidator(allowlist),
-                        refuseUnreadableWrites ? allowlist : null)
+                .setDefaultTyping(typing
                         .init(JsonTypeInfo.Id.CLASS, null)
                         .inclusion(JsonTypeInfo.As.PROPERTY));
     }

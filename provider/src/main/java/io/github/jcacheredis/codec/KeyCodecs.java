@@ -12,7 +12,9 @@ import java.util.function.Function;
  * keys in decimal, so that {@code GET ns:products:42} works from redis-cli. Any other cache uses a
  * tagged form: Strings verbatim (a leading {@code #} doubled), other scalars as {@code #<tag>:<text>}
  * and everything else as {@code #j:<canonical JSON with type id>}, so that {@code 1}, {@code 1L}
- * and {@code "1"} never share a Redis key.
+ * and {@code "1"} never share a Redis key. In that JSON, lists, sets and maps at any depth are
+ * written by content ({@link CanonicalKeyModule}): {@code #j:["java.util.Set",["a","b"]]} for every
+ * set equal to {@code Set.of("a", "b")}.
  */
 final class KeyCodecs {
 
@@ -31,7 +33,7 @@ final class KeyCodecs {
         if (keyType == Integer.class) {
             return new Plain(Integer::valueOf);
         }
-        return new Tagged(cacheName, keyMapper);
+        return new Tagged(cacheName, keyType, keyMapper);
     }
 
     /** Keys whose own toString is their unambiguous text form. */
@@ -52,11 +54,13 @@ final class KeyCodecs {
     private static final class Tagged implements KeyCodec {
 
         private final String cacheName;
+        private final Class<?> keyType;
         private final ObjectWriter writer;
         private final ObjectReader reader;
 
-        Tagged(String cacheName, ObjectMapper mapper) {
+        Tagged(String cacheName, Class<?> keyType, ObjectMapper mapper) {
             this.cacheName = cacheName;
+            this.keyType = keyType;
             this.writer = mapper.writerFor(Object.class);
             this.reader = mapper.readerFor(Object.class);
         }
@@ -109,7 +113,7 @@ final class KeyCodecs {
                 return segment.substring(1);
             }
             if (segment.length() < 3 || segment.charAt(2) != ':') {
-                throw new CodecException("Cache[" + cacheName + "] cannot decode the key segment '" + segment + "'");
+                throw undecodable(segment, "no tag", null);
             }
             String text = segment.substring(3);
             try {
@@ -122,16 +126,19 @@ final class KeyCodecs {
                     case 'z' -> Boolean.valueOf(text);
                     case 'u' -> UUID.fromString(text);
                     case 'j' -> reader.readValue(text);
-                    default -> throw new CodecException("Cache[" + cacheName + "] cannot decode the key segment '"
-                            + segment + "': unknown tag");
+                    default -> throw undecodable(segment, "unknown tag", null);
                 };
             } catch (IOException | RuntimeException e) {
                 if (e instanceof CodecException codecException) {
                     throw codecException;
                 }
-                throw new CodecException("Cache[" + cacheName + "] cannot decode the key segment '" + segment
-                        + "': " + e.getMessage(), e);
+                throw undecodable(segment, e.getMessage(), e);
             }
+        }
+
+        private CodecException undecodable(String segment, String reason, Throwable cause) {
+            return new CodecException("Cache[" + cacheName + "] cannot decode the key segment '" + segment
+                    + "' as a key of type " + keyType.getName() + ": " + reason, cause);
         }
     }
 }

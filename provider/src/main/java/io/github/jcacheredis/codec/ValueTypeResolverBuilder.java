@@ -23,11 +23,26 @@ final class ValueTypeResolverBuilder extends ObjectMapper.DefaultTypeResolverBui
     private static final long serialVersionUID = 1L;
 
     private final transient TypeAllowlist allowlist;
+    private final boolean canonicalCollectionIds;
 
-    /** @param allowlist checks each type id written, or null to write any */
-    ValueTypeResolverBuilder(PolymorphicTypeValidator validator, TypeAllowlist allowlist) {
+    private ValueTypeResolverBuilder(PolymorphicTypeValidator validator, TypeAllowlist allowlist,
+                                     boolean canonicalCollectionIds) {
         super(ObjectMapper.DefaultTyping.NON_FINAL, validator);
         this.allowlist = allowlist;
+        this.canonicalCollectionIds = canonicalCollectionIds;
+    }
+
+    /** Type ids for values: every id written is checked against {@code allowlist}. */
+    static ValueTypeResolverBuilder forValues(PolymorphicTypeValidator validator, TypeAllowlist allowlist) {
+        return new ValueTypeResolverBuilder(validator, allowlist, false);
+    }
+
+    /**
+     * Type ids for keys: any id may be written (keys are read back only for iteration and events),
+     * and the interface ids of canonical lists, sets and maps are read by {@link CanonicalCollectionIds}.
+     */
+    static ValueTypeResolverBuilder forKeys(PolymorphicTypeValidator validator) {
+        return new ValueTypeResolverBuilder(validator, null, true);
     }
 
     /**
@@ -38,7 +53,9 @@ final class ValueTypeResolverBuilder extends ObjectMapper.DefaultTypeResolverBui
     protected TypeIdResolver idResolver(MapperConfig<?> config, JavaType baseType,
                                         PolymorphicTypeValidator subtypeValidator, Collection<NamedType> subtypes,
                                         boolean forSer, boolean forDeser) {
-        TypeIdResolver resolver = super.idResolver(config, baseType, subtypeValidator, subtypes, forSer, forDeser);
+        TypeIdResolver resolver = canonicalCollectionIds && forDeser
+                ? new CanonicalCollectionIds(baseType, config.getTypeFactory(), subtypeValidator)
+                : super.idResolver(config, baseType, subtypeValidator, subtypes, forSer, forDeser);
         return forSer && allowlist != null ? new CheckedIds(resolver, allowlist) : resolver;
     }
 
