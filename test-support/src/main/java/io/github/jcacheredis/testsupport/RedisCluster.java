@@ -148,20 +148,23 @@ public final class RedisCluster implements AutoCloseable {
 
     /**
      * Runs {@code CLUSTER FAILOVER} on a replica of {@code master} (a coordinated failover: the
-     * replica catches up, then takes over) and returns that replica, the new master, once roles have
-     * swapped, every node agrees, and the old master is an in-sync replica of the new one.
+     * replica catches up, then takes over) and returns once roles have swapped, every node agrees,
+     * and the old master is an in-sync replica of the new one. The result says which replica took
+     * over and when the roles swapped.
      */
-    public RedisServer failover(RedisServer master) {
+    public Failover failover(RedisServer master) {
         List<RedisServer> candidates = replicasOf(master);
         if (candidates.isEmpty()) {
             throw new IllegalStateException(master + " has no replica to fail over to");
         }
         RedisServer replica = candidates.get(0);
+        long requested = System.nanoTime();
         replica.call("CLUSTER", "FAILOVER");
         Await.until(replica + " took over from " + master, SETTLE_TIMEOUT,
                 () -> "master".equals(replica.role()) && "slave".equals(master.role()));
+        long swapped = System.nanoTime();
         awaitHealthy(SETTLE_TIMEOUT);
-        return replica;
+        return new Failover(replica, master, requested, swapped);
     }
 
     /**

@@ -61,9 +61,12 @@ class RedisClusterIntegrationTests {
         master.call("SET", key, "kept");
         RedisServer replica = cluster.replicasOf(master).get(0);
 
-        RedisServer promoted = cluster.failover(master);
+        Failover failover = cluster.failover(master);
+        RedisServer promoted = failover.newMaster();
 
         assertSame(replica, promoted);
+        assertSame(master, failover.oldMaster());
+        assertTrue(failover.requestedNanos() < failover.rolesSwappedNanos());
         assertEquals("master", promoted.role());
         assertEquals("slave", master.role());
         assertSame(promoted, cluster.masterForSlot(slot));
