@@ -21,6 +21,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * jcache:
  *   namespace: myapp
  * </pre>
+ * Servers with replicas read from their masters unless the file sets {@code readMode}
+ * ({@link ReplicaRouting}).
  */
 final class ConfigFiles {
 
@@ -55,6 +57,7 @@ final class ConfigFiles {
                 redisson.put(String.valueOf(k), v);
             }
         });
+        ReplicaRouting.applyDefaults(redisson, uri);
         String redissonYaml = new Yaml().dump(redisson);
         return new ParsedFile(provider, new ConnectionSpec(uri.toString(), () -> parseRedisson(uri, redissonYaml)));
     }

@@ -8,14 +8,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Finds a {@code redis-server} executable: the one on {@code PATH} (or {@code REDIS_SERVER_BIN}),
- * else the binary shipped inside the embedded-redis artifact, extracted once per JVM.
+ * else the binary shipped inside the embedded-redis artifact (6.2, without {@code redis-cli}),
+ * extracted once per JVM.
  */
 public final class RedisBinary {
 
+    private static final Pattern VERSION = Pattern.compile("v=(\\d+)\\.(\\d+)");
+
     private static volatile Path cached;
+    private static volatile int[] version;
 
     private RedisBinary() {
     }
@@ -36,6 +44,55 @@ public final class RedisBinary {
     /** True when the binary comes from {@code PATH}; the embedded fallback has no TLS support. */
     public static boolean isSystemBinary() {
         return !redisServer().toString().contains("embedded-redis-");
+    }
+
+    /** The major version of {@link #redisServer()}, from {@code redis-server --version}. */
+    public static int majorVersion() {
+        return version()[0];
+    }
+
+    /**
+     * True when the server refuses DEBUG unless started with {@code --enable-debug-command}: 7.0
+     * and newer. Older servers allow DEBUG and refuse that option.
+     */
+    public static boolean needsDebugSwitch() {
+        return majorVersion() >= 7;
+    }
+
+    /**
+     * The {@code redis-cli} in the same directory as {@link #redisServer()}, so that the two match;
+     * empty for the embedded fallback, which ships none.
+     */
+    public static Optional<Path> redisCli() {
+        Path cli = redisServer().resolveSibling("redis-cli");
+        return Files.isExecutable(cli) ? Optional.of(cli) : Optional.empty();
+    }
+
+    private static int[] version() {
+        int[] known = version;
+        if (known == null) {
+            known = readVersion(redisServer());
+            version = known;
+        }
+        return known;
+    }
+
+    private static int[] readVersion(Path binary) {
+        try {
+            Process process = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor(10, TimeUnit.SECONDS);
+            Matcher matcher = VERSION.matcher(text);
+            if (!matcher.find()) {
+                throw new IllegalStateException(binary + " --version printed no version: " + text);
+            }
+            return new int[] {Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2))};
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + binary + " --version", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + binary + " for its version", e);
+        }
     }
 
     private static Path locate() {

@@ -8,15 +8,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway {@code redis-server} on a free loopback port, for one test class or JVM. It keeps no
- * data on disk, and can be stopped, killed and restarted on the same port for fault tests.
+ * data on disk, accepts {@code DEBUG} (so tests can stall it), and can be stalled, paused, stopped,
+ * killed and restarted on the same port, or given a replica, for fault tests.
  */
 public final class RedisServer implements AutoCloseable {
 
     private static final String HOST = "127.0.0.1";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
     private final int port;
     private final Path dir;
@@ -56,6 +60,18 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
+    /**
+     * Starts a replica of {@code master} ({@code --replicaof}) and returns once it holds everything
+     * {@code master} held. A restart of the replica keeps it a replica of the same master.
+     */
+    public static RedisServer startReplicaOf(RedisServer master, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--replicaof", master.host(), String.valueOf(master.port())));
+        args.addAll(List.of(extraArgs));
+        RedisServer replica = start(args);
+        replica.awaitInSync(READY_TIMEOUT);
+        return replica;
+    }
+
     public int port() {
         return port;
     }
@@ -91,6 +107,51 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** {@code INFO <section>} as field to value, for example {@code info("replication").get("role")}. */
+    public Map<String, String> info(String section) {
+        return Replication.info(this, section);
+    }
+
+    /** {@code master} or {@code slave}, the first field of {@code ROLE}. */
+    public String role() {
+        return ((List<?>) call("ROLE")).get(0).toString();
+    }
+
+    /**
+     * For a replica: waits until its link to its master is up and it holds everything the master
+     * held when the call began.
+     */
+    public void awaitInSync(Duration timeout) {
+        Replication.awaitInSync(this, timeout);
+    }
+
+    /**
+     * Makes the server answer nobody for {@code duration} ({@code DEBUG SLEEP} on a connection of
+     * its own) and returns as soon as the stall has begun, without waiting for its end. Connections
+     * stay open. Close the returned {@link Stall} (or {@link Stall#awaitEnd()}) to wait for the end.
+     */
+    public Stall stall(Duration duration) {
+        return Stall.start(this, duration);
+    }
+
+    /**
+     * {@code CLIENT PAUSE}: for {@code duration}, the server holds the commands of every client
+     * (ALL) or only those that may write (WRITE), and answers them when the pause ends. Returns at once.
+     */
+    public void pauseClients(Duration duration, PauseMode mode) {
+        call("CLIENT", "PAUSE", duration.toMillis(), mode.name());
+    }
+
+    /** Ends a {@link #pauseClients} pause early. */
+    public void unpauseClients() {
+        call("CLIENT", "UNPAUSE");
+    }
+
+    /** {@code CLIENT KILL TYPE <type>}: closes every such connection but the harness's own; returns how many. */
+    public long killClients(ClientType type) {
+        return (Long) call("CLIENT", "KILL", "TYPE", type.name().toLowerCase(Locale.ROOT));
+    }
+
     /** Kills the process at once (SIGKILL), as a crash or network cut would look to clients. */
     public void kill() {
         Process p = process;
@@ -100,16 +161,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Starts the server again on the same port, empty. */
-    public void restart() {
-        if (isRunning()) {
-            throw new IllegalStateException("redis-server on port " + port + " is still running");
-        }
-        launch();
-    }
-
-    @Override
-    public void close() {
+    /**
+     * Shuts the server down ({@code SHUTDOWN NOSAVE}, SIGKILL after 5 s): clients see their
+     * connections closed. Does nothing when it is not running.
+     */
+    public void stop() {
         Process p = process;
         if (p == null || !p.isAlive()) {
             return;
@@ -122,11 +178,26 @@ public final class RedisServer implements AutoCloseable {
         try {
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
+                waitForExit(p);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
         }
+    }
+
+    /**
+     * Starts the server again on the same port with the same arguments, empty (a cluster node keeps
+     * its node id and slots, a replica its master). Stops it first when it is running.
+     */
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 
     private void launch() {
@@ -137,7 +208,12 @@ public final class RedisServer implements AutoCloseable {
         }
         Collections.addAll(cmd, "--bind", HOST, "--save", "",
                 "--appendonly", "no", "--dir", dir.toString(), "--logfile", dir.resolve("redis.log").toString(),
-                "--protected-mode", "no");
+                "--protected-mode", "no",
+                // a replica gets its first sync at once, not after the 5 s wait for other replicas
+                "--repl-diskless-sync-delay", "0");
+        if (RedisBinary.needsDebugSwitch()) {
+            Collections.addAll(cmd, "--enable-debug-command", "yes");
+        }
         cmd.addAll(extraArgs);
         try {
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -146,21 +222,11 @@ public final class RedisServer implements AutoCloseable {
             throw new UncheckedIOException("cannot start " + cmd, e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        awaitReady(Duration.ofSeconds(15));
-    }
-
-    private void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("redis-server exited at start: " + readLog());
-            }
-            if (portAnswers()) {
-                return;
-            }
-            sleepQuietly(20);
+        Process started = process;
+        Await.until(this + " answers", READY_TIMEOUT, () -> !started.isAlive() || portAnswers(), this::readLog);
+        if (!started.isAlive()) {
+            throw new IllegalStateException("redis-server exited at start: " + readLog());
         }
-        throw new IllegalStateException("redis-server on port " + port + " not ready in " + timeout + ": " + readLog());
     }
 
     private boolean portAnswers() {
@@ -190,16 +256,18 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public String toString() {
         return "redis-server " + uri();
+    }
+
+    /** What {@link #pauseClients} holds: every command, or only those that may write. */
+    public enum PauseMode {
+        ALL, WRITE
+    }
+
+    /** Connections {@link #killClients} closes: plain, subscribed, replicas' links, or (on a replica) its link to the master. */
+    public enum ClientType {
+        NORMAL, PUBSUB, REPLICA, MASTER
     }
 }

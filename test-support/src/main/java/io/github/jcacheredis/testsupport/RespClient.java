@@ -40,6 +40,16 @@ public final class RespClient implements AutoCloseable {
         }
     }
 
+    /** Sets how long a reply may take before {@link #call} fails with a timeout; 30 s by default. */
+    public RespClient readTimeout(java.time.Duration timeout) {
+        try {
+            socket.setSoTimeout((int) timeout.toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /** Runs one command; returns String, Long, byte[]-free List, or null for a nil reply. */
     public Object call(Object... args) {
         try {

@@ -1,0 +1,134 @@
+package io.github.jcacheredis.fault;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.Failover;
+import io.github.jcacheredis.testsupport.RedisCluster;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import javax.cache.Cache;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two instances keep writing and reading while a three-master cluster, each master with one
+ * replica, moves slots and fails a master over. Slot migration is routine and must be invisible:
+ * no call fails (clients follow ASK and MOVED). A coordinated failover ({@code CLUSTER FAILOVER})
+ * may fail only the calls in flight while it happens, from the request until the replica is master
+ * and the old master its replica; a call that starts after that must succeed, following MOVED to
+ * the new master. In both, no read returns anything but the last acknowledged write, and
+ * every acknowledged write is readable afterwards from both instances. The managers use the
+ * provider's own timeout and retry policy ({@code timeout: 1000}), not Redisson's defaults.
+ */
+class ClusterFailoverFaultTests {
+
+    private static final int WRITES_BEFORE = 300;
+    private static final int WRITES_AFTER = 300;
+    private static final int SLOTS_TO_MOVE = 500;
+    private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_LISTED = 20;
+
+    private static RedisCluster cluster;
+    private static URI config;
+
+    @AutoClose
+    final Instances instances = new Instances();
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.start(3, 1);
+        config = cluster.redisson().provider("timeout", "1000").write();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void noCallFailsAndNoWriteIsLostWhileSlotsMoveUnderLoad() throws Exception {
+        long origin = System.nanoTime();
+        try (WriteReadLoad load = WriteReadLoad.start(twoInstances(), 2)) {
+            load.awaitMoreAcknowledged(WRITES_BEFORE, LOAD_TIMEOUT);
+            List<RedisServer> masters = cluster.masters();
+            List<Integer> moved = cluster.reshard(masters.get(0), masters.get(1), SLOTS_TO_MOVE);
+            load.awaitMoreAcknowledged(WRITES_AFTER, LOAD_TIMEOUT);
+            load.stop();
+
+            assertTrue(writtenInto(load, moved) > 0, "no acknowledged write lives in a moved slot");
+            assertAll(
+                    () -> assertEquals(List.of(), WriteReadLoad.summarize(load.failed(), origin), load.failed().size()
+                            + " calls failed while slots moved"),
+                    () -> assertEquals(List.of(), describe(load.wrongReads(), origin), "reads that did not return the last write"),
+                    () -> assertEveryAcknowledgedWriteReadable(load));
+        }
+    }
+
+    @Test
+    void onlyCallsInFlightAtAFailoverFailAndNoAcknowledgedWriteIsLost() throws Exception {
+        long origin = System.nanoTime();
+        try (WriteReadLoad load = WriteReadLoad.start(twoInstances(), 2)) {
+            load.awaitMoreAcknowledged(WRITES_BEFORE, LOAD_TIMEOUT);
+            Failover failover = cluster.failover(cluster.masters().get(0));
+            load.awaitMoreAcknowledged(WRITES_AFTER, LOAD_TIMEOUT);
+            load.stop();
+
+            List<WriteReadLoad.Call> notInFlight = load.failed().stream()
+                    .filter(call -> !call.overlaps(failover.requestedNanos(), failover.rolesSwappedNanos())).toList();
+            String window = (failover.requestedNanos() - origin) / 1_000_000 + ".."
+                    + (failover.rolesSwappedNanos() - origin) / 1_000_000 + " ms";
+            assertAll(
+                    () -> assertEquals(List.of(), WriteReadLoad.summarize(notInFlight, origin), notInFlight.size() + " of "
+                            + load.failed().size() + " failed calls were not in flight during the failover, " + window
+                            + "; all failures: " + WriteReadLoad.summarize(load.failed(), origin)),
+                    () -> assertEquals(List.of(), describe(load.wrongReads(), origin), "reads that did not return the last write"),
+                    () -> assertEveryAcknowledgedWriteReadable(load));
+        }
+    }
+
+    private Map<String, Cache<String, String>> twoInstances() {
+        Map<String, Cache<String, String>> caches = new LinkedHashMap<>();
+        for (String name : List.of("a", "b")) {
+            Properties properties = new Properties();
+            properties.setProperty("namespace", instances.namespace());
+            caches.put(name, instances.add(new RedisCachingProvider().getCacheManager(config,
+                    ClusterFailoverFaultTests.class.getClassLoader(), properties))
+                    .createCache("values", new MutableConfiguration<String, String>().setTypes(String.class, String.class)));
+        }
+        return caches;
+    }
+
+    private static void assertEveryAcknowledgedWriteReadable(WriteReadLoad load) {
+        for (String instance : List.of("a", "b")) {
+            List<String> unreadable = load.unreadable(instance);
+            assertEquals(List.of(), unreadable.subList(0, Math.min(MAX_LISTED, unreadable.size())), unreadable.size() + " of "
+                    + load.acknowledgedKeys().size() + " acknowledged writes unreadable on instance " + instance);
+        }
+    }
+
+    private long writtenInto(WriteReadLoad load, List<Integer> slots) {
+        Set<Integer> moved = new HashSet<>(slots);
+        return load.acknowledgedKeys().stream()
+                .filter(key -> moved.contains(RedisCluster.slotOf(instances.namespace() + ":values:" + key))).count();
+    }
+
+    private static List<String> describe(List<WriteReadLoad.Call> calls, long origin) {
+        return calls.stream().sorted(Comparator.comparingLong(WriteReadLoad.Call::startNanos)).limit(MAX_LISTED)
+                .map(call -> call.describe(origin)).toList();
+    }
+}
