@@ -40,6 +40,7 @@ final class BulkOperations<K, V> {
             segments.put(key, r.encodeKey(key));
             encoded.put(key, r.encodeValue(value));
         });
+        writes.writing(segments.values());
         WriteThrough.Partial<K> written = r.writer().writeAll(entries);
         Set<K> toStore = written.done();
         long creation = r.expiry().creationHint();
@@ -108,6 +109,7 @@ final class BulkOperations<K, V> {
         }
         Map<String, K> bySegment = new LinkedHashMap<>();
         keys.forEach(key -> bySegment.put(r.encodeKey(key), key));
+        writes.writing(bySegment.keySet());
         if (!r.wants(EventType.REMOVED)) {
             r.statistics().removals(r.store().removeAll(bySegment.keySet()));
             return;

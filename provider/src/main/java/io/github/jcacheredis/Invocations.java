@@ -8,41 +8,47 @@ import io.github.jcacheredis.processor.RecentValues;
 import io.github.jcacheredis.store.Mutation;
 import io.github.jcacheredis.store.MutationResult;
 import io.github.jcacheredis.store.Outcome;
+import io.github.jcacheredis.store.WriteLease;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import javax.cache.CacheException;
 import javax.cache.event.EventType;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 
 /**
- * invoke and invokeAll, atomic across instances without distributed locks: read the entry, run
- * the processor on a private copy, then apply its one net change with a compare-and-set against
- * the bytes read. When another writer got in between, the whole attempt is repeated on the new
- * value. Within this JVM, processors for one key take turns ({@link KeyLocks}), so a value loader
- * behind invoke (Spring's {@code @Cacheable(sync = true)}) runs once per instance.
+ * invoke and invokeAll, atomic across instances. Without a CacheWriter, lock-free: read the entry,
+ * run the processor on a private copy, then apply its one net change with a compare-and-set
+ * against the bytes read; when another writer got in between, run it again on the new value. With
+ * a writer, under the entry's write lease ({@link LeasedWrites}): the processor runs once on the
+ * value the lease answered, and the writer is called once for its change. Within this JVM,
+ * processors for one key take turns ({@link KeyLocks}), so a value loader behind invoke (Spring's
+ * {@code @Cacheable(sync = true)}) runs once per instance.
  */
 final class Invocations<K, V> {
 
-    /** Stripes of this instance's per-key locks; a processor holds one while it runs. */
-    static final int LOCK_STRIPES = 256;
     /** How many keys' last values an instance remembers, and how large each may be. */
     static final int RECENT_VALUES = 10_000;
     static final int RECENT_VALUE_BYTES = 16 * 1024;
+    /** How many compare-and-set conflicts an invocation tolerates before it gives up. */
+    static final int MAX_ATTEMPTS = 1_000;
 
     private final CacheResources<K, V> r;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
-    private final KeyLocks locks = new KeyLocks(LOCK_STRIPES);
+    private final OwnKeyWrites ownKeys;
+    private final KeyLocks locks = new KeyLocks();
     private final RecentValues recent;
 
-    Invocations(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
+    Invocations(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes,
+                OwnKeyWrites ownKeys) {
         this.r = resources;
         this.reads = reads;
         this.writes = writes;
+        this.ownKeys = ownKeys;
         // Running on a remembered value may run the processor on stale data once before the
         // compare-and-set corrects it: harmless unless a writer, a loader or an expiry policy
         // would see the extra call, so only caches with none of them remember.
@@ -52,54 +58,10 @@ final class Invocations<K, V> {
 
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
         String segment = r.encodeKey(key);
-        ReentrantLock lock = locks.lockFor(segment);
-        lock.lock();
-        try {
-            return invokeLocked(key, segment, processor, arguments);
-        } finally {
-            lock.unlock();
+        try (KeyLocks.Held held = locks.lock(segment)) {
+            return writes.leased() != null ? invokeLeased(key, segment, processor, arguments)
+                    : invokeLockFree(key, segment, processor, arguments);
         }
-    }
-
-    private <T> T invokeLocked(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
-        byte[] bytes = recent.get(segment);
-        boolean confirmed = bytes == null;
-        if (confirmed) {
-            bytes = r.store().get(segment);
-        }
-        while (true) {
-            ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, r.decode(segment, bytes),
-                    r.loader().isReadThrough() ? r.loader()::load : null);
-            T result;
-            try {
-                result = run(processor, entry, arguments);
-            } catch (EntryProcessorException e) {
-                if (confirmed || Arrays.equals(bytes, bytes = r.store().get(segment))) {
-                    throw e;
-                }
-                confirmed = true; // it failed on a remembered value that was stale: run it on the current one
-                continue;
-            }
-            if (!confirmed && !entry.change().writes()) {
-                // a result computed from a remembered value is only returned once Redis confirms it
-                confirmed = true;
-                if (!Arrays.equals(bytes, bytes = r.store().get(segment))) {
-                    recent.remember(segment, bytes);
-                    continue;
-                }
-            }
-            Attempt attempt = apply(key, segment, entry, bytes);
-            recent.remember(segment, attempt.current());
-            if (attempt.applied()) {
-                return result;
-            }
-            bytes = attempt.current(); // the value that won, as the failed compare-and-set read it
-            confirmed = true;
-        }
-    }
-
-    /** Whether a change was applied, and what the entry holds now (null when absent). */
-    private record Attempt(boolean applied, byte[] current) {
     }
 
     <T> Map<K, EntryProcessorResult<T>> invokeAll(Set<? extends K> keys, EntryProcessor<K, V, T> processor,
@@ -118,6 +80,101 @@ final class Invocations<K, V> {
         return results;
     }
 
+    private <T> T invokeLockFree(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
+        ExpiryAnswers ttls = new ExpiryAnswers(r.expiry());
+        byte[] bytes = recent.get(segment);
+        boolean confirmed = bytes == null;
+        if (confirmed) {
+            bytes = r.store().get(segment);
+        }
+        int ownWrites = 0;
+        for (int attempt = 1; ; attempt++) {
+            if (attempt > MAX_ATTEMPTS) {
+                throw new CacheException("Cache[" + r.name() + "]: the entry processor for key '" + segment + "' gave up"
+                        + " after " + MAX_ATTEMPTS + " attempts: other writers changed the entry between every read and"
+                        + " compare-and-set");
+            }
+            ProcessorEntry<K, V> entry = newEntry(key, segment, bytes);
+            OwnKeyWrites.Frame frame = ownKeys.enter(segment);
+            T result;
+            try {
+                result = run(processor, entry, arguments);
+            } catch (EntryProcessorException e) {
+                if (confirmed || Arrays.equals(bytes, bytes = r.store().get(segment))) {
+                    throw e;
+                }
+                confirmed = true; // it failed on a remembered value that was stale: run it on the current one
+                continue;
+            } finally {
+                ownKeys.exit(frame);
+            }
+            if (frame.wroteOwnKey && ++ownWrites > 1) {
+                throw writesOwnKey(segment);
+            }
+            if (!confirmed && !entry.change().writes()) {
+                // a result computed from a remembered value is only returned once Redis confirms it
+                confirmed = true;
+                if (!Arrays.equals(bytes, bytes = r.store().get(segment))) {
+                    recent.remember(segment, bytes);
+                    continue;
+                }
+            }
+            Attempt applied = apply(key, segment, entry, bytes, ttls);
+            recent.remember(segment, applied.current());
+            if (applied.applied()) {
+                return result;
+            }
+            bytes = applied.current(); // the value that won, as the failed compare-and-set read it
+            confirmed = true;
+        }
+    }
+
+    private <T> T invokeLeased(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
+        LeasedWrites<K, V> leased = writes.leased();
+        for (int ownWrites = 0; ; ) {
+            boolean rerun = false;
+            T result = null;
+            WriteLease lease = r.store().lease(segment);
+            try {
+                ProcessorEntry<K, V> entry = newEntry(key, segment, lease.current());
+                OwnKeyWrites.Frame frame = ownKeys.enter(segment);
+                try {
+                    result = run(processor, entry, arguments);
+                } finally {
+                    ownKeys.exit(frame);
+                }
+                if (frame.wroteOwnKey) {
+                    // it decided on a value its own write through the cache replaced: run it again on the new one
+                    if (++ownWrites > 1) {
+                        throw writesOwnKey(segment);
+                    }
+                    rerun = true;
+                } else {
+                    applyLeased(leased, key, segment, entry, lease);
+                }
+            } finally {
+                r.store().release(lease);
+            }
+            if (!rerun) {
+                return result;
+            }
+        }
+    }
+
+    private EntryProcessorException writesOwnKey(String segment) {
+        return new EntryProcessorException("Cache[" + r.name() + "]: the entry processor for key '" + segment + "' wrote that"
+                + " same key through the cache on every run, so its own change could never apply; change the entry"
+                + " with MutableEntry.setValue or remove instead");
+    }
+
+    private ProcessorEntry<K, V> newEntry(K key, String segment, byte[] bytes) {
+        return new ProcessorEntry<>(key, r.decode(segment, bytes), r.loader().isReadThrough() ? r.loader()::load : null);
+    }
+
+    /** Whether a change was applied, and what the entry holds now (null when absent). */
+    private record Attempt(boolean applied, byte[] current) {
+    }
+
     private static <K, V, T> T run(EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object[] arguments) {
         try {
             return processor.process(entry, arguments);
@@ -129,42 +186,37 @@ final class Invocations<K, V> {
     }
 
     /** Applies the processor's change, unless the entry changed since it was read. */
-    private Attempt apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
+    private Attempt apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read, ExpiryAnswers ttls) {
         boolean existed = entry.existedBefore();
         switch (entry.change()) {
             case NONE, REMOVE_MISSING -> {
-                if (entry.change() == ProcessorEntry.Change.REMOVE_MISSING) {
-                    r.writer().delete(key);
-                }
+                // nothing to write (and no writer to tell)
             }
             case ACCESS -> r.touch(segment);
             case LOAD -> reads.storeLoaded(key, segment, entry.value());
             case CREATE, UPDATE -> {
                 V value = entry.value();
                 byte[] bytes = r.encodeValue(value);
-                r.writer().write(key, value);
-                long creation = existed ? r.expiry().creationHint() : r.expiry().resolve(r.expiry().creationHint(), false);
-                long update = existed ? r.expiry().resolve(r.expiry().updateHint(), true) : r.expiry().updateHint();
+                ownKeys.writing(segment);
+                long creation = existed ? r.expiry().creationHint() : ttls.creation();
+                long update = existed ? ttls.update() : r.expiry().updateHint();
                 MutationResult result = r.store().mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
                 writes.countPut(result);
-                MutationResult withPrevious = new MutationResult(result.outcome(), read);
-                writes.firePut(key, value, segment, withPrevious);
+                writes.firePut(key, value, segment, new MutationResult(result.outcome(), read));
                 countRead(existed);
                 return new Attempt(true, result.outcome().stored() ? bytes : null);
             }
             case REMOVE -> {
-                r.writer().delete(key);
+                ownKeys.writing(segment);
                 MutationResult result = r.store().mutate(segment, Mutation.removeIfEquals(read));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
                 r.statistics().removals(1);
-                if (r.wants(EventType.REMOVED)) {
-                    r.fire(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null));
-                }
+                fireRemoved(key, segment, entry, read);
                 countRead(existed);
                 return new Attempt(true, null);
             }
@@ -172,6 +224,49 @@ final class Invocations<K, V> {
         }
         countRead(existed);
         return new Attempt(true, read);
+    }
+
+    /** Applies the processor's change under the entry's lease: the writer is told once. */
+    private void applyLeased(LeasedWrites<K, V> leased, K key, String segment, ProcessorEntry<K, V> entry,
+                             WriteLease lease) {
+        switch (entry.change()) {
+            case NONE -> {
+                // nothing happened
+            }
+            case REMOVE_MISSING -> r.writer().delete(key);
+            case ACCESS -> r.touch(segment);
+            case LOAD -> {
+                long creation = r.expiry().resolve(r.expiry().creationHint(), false);
+                MutationResult result = leased.fenced(lease, Mutation.putIfAbsent(r.encodeValue(entry.value()), creation));
+                if (result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)) {
+                    r.fire(EntryEvent.created(r.cache(), key, entry.value()));
+                }
+            }
+            case CREATE, UPDATE -> {
+                ownKeys.writing(segment);
+                r.writer().write(key, entry.value());
+                MutationResult result = leased.store(lease, r.encodeValue(entry.value()));
+                writes.countPut(result);
+                writes.firePut(key, entry.value(), segment, new MutationResult(result.outcome(), lease.current()));
+            }
+            case REMOVE -> {
+                ownKeys.writing(segment);
+                r.writer().delete(key);
+                MutationResult result = leased.fenced(lease, Mutation.remove(false));
+                if (result.outcome() == Outcome.DELETED) {
+                    r.statistics().removals(1);
+                    fireRemoved(key, segment, entry, lease.current());
+                }
+            }
+            default -> throw new IllegalStateException("unknown change " + entry.change());
+        }
+        countRead(entry.existedBefore());
+    }
+
+    private void fireRemoved(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
+        if (r.wants(EventType.REMOVED)) {
+            r.fire(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null));
+        }
     }
 
     private void countRead(boolean existed) {

@@ -49,9 +49,10 @@ public final class RedisCache<K, V> implements Cache<K, V> {
                 configuration.getValueType(), parts.codecs().keys(), parts.codecs().values(), parts.store(),
                 parts.expiry(), parts.events(), parts.statistics(), parts.writer(), parts.loader());
         this.reads = new ReadOperations<>(resources);
-        this.writes = new WriteOperations<>(resources);
+        OwnKeyWrites ownKeys = new OwnKeyWrites();
+        this.writes = new WriteOperations<>(resources, ownKeys);
         this.bulk = new BulkOperations<>(resources, writes);
-        this.invocations = new Invocations<>(resources, reads, writes);
+        this.invocations = new Invocations<>(resources, reads, writes, ownKeys);
         this.loads = new LoadAllOperation<>(resources, reads, writes, manager.executor());
         this.bridge = manager.instanceEvents().bridge(parts.store().layout(), parts.store(), parts.events(),
                 resources::eventFrom);
@@ -220,6 +221,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         closeApplicationParts();
         manager.release(this);
         bridge.close();
+        resources.store().close();
     }
 
     /**
@@ -238,6 +240,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         } finally {
             manager.release(this);
             bridge.close();
+            resources.store().close();
         }
         return true;
     }

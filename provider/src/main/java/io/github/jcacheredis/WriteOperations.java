@@ -8,36 +8,61 @@ import java.util.Objects;
 import java.util.function.Function;
 import javax.cache.event.EventType;
 
-/** The single-entry writes: put and its variants, replace, remove. Write-through comes first. */
+/**
+ * The single-entry writes: put and its variants, replace, remove. Without a CacheWriter they are
+ * one conditional write each, lock-free; with one, {@link LeasedWrites} carries them out under the
+ * entry's write lease, so that the writer is called exactly when the write takes effect.
+ */
 final class WriteOperations<K, V> {
 
     private final CacheResources<K, V> r;
+    private final OwnKeyWrites ownKeys;
+    private final LeasedWrites<K, V> leased;
 
-    WriteOperations(CacheResources<K, V> resources) {
+    WriteOperations(CacheResources<K, V> resources, OwnKeyWrites ownKeys) {
         this.r = resources;
+        this.ownKeys = ownKeys;
+        this.leased = resources.writer().isEnabled() ? new LeasedWrites<>(resources, this) : null;
+    }
+
+    /** Notes writes of {@code segments} for entry processors of those keys running on this thread. */
+    void writing(Iterable<String> segments) {
+        segments.forEach(ownKeys::writing);
+    }
+
+    /** The leased path, or null for a cache without a writer. */
+    LeasedWrites<K, V> leased() {
+        return leased;
     }
 
     void put(K key, V value) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
-        r.writer().write(key, value);
-        MutationResult result = store(segment, bytes, false);
-        countPut(result);
-        firePut(key, value, segment, result);
+        ownKeys.writing(segment);
+        if (leased != null) {
+            leased.put(key, value, false);
+        } else {
+            MutationResult result = store(segment, r.encodeValue(value), false);
+            countPut(result);
+            firePut(key, value, segment, result);
+        }
         r.statistics().recordPutTime(start);
     }
 
     V getAndPut(K key, V value) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
-        r.writer().write(key, value);
-        MutationResult result = store(segment, bytes, true);
-        V previous = r.decode(segment, result.previous());
+        ownKeys.writing(segment);
+        V previous;
+        if (leased != null) {
+            previous = leased.put(key, value, true);
+        } else {
+            MutationResult result = store(segment, r.encodeValue(value), true);
+            previous = r.decode(segment, result.previous());
+            countPut(result);
+            firePut(key, value, segment, result);
+        }
         countRead(previous != null);
-        countPut(result);
-        firePut(key, value, segment, result);
         r.statistics().recordGetTime(start);
         r.statistics().recordPutTime(start);
         return previous;
@@ -46,14 +71,15 @@ final class WriteOperations<K, V> {
     boolean putIfAbsent(K key, V value) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
-        if (r.writer().isEnabled()) {
-            if (r.store().exists(segment)) {
-                countRead(true);
-                return false;
+        ownKeys.writing(segment);
+        if (leased != null) {
+            boolean stored = leased.putIfAbsent(key, value);
+            if (stored) {
+                r.statistics().recordPutTime(start);
             }
-            r.writer().write(key, value);
+            return stored;
         }
+        byte[] bytes = r.encodeValue(value);
         long ttl = r.expiry().creationHint();
         MutationResult result = Writes.resolve(r, segment, Mutation.putIfAbsent(bytes, ttl),
                 r.store().putIfAbsent(segment, bytes, ttl));
@@ -81,14 +107,17 @@ final class WriteOperations<K, V> {
     private MutationResult replace(K key, V value, boolean returnPrevious) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
-        if (r.writer().isEnabled()) {
-            if (!r.store().exists(segment)) {
-                countRead(false);
-                return null;
+        ownKeys.writing(segment);
+        if (leased != null) {
+            MutationResult result = leased.replace(key, null, value);
+            boolean replaced = result.outcome() != Outcome.ABSENT;
+            countRead(replaced);
+            if (replaced) {
+                r.statistics().recordPutTime(start);
             }
-            r.writer().write(key, value);
+            return replaced ? result : null;
         }
+        byte[] bytes = r.encodeValue(value);
         boolean needPrevious = returnPrevious || r.wants(EventType.UPDATED);
         MutationResult result = Writes.run(r, segment,
                 Mutation.replace(bytes, r.expiry().updateHint(), needPrevious));
@@ -106,10 +135,15 @@ final class WriteOperations<K, V> {
     boolean replace(K key, V oldValue, V newValue) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(newValue);
-        MutationResult result = whenEquals(key, segment, oldValue,
-                current -> Mutation.replaceIfEquals(current, bytes, r.expiry().updateHint()),
-                () -> r.writer().write(key, newValue));
+        ownKeys.writing(segment);
+        MutationResult result;
+        if (leased != null) {
+            result = leased.replace(key, oldValue, newValue);
+        } else {
+            byte[] bytes = r.encodeValue(newValue);
+            result = whenEquals(segment, oldValue, current -> Mutation.replaceIfEquals(current, bytes,
+                    r.expiry().updateHint()));
+        }
         if (result.outcome() == Outcome.ABSENT) {
             countRead(false);
             return false;
@@ -119,8 +153,10 @@ final class WriteOperations<K, V> {
             r.touch(segment); // a present entry that did not match was read: an access
             return false;
         }
-        countPut(result);
-        firePut(key, newValue, segment, result);
+        if (leased == null) {
+            countPut(result);
+            firePut(key, newValue, segment, result);
+        }
         r.statistics().recordPutTime(start);
         return true;
     }
@@ -128,12 +164,17 @@ final class WriteOperations<K, V> {
     boolean remove(K key) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        r.writer().delete(key);
-        MutationResult result = r.store().remove(segment, r.wants(EventType.REMOVED));
-        boolean removed = result.outcome() == Outcome.DELETED;
-        if (removed) {
-            r.statistics().removals(1);
-            fireRemoved(key, segment, result.previous());
+        ownKeys.writing(segment);
+        boolean removed;
+        if (leased != null) {
+            removed = leased.remove(key, null, false).outcome() == Outcome.DELETED;
+        } else {
+            MutationResult result = r.store().remove(segment, r.wants(EventType.REMOVED));
+            removed = result.outcome() == Outcome.DELETED;
+            if (removed) {
+                r.statistics().removals(1);
+                fireRemoved(key, segment, result.previous());
+            }
         }
         r.statistics().recordRemoveTime(start);
         return removed;
@@ -142,8 +183,20 @@ final class WriteOperations<K, V> {
     boolean remove(K key, V oldValue) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        MutationResult result = whenEquals(key, segment, oldValue, Mutation::removeIfEquals,
-                () -> r.writer().delete(key));
+        ownKeys.writing(segment);
+        if (leased != null) {
+            MutationResult result = leased.remove(key, oldValue, true);
+            return countConditionalRemove(segment, result, start);
+        }
+        MutationResult result = whenEquals(segment, oldValue, Mutation::removeIfEquals);
+        if (result.outcome() == Outcome.DELETED) {
+            r.statistics().removals(1);
+            fireRemoved(key, segment, result.previous());
+        }
+        return countConditionalRemove(segment, result, start);
+    }
+
+    private boolean countConditionalRemove(String segment, MutationResult result, long start) {
         if (result.outcome() == Outcome.ABSENT) {
             countRead(false);
             return false;
@@ -153,8 +206,6 @@ final class WriteOperations<K, V> {
             r.touch(segment); // a present entry that did not match was read: an access
             return false;
         }
-        r.statistics().removals(1);
-        fireRemoved(key, segment, result.previous());
         r.statistics().recordRemoveTime(start);
         return true;
     }
@@ -162,35 +213,34 @@ final class WriteOperations<K, V> {
     V getAndRemove(K key) {
         long start = r.statistics().start();
         String segment = r.encodeKey(key);
-        r.writer().delete(key);
-        MutationResult result = r.store().remove(segment, true);
-        V previous = r.decode(segment, result.previous());
-        countRead(previous != null);
-        if (result.outcome() == Outcome.DELETED) {
-            r.statistics().removals(1);
-            fireRemoved(key, segment, result.previous());
+        ownKeys.writing(segment);
+        V previous;
+        if (leased != null) {
+            previous = r.decode(segment, leased.remove(key, null, false).previous());
+        } else {
+            MutationResult result = r.store().remove(segment, true);
+            previous = r.decode(segment, result.previous());
+            if (result.outcome() == Outcome.DELETED) {
+                r.statistics().removals(1);
+                fireRemoved(key, segment, result.previous());
+            }
         }
+        countRead(previous != null);
         r.statistics().recordGetTime(start);
         r.statistics().recordRemoveTime(start);
         return previous;
     }
 
     /**
-     * A write that applies only while the entry equals {@code expected} by {@code equals()}. The
-     * first attempt compares bytes in Redis; when those differ, the current value is compared in
-     * Java and the write retried against its exact bytes. With write-through the current value is
-     * read and compared first, so the writer is only called when the write applies.
+     * A write that applies only while the entry equals {@code expected} by {@code equals()} (caches
+     * without a writer). The first attempt compares bytes in Redis; when those differ, the current
+     * value is compared in Java and the write retried against its exact bytes.
      *
      * @return ABSENT when there is no entry, CONFLICT when it differs, else the write's result
      */
-    private MutationResult whenEquals(K key, String segment, V expected, Function<byte[], Mutation> mutation,
-                                      Runnable beforeWrite) {
+    private MutationResult whenEquals(String segment, V expected, Function<byte[], Mutation> mutation) {
         byte[] current = null;
         boolean known = false;
-        if (r.writer().isEnabled()) {
-            current = r.store().get(segment);
-            known = true;
-        }
         while (true) {
             byte[] target;
             if (known) {
@@ -200,7 +250,6 @@ final class WriteOperations<K, V> {
                 if (!Objects.equals(r.decode(segment, current), expected)) {
                     return new MutationResult(Outcome.CONFLICT, current);
                 }
-                beforeWrite.run();
                 target = current;
             } else {
                 target = r.encodeValue(expected);

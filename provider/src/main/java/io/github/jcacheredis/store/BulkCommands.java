@@ -116,7 +116,7 @@ final class BulkCommands {
         List<String> skipped = new ArrayList<>();
         List<MutationResult> whenDegraded = new ArrayList<>(mutations.size());
         mutations.forEach((segment, mutation) -> {
-            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
+            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
                     Scripts.mutateArguments(segment, mutation, pub)));
             if (mutation.skipCounts()) {
                 skipped.add(segment);

@@ -25,12 +25,33 @@ public final class EntryStore {
     private final StoreContext ctx;
     private final BulkCommands bulk;
     private final KeyScans scans;
+    private final WriteLeases leases;
 
     /** @param near the cache's local tier, or null for none */
     public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health), near);
         this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
+        this.leases = new WriteLeases(ctx, cacheName);
+    }
+
+    /**
+     * Takes the write lease of an entry (caches with a CacheWriter), waiting while another instance
+     * holds it; the lease carries the entry's value. Write with a mutation fenced by it, or
+     * {@link #release} it.
+     */
+    public WriteLease lease(String segment) {
+        return leases.acquire(segment);
+    }
+
+    /** Releases a lease without writing. */
+    public void release(WriteLease lease) {
+        leases.release(lease);
+    }
+
+    /** Stops renewing leases (the cache closed). */
+    public void close() {
+        leases.close();
     }
 
     /** True when the cache keeps a local tier in this JVM. */
@@ -229,11 +250,14 @@ public final class EntryStore {
         Publication pub = ctx.publication();
         try {
             return ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
-                    () -> Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, pub),
+                    () -> Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
                             Scripts.mutateArguments(segment, mutation, pub))),
                     mutation.whenDegraded());
         } finally {
             ctx.invalidate(segment);
+            if (mutation.lease != null) {
+                leases.written(mutation.lease);
+            }
         }
     }
 

@@ -11,11 +11,21 @@ public final class KeyLayout {
     private final String prefix;
     private final String scanPattern;
     private final String shadowPrefix;
+    private final String leasePrefix;
 
     public KeyLayout(String namespace, String cacheName) {
         this.prefix = escapeName(namespace) + ':' + escapeName(cacheName) + ':';
         this.scanPattern = escapeGlob(prefix) + '*';
         this.shadowPrefix = escapeName(namespace) + ":%shadow:" + escapeName(cacheName) + ':';
+        this.leasePrefix = escapeName(namespace) + ":%lease:" + escapeName(cacheName) + ':';
+    }
+
+    /**
+     * The write lease of an entry (caches with a CacheWriter): outside every cache's key space and,
+     * through a hash tag, in the entry's cluster slot, so one script can check it and write.
+     */
+    public String leaseKey(String keySegment) {
+        return leasePrefix + '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(keySegment))) + '}' + keySegment;
     }
 
     /**

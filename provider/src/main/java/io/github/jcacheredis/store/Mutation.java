@@ -25,9 +25,11 @@ public final class Mutation {
     final long absentTtl;
     final long presentTtl;
     final boolean returnPrevious;
+    /** The write lease the writer holds, or null: the write is refused unless it still holds it. */
+    final WriteLease lease;
 
     private Mutation(Precondition precondition, byte[] expected, boolean delete, byte[] value, long absentTtl,
-                     long presentTtl, boolean returnPrevious) {
+                     long presentTtl, boolean returnPrevious, WriteLease lease) {
         this.precondition = precondition;
         this.expected = expected;
         this.delete = delete;
@@ -35,6 +37,12 @@ public final class Mutation {
         this.absentTtl = absentTtl;
         this.presentTtl = presentTtl;
         this.returnPrevious = returnPrevious;
+        this.lease = lease;
+    }
+
+    private Mutation(Precondition precondition, byte[] expected, boolean delete, byte[] value, long absentTtl,
+                     long presentTtl, boolean returnPrevious) {
+        this(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious, null);
     }
 
     /** Store {@code value} whether or not the entry exists. */
@@ -79,7 +87,15 @@ public final class Mutation {
 
     /** The same write with the unknown TTLs replaced. */
     public Mutation withTtls(long absentTtl, long presentTtl) {
-        return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious);
+        return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious, lease);
+    }
+
+    /**
+     * The same write, fenced by {@code lease}: it applies only while the lease is still held, and
+     * releases it (unless it answers that a TTL must be supplied first).
+     */
+    public Mutation fencedBy(WriteLease lease) {
+        return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious, lease);
     }
 
     /** True when, skipped while Redis is unreachable, this write must be undone once it is back. */
@@ -103,7 +119,4 @@ public final class Mutation {
         return presentTtl;
     }
 
-    public boolean isDelete() {
-        return delete;
-    }
 }

@@ -23,7 +23,9 @@ public enum Outcome {
     /** The entry is present and the update TTL must be supplied. */
     NEED_UPDATE_TTL,
     /** Redis was unreachable and the manager degrades: the write was skipped (and will be undone). */
-    SKIPPED;
+    SKIPPED,
+    /** The write was refused: the writer no longer held the entry's write lease. */
+    FENCED;
 
     static Outcome ofScriptStatus(long status) {
         return switch ((int) status) {
@@ -34,6 +36,7 @@ public enum Outcome {
             case 4 -> NOT_STORED;
             case 5 -> EXPIRED_ON_UPDATE;
             case 6 -> ABSENT;
+            case 7 -> FENCED;
             case -1 -> NEED_CREATION_TTL;
             case -2 -> NEED_UPDATE_TTL;
             default -> throw new IllegalStateException("unknown script status " + status);

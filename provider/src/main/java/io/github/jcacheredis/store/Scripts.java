@@ -13,14 +13,19 @@ final class Scripts {
     static final LuaScript EXPIRED = LuaScript.load("expired.lua");
     static final LuaScript ENROLL = LuaScript.load("enroll.lua");
     static final LuaScript READ = LuaScript.load("read.lua");
+    static final LuaScript LEASE = LuaScript.load("lease.lua");
+    static final LuaScript LEASE_KEEP = LuaScript.load("lease_keep.lua");
 
     private static final byte[] EMPTY = new byte[0];
 
     private Scripts() {
     }
 
-    /** The entry key, and its shadow key while expiry is tracked. */
-    static List<Object> mutateKeys(KeyLayout layout, String segment, Publication pub) {
+    /** The entry key, its shadow key while expiry is tracked, and its lease key for a fenced write. */
+    static List<Object> mutateKeys(KeyLayout layout, String segment, Mutation m, Publication pub) {
+        if (m.lease != null && !m.lease.token().isEmpty()) {
+            return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.leaseKey(segment));
+        }
         return pub.tracksExpiry() ? withShadow(layout, segment) : List.of(layout.entryKey(segment));
     }
 
@@ -42,6 +47,8 @@ final class Scripts {
             utf8(pub.isActive() ? segment : ""),
             ascii(pub.withValues() ? "1" : "0"),
             ascii(pub.shadowGraceMillis()),
+            m.lease == null ? EMPTY : utf8(m.lease.token()),  // '' for a degraded cache's stand-in
+            ascii(m.lease == null || m.lease.nested() ? "0" : "1"),
         };
     }
 

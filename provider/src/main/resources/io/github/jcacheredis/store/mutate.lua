@@ -1,7 +1,8 @@
 -- One conditional write of one entry, atomically, with the events it causes.
 --
 -- KEYS[1]  the entry key
--- KEYS[2]  the entry's shadow key (only while expiry is tracked)
+-- KEYS[2]  the entry's shadow key (while expiry is tracked, or with a lease)
+-- KEYS[3]  the entry's write lease key (only with ARGV[13])
 -- ARGV[1]  precondition: 'a' any, 'n' entry absent, 'p' entry present, 'e' value equals ARGV[2]
 -- ARGV[2]  expected value (precondition 'e')
 -- ARGV[3]  action: 's' set ARGV[4], 'd' delete
@@ -15,11 +16,14 @@
 -- ARGV[11] '1' to carry values in the event
 -- ARGV[12] grace in milliseconds for which the shadow copy outlives the entry; '0' when expiry is
 --          not tracked (no expiry listener anywhere)
+-- ARGV[13] the token of the write lease the writer holds (see lease.lua), '' for none: the write
+--          is refused (status 7) unless the lease is still the writer's
+-- ARGV[14] '1' to release that lease with the write
 --
 -- Returns {status, previous value or false}. Status: 0 precondition failed (with the current
 -- value when it was read), 1 created, 2 updated, 3 deleted, 4 not stored (creation TTL 0),
--- 5 removed because the update TTL was 0, 6 nothing to delete, -1 creation TTL needed,
--- -2 update TTL needed.
+-- 5 removed because the update TTL was 0, 6 nothing to delete, 7 refused because the writer no
+-- longer holds the lease, -1 creation TTL needed, -2 update TTL needed.
 
 local key = KEYS[1]
 local shadow = KEYS[2]
@@ -59,82 +63,95 @@ local function shadow_follows(value)
   end
 end
 
-if grace > 0 and redis.call('EXISTS', key) == 0 then
-  -- Redis expired the entry and nobody has reported it yet: report it now, once
-  local expired = redis.call('GETDEL', shadow)
-  if expired then
-    publish('x', expired, false, '-')
+if ARGV[13] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[13] then
+  return {7, false}
+end
+
+local function write()
+  if grace > 0 and redis.call('EXISTS', key) == 0 then
+    -- Redis expired the entry and nobody has reported it yet: report it now, once
+    local expired = redis.call('GETDEL', shadow)
+    if expired then
+      publish('x', expired, false, '-')
+    end
   end
-end
 
-local current
-if precondition == 'e' or ARGV[7] == '1' or ARGV[11] == '1' then
-  current = redis.call('GET', key)
-else
-  current = redis.call('EXISTS', key) == 1
-end
-
-if (precondition == 'n' and current) or (precondition == 'p' and not current)
-    or (precondition == 'e' and current ~= ARGV[2]) then
-  return {0, current}
-end
-
-local previous = false
-if ARGV[7] == '1' or ARGV[11] == '1' then
-  previous = current
-end
-
-if action == 'd' then
-  if not current then
-    return {6, false}
+  local current
+  if precondition == 'e' or ARGV[7] == '1' or ARGV[11] == '1' then
+    current = redis.call('GET', key)
+  else
+    current = redis.call('EXISTS', key) == 1
   end
-  redis.call('DEL', key)
-  if grace > 0 then
-    redis.call('DEL', shadow)
+
+  if (precondition == 'n' and current) or (precondition == 'p' and not current)
+      or (precondition == 'e' and current ~= ARGV[2]) then
+    return {0, current}
   end
-  publish('r', previous, false, ARGV[9])
-  return {3, previous}
-end
 
-local ttl
-if current then
-  ttl = tonumber(ARGV[6])
-else
-  ttl = tonumber(ARGV[5])
-end
-
-if ttl == -3 then
-  if current then
-    return {-2, false}
+  local previous = false
+  if ARGV[7] == '1' or ARGV[11] == '1' then
+    previous = current
   end
-  return {-1, false}
-end
 
-if ttl == 0 then
-  if current then
+  if action == 'd' then
+    if not current then
+      return {6, false}
+    end
     redis.call('DEL', key)
     if grace > 0 then
       redis.call('DEL', shadow)
     end
-    publish('u', previous, ARGV[4], ARGV[9])
-    publish('x', ARGV[4], false, ARGV[9])
-    return {5, previous}
+    publish('r', previous, false, ARGV[9])
+    return {3, previous}
   end
-  return {4, false}
+
+  local ttl
+  if current then
+    ttl = tonumber(ARGV[6])
+  else
+    ttl = tonumber(ARGV[5])
+  end
+
+  if ttl == -3 then
+    if current then
+      return {-2, false}
+    end
+    return {-1, false}
+  end
+
+  if ttl == 0 then
+    if current then
+      redis.call('DEL', key)
+      if grace > 0 then
+        redis.call('DEL', shadow)
+      end
+      publish('u', previous, ARGV[4], ARGV[9])
+      publish('x', ARGV[4], false, ARGV[9])
+      return {5, previous}
+    end
+    return {4, false}
+  end
+
+  if ttl == -2 and current then
+    redis.call('SET', key, ARGV[4], 'KEEPTTL')
+  elseif ttl > 0 then
+    redis.call('SET', key, ARGV[4], 'PX', ttl)
+  else
+    redis.call('SET', key, ARGV[4])
+  end
+  shadow_follows(ARGV[4])
+
+  if current then
+    publish('u', previous, ARGV[4], ARGV[9])
+    return {2, previous}
+  end
+  publish('c', false, ARGV[4], ARGV[9])
+  return {1, false}
 end
 
-if ttl == -2 and current then
-  redis.call('SET', key, ARGV[4], 'KEEPTTL')
-elseif ttl > 0 then
-  redis.call('SET', key, ARGV[4], 'PX', ttl)
-else
-  redis.call('SET', key, ARGV[4])
+local result = write()
+if ARGV[14] == '1' and result[1] >= 0 then
+  -- done with the entry (a request for a TTL keeps the lease for the write that follows)
+  redis.call('DEL', KEYS[3])
 end
-shadow_follows(ARGV[4])
-
-if current then
-  publish('u', previous, ARGV[4], ARGV[9])
-  return {2, previous}
-end
-publish('c', false, ARGV[4], ARGV[9])
-return {1, false}
+return result

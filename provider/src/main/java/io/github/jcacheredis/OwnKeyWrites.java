@@ -1,0 +1,54 @@
+package io.github.jcacheredis;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Which keys of one cache the current thread is running an entry processor for, so that a write
+ * the processor makes to its own key through the cache (a value loader that ends in a
+ * {@code @CachePut} of the same key, say) is noticed: the processor's change then conflicts with
+ * its own write, and running it again on the new value is right once, but not forever.
+ */
+final class OwnKeyWrites {
+
+    /** One running processor: its key, and whether it wrote that key through the cache. */
+    static final class Frame {
+        final String segment;
+        boolean wroteOwnKey;
+
+        Frame(String segment) {
+            this.segment = segment;
+        }
+    }
+
+    private final ThreadLocal<Deque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
+
+    /** Marks the start of a processor run for {@code segment} on this thread. */
+    Frame enter(String segment) {
+        Frame frame = new Frame(segment);
+        frames.get().push(frame);
+        return frame;
+    }
+
+    void exit(Frame frame) {
+        Deque<Frame> stack = frames.get();
+        stack.remove(frame);
+        if (stack.isEmpty()) {
+            frames.remove();
+        }
+    }
+
+    /** Called before every write of {@code segment}: notes it when a processor of that key runs here. */
+    void writing(String segment) {
+        Deque<Frame> stack = frames.get();
+        if (stack.isEmpty()) {
+            frames.remove();
+            return;
+        }
+        for (Frame frame : stack) {
+            if (frame.segment.equals(segment)) {
+                frame.wroteOwnKey = true;
+            }
+        }
+    }
+}

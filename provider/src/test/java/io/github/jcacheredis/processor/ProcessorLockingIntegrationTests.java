@@ -1,0 +1,152 @@
+package io.github.jcacheredis.processor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.support.TestRedis;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.MutableEntry;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The per-key turns entry processors take within one JVM, and processors that write their own key. */
+class ProcessorLockingIntegrationTests {
+
+    private static final Map<String, Cache<String, String>> CACHES = new ConcurrentHashMap<>();
+
+    @AutoClose
+    Instances instances = new Instances();
+    private Cache<String, String> cache;
+    private final String id = java.util.UUID.randomUUID().toString();
+
+    @BeforeEach
+    void open() {
+        cache = instances.add(TestRedis.newManager(instances.namespace())).createCache("locks",
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        CACHES.put(id, cache);
+    }
+
+    /**
+     * Two keys whose hash codes fell into the same one of 256 shared lock stripes: a processor on
+     * one that waits for a processor on the other used to wait forever.
+     */
+    @Test
+    void aProcessorWaitingForAnotherKeysProcessorFinishes() {
+        String first = "k0";
+        String second = sameStripeAs(first);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            String result = cache.invoke(first, new WaitForOtherKey(id, second));
+            assertEquals("other done", result);
+        });
+        assertEquals("set by other", cache.get(second));
+    }
+
+    @Test
+    void aProcessorThatWritesItsOwnKeyEveryRunFailsClearlyInsteadOfLooping() {
+        cache.put("k", "0");
+        EntryProcessorException failure = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(EntryProcessorException.class, () -> cache.invoke("k", new WritesOwnKey(id))));
+        assertTrue(failure.getMessage().contains("wrote that same key through the cache on every run"),
+                failure.getMessage());
+    }
+
+    @Test
+    void aProcessorWhoseLoaderPutsItsOwnKeyOnceEndsWithThatValue() {
+        // the pattern of @Cacheable(sync = true) whose method ends in a @CachePut of the same key
+        String result = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> cache.invoke("spring", new LoadsAndPuts(id)));
+        assertEquals("put by loader", result);
+        assertEquals("put by loader", cache.get("spring"));
+    }
+
+    /** A key whose lock stripe, under the former 256-way striping of String keys, equals {@code key}'s. */
+    private static String sameStripeAs(String key) {
+        int stripe = stripe(key);
+        for (int i = 1; ; i++) {
+            String candidate = "k" + i;
+            if (stripe(candidate) == stripe) {
+                return candidate;
+            }
+        }
+    }
+
+    private static int stripe(String key) {
+        int hash = key.hashCode();
+        hash ^= hash >>> 16;
+        return hash & 255;
+    }
+
+    /** Runs a processor on another key, in another thread, and waits for it. */
+    static final class WaitForOtherKey implements EntryProcessor<String, String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+        private final String other;
+
+        WaitForOtherKey(String id, String other) {
+            this.id = id;
+            this.other = other;
+        }
+
+        @Override
+        public String process(MutableEntry<String, String> entry, Object... arguments) {
+            Cache<String, String> cache = CACHES.get(id);
+            try {
+                return CompletableFuture.supplyAsync(() -> cache.invoke(other, (e, args) -> {
+                    e.setValue("set by other");
+                    return "other done";
+                })).get(15, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new EntryProcessorException(e);
+            }
+        }
+    }
+
+    /** Puts its own key through the cache, then sets it: on every run. */
+    static final class WritesOwnKey implements EntryProcessor<String, String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+
+        WritesOwnKey(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String process(MutableEntry<String, String> entry, Object... arguments) {
+            CACHES.get(id).put(entry.getKey(), "inner " + System.nanoTime());
+            entry.setValue("outer");
+            return "done";
+        }
+    }
+
+    /** Returns the value if present; else "loads" it, which puts the key through the cache, and sets it. */
+    static final class LoadsAndPuts implements EntryProcessor<String, String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+
+        LoadsAndPuts(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String process(MutableEntry<String, String> entry, Object... arguments) {
+            if (entry.exists()) {
+                return entry.getValue();
+            }
+            CACHES.get(id).put(entry.getKey(), "put by loader");
+            entry.setValue("loaded");
+            return "loaded";
+        }
+    }
+}
