@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import javax.cache.CacheException;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.Config;
 
 /**
  * Resolves what one CacheManager connects to and how it behaves, from its URI and Properties.
@@ -53,7 +55,22 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
             connection = new ConnectionSpec(base.identity() + "#" + settings.timeout().toMillis(),
                     () -> Timeouts.apply(base.config().get(), settings.timeout()));
         }
-        return new ManagerConfig(connection, settings);
+        return new ManagerConfig(withDefaultCodec(connection), settings);
+    }
+
+    /**
+     * Redisson falls back to its Kryo codec for calls that name none, and creates it with every
+     * client; the provider names a codec on every call, so the fallback is one that needs no
+     * library (and Kryo need not be on the class path).
+     */
+    private static ConnectionSpec withDefaultCodec(ConnectionSpec connection) {
+        return new ConnectionSpec(connection.identity(), () -> {
+            Config config = connection.config().get();
+            if (config.getCodec() == null) {
+                config.setCodec(ByteArrayCodec.INSTANCE);
+            }
+            return config;
+        });
     }
 
     /**
