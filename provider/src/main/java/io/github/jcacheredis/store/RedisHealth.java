@@ -3,10 +3,12 @@ package io.github.jcacheredis.store;
 import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.FailureMode;
 import java.io.Closeable;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,11 @@ public final class RedisHealth implements Closeable {
 
     public boolean isDown() {
         return down;
+    }
+
+    /** When the current outage began (the first call that found Redis unreachable), or empty while it is reachable. */
+    public synchronized Optional<Instant> downSince() {
+        return down ? Optional.of(Instant.ofEpochMilli(downSince)) : Optional.empty();
     }
 
     /** How many writes were skipped because Redis was unreachable (degrade mode). */
