@@ -1,11 +1,13 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.codec.Codecs;
+import io.github.jcacheredis.config.EntryFormat;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.expiry.ExpiryDecisions;
 import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.keyv.KeyvFormat;
 import io.github.jcacheredis.management.CacheStatistics;
 import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.near.NearCacheSettings;
@@ -50,8 +52,19 @@ final class CacheFactory {
     }
 
     private EntryStore store(String name, NearCacheSettings near) {
-        return new EntryStore(redis, new KeyLayout(settings.namespace(), name), name, health,
-                near == null ? null : new NearCache(near));
+        KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
+                : new KeyLayout(settings.namespace(), name);
+        return new EntryStore(redis, layout, name, health, near == null ? null : new NearCache(near));
+    }
+
+    private Codecs codecs(String name, MutableConfiguration<?, ?> configuration, ExpiryDecisions expiry,
+                          NearCacheSettings near) {
+        if (settings.format() == EntryFormat.KEYV) {
+            return KeyvFormat.codecs(name, configuration.getKeyType(), configuration.getValueType(), expiry,
+                    near != null, classLoader);
+        }
+        return Codecs.create(name, configuration.getKeyType(), configuration.getValueType(), settings.codec(),
+                settings.allowedPackages(), classLoader);
     }
 
     private NearCacheSettings nearCache(MutableConfiguration<?, ?> configuration) {
@@ -73,9 +86,10 @@ final class CacheFactory {
     <K, V> RedisCache<K, V> create(RedisCacheManager manager, String name, MutableConfiguration<K, V> configuration) {
         List<Object> created = new ArrayList<>();
         try {
-            Codecs codecs = Codecs.create(name, configuration.getKeyType(), configuration.getValueType(),
-                    settings.codec(), settings.allowedPackages(), classLoader);
             ExpiryPolicy policy = track(created, configuration.getExpiryPolicyFactory().create());
+            ExpiryDecisions expiry = new ExpiryDecisions(policy);
+            NearCacheSettings near = nearCache(configuration);
+            Codecs codecs = codecs(name, configuration, expiry, near);
             CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
                     : track(created, configuration.getCacheLoaderFactory().create());
             CacheWriter<? super K, ? super V> writer = writer(configuration, created);
@@ -83,8 +97,8 @@ final class CacheFactory {
             for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
                 events.register(listener);
             }
-            EntryStore store = store(name, nearCache(configuration));
-            CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, new ExpiryDecisions(policy), events,
+            EntryStore store = store(name, near);
+            CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, expiry, events,
                     new CacheStatistics(configuration.isStatisticsEnabled()),
                     writer == null ? WriteThrough.none() : WriteThrough.of(writer),
                     ReadThrough.of(loader, configuration.isReadThrough()));

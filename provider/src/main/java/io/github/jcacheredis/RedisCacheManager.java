@@ -1,6 +1,7 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.concurrent.DaemonThreads;
+import io.github.jcacheredis.config.FailureMode;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.management.CacheConfigurationBean;
@@ -11,11 +12,13 @@ import io.github.jcacheredis.store.RedisConnection;
 import io.github.jcacheredis.store.RedisHealth;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -221,6 +224,19 @@ public final class RedisCacheManager implements CacheManager {
     /** How many writes were skipped because Redis was unreachable ({@code failure-mode=degrade}). */
     public long skippedWrites() {
         return health.skippedWrites();
+    }
+
+    /**
+     * Since when Redis has been unreachable for this manager, as its calls found it (the first call
+     * that failed marks the start), or empty while it is reachable.
+     */
+    public Optional<Instant> unreachableSince() {
+        return health.downSince();
+    }
+
+    /** What this manager's caches do while Redis is unreachable. */
+    public FailureMode failureMode() {
+        return settings.failureMode();
     }
 
     /** The Redisson client this manager uses. */

@@ -42,7 +42,23 @@ final class JsonMappers {
                 .build();
     }
 
+    /**
+     * A mapper for JSON that other programs write and read: mapped by fields like the others, but
+     * without type ids, so it only ever instantiates the type it is asked for and the declared
+     * types of its fields.
+     */
+    static ObjectMapper withoutTypeIds(ClassLoader classLoader) {
+        return plainBuilder(classLoader).build();
+    }
+
     private static JsonMapper.Builder builder(TypeAllowlist allowlist, ValueTypeResolverBuilder typing) {
+        return plainBuilder(allowlist.classLoader())
+                .setDefaultTyping(typing
+                        .init(JsonTypeInfo.Id.CLASS, null)
+                        .inclusion(JsonTypeInfo.As.PROPERTY));
+    }
+
+    private static JsonMapper.Builder plainBuilder(ClassLoader classLoader) {
         SimpleModule instantiators = new SimpleModule("jcache-redis-instantiators") {
             private static final long serialVersionUID = 1L;
 
@@ -54,7 +70,7 @@ final class JsonMappers {
             }
         };
         return JsonMapper.builder()
-                .typeFactory(TypeFactory.defaultInstance().withClassLoader(allowlist.classLoader()))
+                .typeFactory(TypeFactory.defaultInstance().withClassLoader(classLoader))
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
                 .addModule(instantiators)
@@ -64,9 +80,6 @@ final class JsonMappers {
                 .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .setDefaultTyping(typing
-                        .init(JsonTypeInfo.Id.CLASS, null)
-                        .inclusion(JsonTypeInfo.As.PROPERTY));
+                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
     }
 }

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import javax.cache.CacheException;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.config.Config;
 
 /**
  * Resolves what one CacheManager connects to and how it behaves, from its URI and Properties.
@@ -21,39 +23,82 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
     static final String REDIS_URL_PROPERTY = "redis.url";
     static final String FALLBACK_REDIS_URL = "redis://localhost:6379";
 
+    /**
+     * A Properties key, not a provider setting: the {@code redis://} URL of the default manager
+     * when neither REDIS_URL nor the system property redis.url names one.
+     */
+    public static final String FALLBACK_URL = "fallback-url";
+
     public static ManagerConfig resolve(URI uri, Properties properties, ClassLoader classLoader) {
         return resolve(uri, properties, classLoader, System::getenv);
     }
 
     static ManagerConfig resolve(URI uri, Properties properties, ClassLoader classLoader,
                                  Function<String, String> environment) {
-        URI target = DEFAULT_URI.equals(uri) ? defaultRedisUrl(environment) : uri;
-        Map<String, String> values = new HashMap<>(systemPropertyDefaults());
-        ConnectionSpec connection;
-        boolean fromFile;
-        if (RedisUris.isRedisUri(target)) {
-            connection = RedisUris.connection(target);
-            values.putAll(providerKeysOnly(RedisUris.providerQuery(target)));
-            fromFile = false;
-        } else if (ConfigFiles.isConfigFileUri(target)) {
-            ConfigFiles.ParsedFile file = ConfigFiles.read(target, classLoader);
-            connection = file.connection();
-            values.putAll(providerKeysOnly(file.providerKeys()));
-            fromFile = true;
-        } else {
-            throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
-                    + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
-        }
+        URI target = target(uri, properties, environment);
+        Source source = source(target, classLoader);
+        Map<String, String> values = source.values();
+        ConnectionSpec connection = source.connection();
         ProviderSettings settings = settings(values, properties, RedisUris.redact(target));
         // a config file keeps its own Redisson timeouts unless the timeout setting is given
         boolean explicitTimeout = values.containsKey(ProviderSettings.TIMEOUT)
                 || (properties != null && properties.getProperty(ProviderSettings.TIMEOUT) != null);
-        if (!fromFile || explicitTimeout) {
+        if (!source.fromFile() || explicitTimeout) {
             ConnectionSpec base = connection;
             connection = new ConnectionSpec(base.identity() + "#" + settings.timeout().toMillis(),
                     () -> Timeouts.apply(base.config().get(), settings.timeout()));
         }
-        return new ManagerConfig(connection, settings);
+        return new ManagerConfig(withDefaultCodec(connection), settings);
+    }
+
+    /**
+     * The provider settings a manager would get from its sources as they stand (the Properties,
+     * the URI's query or config file, system properties), without defaults: what a framework
+     * adding settings of its own must not override.
+     */
+    public static Map<String, String> givenSettings(URI uri, Properties properties, ClassLoader classLoader) {
+        Map<String, String> values = new HashMap<>(source(target(uri, properties, System::getenv), classLoader).values());
+        values.putAll(fromProperties(properties));
+        return values;
+    }
+
+    /** What the URI names: the default URI stands for {@link #defaultRedisUrl}. */
+    private static URI target(URI uri, Properties properties, Function<String, String> environment) {
+        return DEFAULT_URI.equals(uri) ? defaultRedisUrl(environment, properties) : uri;
+    }
+
+    /** Where a manager connects, and the provider keys its URI and the system properties give. */
+    private record Source(ConnectionSpec connection, Map<String, String> values, boolean fromFile) {
+    }
+
+    private static Source source(URI target, ClassLoader classLoader) {
+        Map<String, String> values = new HashMap<>(systemPropertyDefaults());
+        if (RedisUris.isRedisUri(target)) {
+            values.putAll(providerKeysOnly(RedisUris.providerQuery(target)));
+            return new Source(RedisUris.connection(target), values, false);
+        }
+        if (ConfigFiles.isConfigFileUri(target)) {
+            ConfigFiles.ParsedFile file = ConfigFiles.read(target, classLoader);
+            values.putAll(providerKeysOnly(file.providerKeys()));
+            return new Source(file.connection(), values, true);
+        }
+        throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
+                + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
+    }
+
+    /**
+     * Redisson falls back to its Kryo codec for calls that name none, and creates it with every
+     * client; the provider names a codec on every call, so the fallback is one that needs no
+     * library (and Kryo need not be on the class path).
+     */
+    private static ConnectionSpec withDefaultCodec(ConnectionSpec connection) {
+        return new ConnectionSpec(connection.identity(), () -> {
+            Config config = connection.config().get();
+            if (config.getCodec() == null) {
+                config.setCodec(ByteArrayCodec.INSTANCE);
+            }
+            return config;
+        });
     }
 
     /**
@@ -66,6 +111,16 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
 
     private static ProviderSettings settings(Map<String, String> base, Properties properties, String managerName) {
         Map<String, String> values = new HashMap<>(base);
+        values.putAll(fromProperties(properties));
+        try {
+            return ProviderSettings.from(values);
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("invalid provider setting for CacheManager " + managerName + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> fromProperties(Properties properties) {
+        Map<String, String> values = new HashMap<>();
         if (properties != null) {
             for (String key : ProviderSettings.KEYS) {
                 String value = properties.getProperty(key);
@@ -74,18 +129,24 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
                 }
             }
         }
-        try {
-            return ProviderSettings.from(values);
-        } catch (IllegalArgumentException e) {
-            throw new CacheException("invalid provider setting for CacheManager " + managerName + ": " + e.getMessage(), e);
-        }
+        return values;
     }
 
-    /** The URL the default manager uses: env REDIS_URL, else system property redis.url, else localhost. */
-    static URI defaultRedisUrl(Function<String, String> environment) {
+    /**
+     * The URL the default manager uses: env REDIS_URL, else system property redis.url, else the
+     * {@link #FALLBACK_URL} of the Properties (which Spring Boot's auto-configuration sets from
+     * {@code spring.data.redis.*}), else localhost.
+     */
+    static URI defaultRedisUrl(Function<String, String> environment, Properties properties) {
         String url = environment.apply(REDIS_URL_ENV);
+        String source = "REDIS_URL";
         if (url == null || url.isBlank()) {
             url = System.getProperty(REDIS_URL_PROPERTY);
+            source = "the system property " + REDIS_URL_PROPERTY;
+        }
+        if ((url == null || url.isBlank()) && properties != null) {
+            url = properties.getProperty(FALLBACK_URL);
+            source = "the property " + FALLBACK_URL;
         }
         if (url == null || url.isBlank()) {
             url = FALLBACK_REDIS_URL;
@@ -93,7 +154,7 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
         try {
             return URI.create(url.trim());
         } catch (IllegalArgumentException e) {
-            throw new CacheException("REDIS_URL / redis.url is not a valid URI", e);
+            throw new CacheException(source + " is not a valid URI; give redis://host:port or rediss://host:port", e);
         }
     }
 

@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param timeout         how long one attempt of a Redis call may take (one retry follows)
  * @param failureMode     what caches do while Redis is unreachable
  * @param nearCache       the local tier every cache of the manager keeps, or null for none
+ * @param format          how entries are laid out in Redis
  */
 public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages, Duration timeout,
-                               FailureMode failureMode, NearCacheSettings nearCache) {
+                               FailureMode failureMode, NearCacheSettings nearCache, EntryFormat format) {
 
     public static final String NAMESPACE = "namespace";
     public static final String CODEC = "codec";
@@ -28,10 +29,11 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
     public static final String TIMEOUT = "timeout";
     public static final String FAILURE_MODE = "failure-mode";
     public static final String NEAR_CACHE = "near-cache";
+    public static final String FORMAT = "format";
 
     /** Every provider key, as accepted in URI queries, Properties, config files and system properties. */
     public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE,
-            NEAR_CACHE);
+            NEAR_CACHE, FORMAT);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
 
@@ -45,7 +47,16 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(failureMode, "failureMode");
+        Objects.requireNonNull(format, "format");
         allowedPackages = List.copyOf(allowedPackages);
+        if (format == EntryFormat.KEYV && codec != CodecKind.JSON) {
+            throw new IllegalArgumentException("format=keyv stores JSON, as @keyv/redis does; remove codec=" + codec
+                    .name().toLowerCase(java.util.Locale.ROOT) + " or use format=jcache");
+        }
+        if (format == EntryFormat.KEYV && nearCache != null) {
+            throw new IllegalArgumentException("format=keyv shares entries with Node.js services, whose writes a near"
+                    + " cache would not see; remove near-cache or use format=jcache");
+        }
     }
 
     /** Settings from string values keyed by the names in {@link #KEYS}; absent keys take defaults. */
@@ -57,7 +68,8 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         Duration timeout = values.containsKey(TIMEOUT) ? parseDuration(values.get(TIMEOUT)) : DEFAULT_TIMEOUT;
         FailureMode mode = values.containsKey(FAILURE_MODE) ? FailureMode.parse(values.get(FAILURE_MODE)) : FailureMode.FAIL;
         NearCacheSettings near = values.containsKey(NEAR_CACHE) ? NearCacheSettings.parse(values.get(NEAR_CACHE)) : null;
-        return new ProviderSettings(namespace, codec, packages, timeout, mode, near);
+        EntryFormat format = values.containsKey(FORMAT) ? EntryFormat.parse(values.get(FORMAT)) : EntryFormat.JCACHE;
+        return new ProviderSettings(namespace, codec, packages, timeout, mode, near, format);
     }
 
     /** {@code 1500}, {@code 1500ms} or {@code 2s}; between 1 ms and one minute. */

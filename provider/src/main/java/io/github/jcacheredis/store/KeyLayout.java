@@ -14,10 +14,16 @@ public final class KeyLayout {
     private final String leasePrefix;
 
     public KeyLayout(String namespace, String cacheName) {
-        this.prefix = escapeName(namespace) + ':' + escapeName(cacheName) + ':';
+        this(escapeName(namespace), escapeName(namespace) + ':' + escapeName(cacheName) + ':',
+                escapeName(cacheName) + ':');
+    }
+
+    /** Entries under {@code prefix}, their shadow copies under the namespace's shadow area plus {@code shadowName}. */
+    private KeyLayout(String escapedNamespace, String prefix, String shadowName) {
+        this.prefix = prefix;
         this.scanPattern = escapeGlob(prefix) + '*';
-        this.shadowPrefix = escapeName(namespace) + ":%shadow:" + escapeName(cacheName) + ':';
-        this.leasePrefix = escapeName(namespace) + ":%lease:" + escapeName(cacheName) + ':';
+        this.shadowPrefix = escapedNamespace + ":%shadow:" + shadowName;
+        this.leasePrefix = escapedNamespace + ":%lease:" + shadowName;
     }
 
     /**
@@ -26,6 +32,19 @@ public final class KeyLayout {
      */
     public String leaseKey(String keySegment) {
         return leasePrefix + '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(keySegment))) + '}' + keySegment;
+    }
+
+    /**
+     * The layout {@code @keyv/redis} uses for a Keyv whose namespace is the cache name:
+     * {@code <cache>::<cache>:<key>}, the name encoded as above. An encoded name has no {@code :},
+     * so the first {@code ::} ends it and no two caches share a key. Shadow copies stay under the
+     * manager's namespace, apart from those of the default layout (which follow the name with
+     * <code>{</code>, these with {@code :}).
+     */
+    public static KeyLayout keyv(String namespace, String cacheName) {
+        String name = escapeName(cacheName);
+        String prefix = name + "::" + name + ':';
+        return new KeyLayout(escapeName(namespace), prefix, prefix);
     }
 
     /**

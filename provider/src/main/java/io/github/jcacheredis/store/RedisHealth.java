@@ -3,7 +3,9 @@ package io.github.jcacheredis.store;
 import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.FailureMode;
 import java.io.Closeable;
+import java.time.Instant;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,9 +59,9 @@ public final class RedisHealth implements Closeable {
         return down;
     }
 
-    /** When the current outage started (epoch milliseconds), or 0 while Redis is reachable. */
-    public long downSince() {
-        return down ? downSince : 0;
+    /** When the current outage began (the first call that found Redis unreachable), or empty while it is reachable. */
+    public synchronized Optional<Instant> downSince() {
+        return down ? Optional.of(Instant.ofEpochMilli(downSince)) : Optional.empty();
     }
 
     /** How many writes were skipped because Redis was unreachable (degrade mode). */

@@ -15,13 +15,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Spring is an optional dependency: an application without it must never load a class that needs
- * it. Only the classes of this package may refer to Spring, no other class may refer to this
- * package, and Spring Boot finds the auto-configuration through its imports file alone.
+ * Spring and Micrometer are optional dependencies: an application without them must never load a
+ * class that needs them. Only the classes of this package (and its subpackages) and of the
+ * {@code micrometer} package may refer to them, no other class may refer to those packages, and
+ * Spring Boot finds the auto-configurations through its imports file alone.
  */
 class SpringIsolationUnitTests {
 
     private static final String SPRING_PACKAGE = "io/github/jcacheredis/spring/";
+    private static final String MICROMETER_PACKAGE = "io/github/jcacheredis/micrometer/";
 
     @Test
     void noProviderClassOutsideThisPackageRefersToSpringOrToThisPackage() throws IOException {
@@ -30,7 +32,7 @@ class SpringIsolationUnitTests {
         int checked;
         try (Stream<Path> files = Files.walk(classes)) {
             List<Path> core = files.filter(f -> f.toString().endsWith(".class"))
-                    .filter(f -> !classes.relativize(f).toString().replace('\\', '/').startsWith(SPRING_PACKAGE))
+                    .filter(f -> !isOptionalIntegration(classes.relativize(f).toString().replace('\\', '/')))
                     .toList();
             checked = core.size();
             offenders = core.stream().filter(SpringIsolationUnitTests::refersToSpring).toList();
@@ -43,7 +45,9 @@ class SpringIsolationUnitTests {
     void springBootFindsTheAutoConfigurationThroughItsImportsFile() throws IOException {
         Path imports = providerClasses()
                 .resolve("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports");
-        assertEquals(List.of(RedisJCacheAutoConfiguration.class.getName()), Files.readAllLines(imports).stream()
+        assertEquals(List.of(RedisJCacheAutoConfiguration.class.getName(),
+                "io.github.jcacheredis.spring.actuator.RedisCacheMetricsAutoConfiguration",
+                "io.github.jcacheredis.spring.actuator.RedisCacheHealthAutoConfiguration"), Files.readAllLines(imports).stream()
                 .map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList());
     }
 
@@ -61,11 +65,16 @@ class SpringIsolationUnitTests {
         }
     }
 
+    private static boolean isOptionalIntegration(String classFile) {
+        return classFile.startsWith(SPRING_PACKAGE) || classFile.startsWith(MICROMETER_PACKAGE);
+    }
+
     /** Class files name the classes they use in internal form, so a reference shows up as text. */
     private static boolean refersToSpring(Path classFile) {
         try {
             String text = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);
-            return text.contains("org/springframework/") || text.contains(SPRING_PACKAGE);
+            return text.contains("org/springframework/") || text.contains("io/micrometer/")
+                    || text.contains(SPRING_PACKAGE) || text.contains(MICROMETER_PACKAGE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,8 +2,14 @@ package io.github.jcacheredis.examples.springboot;
 
 import io.github.jcacheredis.testsupport.LocalRedis;
 import io.github.jcacheredis.testsupport.RespClient;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -27,7 +33,7 @@ final class CatalogTour {
         this.out = out;
     }
 
-    void run(LocalRedis redis) {
+    void run(LocalRedis redis, int port) {
         show("find " + EFFECTIVE_JAVA, () -> books.find(EFFECTIVE_JAVA));
         show("find " + EFFECTIVE_JAVA, () -> books.find(EFFECTIVE_JAVA));
         show("find " + UNKNOWN, () -> books.find(UNKNOWN));
@@ -47,6 +53,24 @@ final class CatalogTour {
             out.println(cli.callString("GET", key));
             out.println("$ redis-cli PTTL " + key);
             out.println(cli.callString("PTTL", key));
+        }
+        out.println();
+        for (String path : List.of("/actuator/metrics/cache.gets?tag=name:books&tag=result:hit",
+                "/actuator/health/jcacheRedis")) {
+            out.println("$ curl localhost:" + port + path);
+            out.println(httpGet(URI.create("http://localhost:" + port + path)));
+        }
+    }
+
+    private static String httpGet(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + uri, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.math.BigDecimal;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +20,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.Banner;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.jcache.JCacheCacheManager;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two instances of the application, each with its own CacheManager and Redis connections, share
@@ -46,8 +41,8 @@ class BookCatalogTwoInstancesTests {
     private static final String SPRING_IN_ACTION = "978-1617294945";
 
     private static RedisServer redis;
-    private static Instance first;
-    private static Instance second;
+    private static RunningCatalog first;
+    private static RunningCatalog second;
     private static long clientsBefore;
     private static long clientsWithFirst;
     private static long clientsWithBoth;
@@ -57,9 +52,9 @@ class BookCatalogTwoInstancesTests {
         redis = RedisServer.start();
         System.setProperty("redis.url", redis.uri());
         clientsBefore = connectedClients();
-        first = Instance.start();
+        first = RunningCatalog.start();
         clientsWithFirst = connectedClients();
-        second = Instance.start();
+        second = RunningCatalog.start();
         clientsWithBoth = connectedClients();
     }
 
@@ -67,10 +62,10 @@ class BookCatalogTwoInstancesTests {
     static void stopAll() {
         try {
             if (second != null) {
-                second.context.close();
+                second.context().close();
             }
             if (first != null) {
-                first.context.close();
+                first.context().close();
             }
         } finally {
             System.clearProperty("redis.url");
@@ -85,8 +80,8 @@ class BookCatalogTwoInstancesTests {
         javax.cache.CacheManager managerOfSecond = second.jcache();
         assertNotSame(managerOfFirst, managerOfSecond);
         assertNotSame(managerOfFirst.getCachingProvider(), managerOfSecond.getCachingProvider());
-        assertSame(managerOfFirst, ((JCacheCacheManager) first.context.getBean(CacheManager.class)).getCacheManager());
-        assertSame(managerOfSecond, ((JCacheCacheManager) second.context.getBean(CacheManager.class)).getCacheManager());
+        assertSame(managerOfFirst, ((JCacheCacheManager) first.context().getBean(CacheManager.class)).getCacheManager());
+        assertSame(managerOfSecond, ((JCacheCacheManager) second.context().getBean(CacheManager.class)).getCacheManager());
         assertEquals(clientsWithFirst - clientsBefore, clientsWithBoth - clientsWithFirst,
                 "the second instance opened as many connections of its own as the first: " + clientsBefore
                         + " clients before, " + clientsWithFirst + " with the first instance, " + clientsWithBoth
@@ -100,7 +95,7 @@ class BookCatalogTwoInstancesTests {
         assertEquals(RedisCachingProvider.class, manager.getCachingProvider().getClass());
         assertTrue(manager.getCachingProvider().getClass().getProtectionDomain().getCodeSource().getLocation()
                 .getPath().endsWith(".jar"), "the provider comes from its published (shaded) jar");
-        assertNull(first.context.getEnvironment().getProperty("spring.cache.jcache.provider"));
+        assertNull(first.context().getEnvironment().getProperty("spring.cache.jcache.provider"));
         assertEquals(BookCatalogApplication.class.getPackageName(),
                 manager.getProperties().getProperty("allowed-packages"),
                 "the application's package is allowed in the untyped caches Spring Boot creates");
@@ -178,7 +173,7 @@ class BookCatalogTwoInstancesTests {
         javax.cache.CacheManager managerOfFirst = first.jcache();
         long connectionsOfFirst = clientsWithFirst - clientsBefore;
         long clients = connectedClients();
-        first.context.close();
+        first.context().close();
         assertTrue(managerOfFirst.isClosed());
         await().atMost(Duration.ofSeconds(10)).until(() -> connectedClients() <= clients - connectionsOfFirst);
 
@@ -204,43 +199,5 @@ class BookCatalogTwoInstancesTests {
         List<T> list = new ArrayList<>();
         items.forEach(list::add);
         return list;
-    }
-
-    /** One running instance of the application. */
-    private record Instance(ConfigurableApplicationContext context) {
-
-        /**
-         * Starts an instance as a process of its own would have it: JCache keeps providers and
-         * their managers per class loader, so an instance with a class loader of its own (as each
-         * JVM has) gets its own provider, CacheManager and Redis connections. Two contexts on one
-         * class loader would share one manager, and closing either would close it for both.
-         */
-        static Instance start() {
-            ClassLoader own = new URLClassLoader("instance", new URL[0], BookCatalogApplication.class.getClassLoader());
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(own);
-            try {
-                return new Instance(new SpringApplicationBuilder(BookCatalogApplication.class)
-                        .bannerMode(Banner.Mode.OFF)
-                        .logStartupInfo(false)
-                        .properties("logging.level.root=warn")
-                        .run());
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
-        }
-
-        BookService books() {
-            return context.getBean(BookService.class);
-        }
-
-        int queries() {
-            return context.getBean(BookRepository.class).queries();
-        }
-
-        javax.cache.CacheManager jcache() {
-            return context.getBean(javax.cache.CacheManager.class);
-        }
     }
 }
