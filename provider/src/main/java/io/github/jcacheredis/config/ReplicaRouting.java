@@ -26,11 +26,17 @@ final class ReplicaRouting {
     static final String READ_MODE = "readMode";
     static final String SUBSCRIPTION_MODE = "subscriptionMode";
     static final String MASTER = "MASTER";
+    static final String SCAN_INTERVAL = "scanInterval";
+    /** How often a cluster client re-reads the layout when the file does not say (Redisson's default: 5 s). */
+    static final int CLUSTER_SCAN_MILLIS = 1000;
 
     private ReplicaRouting() {
     }
 
-    /** Sets {@code readMode} and {@code subscriptionMode} to MASTER where the file leaves them out. */
+    /**
+     * Sets {@code readMode} and {@code subscriptionMode} to MASTER where the file leaves them out,
+     * and a cluster's {@code scanInterval} to one second.
+     */
     static void applyDefaults(Map<String, Object> redissonYaml, URI file) {
         for (String block : REPLICATED_BLOCKS) {
             if (redissonYaml.get(block) instanceof Map<?, ?> servers) {
@@ -41,6 +47,10 @@ final class ReplicaRouting {
                     throw new CacheException("the config file " + file + " sets " + block + "." + SUBSCRIPTION_MODE
                             + " to " + subscriptionMode + "; the provider needs MASTER (replicas emit no expiry"
                             + " notifications and do not count in PUBLISH), so remove the setting");
+                }
+                if (block.equals("clusterServersConfig")) {
+                    // after a failover, calls for the new master's slots wait for the next scan
+                    settings.putIfAbsent(SCAN_INTERVAL, CLUSTER_SCAN_MILLIS);
                 }
                 redissonYaml.put(block, settings);
             }

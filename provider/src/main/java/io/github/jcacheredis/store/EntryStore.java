@@ -29,7 +29,7 @@ public final class EntryStore {
 
     /** @param near the cache's local tier, or null for none */
     public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near) {
-        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health), near);
+        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
         this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
         this.leases = new WriteLeases(ctx, cacheName);

@@ -58,10 +58,16 @@ enum Failures {
         return UNKNOWN;
     }
 
-    /** True when the failure is a retryable answer of a reachable server rather than a network failure. */
-    static boolean isServerBusy(Throwable failure) {
+    /**
+     * True when the command did not run because the cluster's layout is changing or the server is
+     * briefly busy, not because Redis is unreachable: a MOVED to a node the client has not
+     * discovered yet, READONLY from a master that just became a replica, TRYAGAIN, CLUSTERDOWN,
+     * LOADING, MASTERDOWN, BUSY. Sending it again once the client has caught up succeeds.
+     */
+    static boolean isTransient(Throwable failure) {
         Throwable cause = unwrap(failure);
-        return any(cause, RedisRetryException.class) || any(cause, RedisReadonlyException.class);
+        return any(cause, RedisNodeNotFoundException.class) || any(cause, RedisRetryException.class)
+                || any(cause, RedisReadonlyException.class);
     }
 
     /** Redisson reports a plain error reply as a RedisException naming the channel and command. */

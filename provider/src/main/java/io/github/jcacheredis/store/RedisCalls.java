@@ -2,13 +2,12 @@ package io.github.jcacheredis.store;
 
 import io.github.jcacheredis.config.FailureMode;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.cache.CacheException;
 import org.redisson.client.RedisConnectionException;
-import org.redisson.client.RedisNodeNotFoundException;
 import org.redisson.client.RedisReconnectedException;
-import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 
 /**
@@ -25,24 +24,31 @@ import org.redisson.client.RedisTimeoutException;
  */
 final class RedisCalls {
 
-    /** How often a write that provably did not run is sent again, and how long apart. */
-    static final int WRITE_RETRIES = 3;
-    static final long WRITE_RETRY_DELAY_MILLIS = 100;
+    /** How often a write that provably did not run for want of a connection is sent again, and how long apart. */
+    static final int WRITE_RETRIES = 1;
+    static final long RETRY_DELAY_MILLIS = 100;
+    /** The longest pause between two attempts while the cluster's layout changes. */
+    static final long MAX_RETRY_DELAY_MILLIS = 400;
 
     private final String cacheName;
     private final KeyLayout layout;
     private final RedisHealth health;
+    private final long settleMillis;
 
-    /** Calls for a cache's entries. */
-    RedisCalls(String cacheName, KeyLayout layout, RedisHealth health) {
+    /**
+     * Calls for a cache's entries. {@code settleMillis} is how long a call keeps trying while the
+     * cluster's layout changes (a failover, slots moving) before it fails.
+     */
+    RedisCalls(String cacheName, KeyLayout layout, RedisHealth health, long settleMillis) {
         this.cacheName = cacheName;
         this.layout = layout;
         this.health = health;
+        this.settleMillis = settleMillis;
     }
 
     /** Calls that are not about one cache's entries (pub/sub, registry): they always fail loudly. */
     RedisCalls(String what) {
-        this(what, null, null);
+        this(what, null, null, 0);
     }
 
     /** True while Redis is known to be unreachable (calls then do not wait on it). */
@@ -65,7 +71,7 @@ final class RedisCalls {
         if (isDown()) {
             return failFastOr(degrade, whenDegraded);
         }
-        return resendable(operation, call, () -> degrade, whenDegraded);
+        return resendable(operation, () -> whileSettling(call), () -> degrade, whenDegraded);
     }
 
     /**
@@ -176,23 +182,43 @@ final class RedisCalls {
     private <T> T sendOnce(String operation, Supplier<T> call) {
         for (int attempt = 0; ; attempt++) {
             try {
-                return call.get();
+                return whileSettling(call);
             } catch (RuntimeException e) {
                 Throwable cause = Failures.unwrap(e);
                 Failures kind = Failures.of(cause);
                 if (kind == Failures.REFUSED) {
                     throw failure(operation, cause);
                 }
-                if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown()) {
-                    pause(WRITE_RETRY_DELAY_MILLIS << Math.min(attempt, 3));
+                if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown() && !Failures.isTransient(cause)) {
+                    pause(RETRY_DELAY_MILLIS);
                     continue;
                 }
-                if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))
-                        && !Failures.isServerBusy(cause)) {
+                if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))) {
                     health.unavailable(cause);
                 }
                 throw new Unanswered(kind, kind == Failures.UNKNOWN ? outcomeUnknown(operation, cause)
                         : failure(operation, cause));
+            }
+        }
+    }
+
+    /**
+     * Runs a call, and runs it again while it fails only because the cluster's layout is changing
+     * ({@link Failures#isTransient}: such a command did not run), until that has lasted
+     * {@code settleMillis}: the client learns the new layout within its scan interval.
+     */
+    private <T> T whileSettling(Supplier<T> call) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+        long delay = 10;
+        while (true) {
+            try {
+                return call.get();
+            } catch (RuntimeException e) {
+                if (!Failures.isTransient(e) || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause(delay);
+                delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
             }
         }
     }
@@ -235,14 +261,17 @@ final class RedisCalls {
 
     /**
      * True when a failure means Redis could not be reached or did not answer in time, rather than
-     * that it refused the command. Redisson sometimes reports a refused connection as a plain
+     * that it refused the command or that the cluster's layout is changing ({@link
+     * Failures#isTransient}). Redisson sometimes reports a refused connection as a plain
      * RedisException with the network error as its cause or suppressed exception.
      */
     static boolean isUnreachable(Throwable failure) {
+        if (Failures.isTransient(failure)) {
+            return false;
+        }
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
             if (cause instanceof RedisConnectionException || cause instanceof RedisTimeoutException
-                    || cause instanceof RedisNodeNotFoundException || cause instanceof RedisRetryException
                     || cause instanceof RedisReconnectedException || cause instanceof java.io.IOException) {
                 return true;
             }
