@@ -121,7 +121,7 @@ final class BulkOperations<K, V> {
             MutationResult result = results.next();
             if (result.outcome() == Outcome.DELETED) {
                 r.statistics().removals(1);
-                writes.fireRemoved(entry.getValue(), entry.getKey(), result.previous());
+                writes.fireRemoved(entry.getValue(), entry.getKey(), result, result.previous());
             }
         }
     }

@@ -11,6 +11,9 @@ import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventMessage;
+import io.github.jcacheredis.store.MutationResult;
+import io.github.jcacheredis.store.Outcome;
+import java.util.List;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
 
@@ -65,8 +68,18 @@ record CacheResources<K, V>(
         return events.wants(type);
     }
 
-    void fire(EntryEvent<K, V> event) {
-        events.dispatch(event);
+    /**
+     * Delivers the events of a write (none, one, or UPDATED and EXPIRED): at once, or in Redis'
+     * order when the write published them for this instance's listeners too.
+     */
+    void fire(MutationResult result, List<EntryEvent<K, V>> fired) {
+        if (result.writeId() == 0) {
+            events.dispatch(fired);
+        } else if (fired.isEmpty()) {
+            events.tickets().unused(result.writeId());
+        } else {
+            events.dispatchWritten(result.writeId(), result.outcome() == Outcome.EXPIRED_ON_UPDATE ? 2 : 1, fired);
+        }
     }
 
     /** The event another instance published, decoded for this instance's listeners. */

@@ -11,6 +11,7 @@ import io.github.jcacheredis.store.Outcome;
 import io.github.jcacheredis.store.WriteLease;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.cache.CacheException;
@@ -205,7 +206,7 @@ final class Invocations<K, V> {
                     return new Attempt(false, result.previous());
                 }
                 writes.countPut(result);
-                writes.firePut(key, value, segment, new MutationResult(result.outcome(), read));
+                writes.firePut(key, value, segment, result.withPrevious(read));
                 countRead(existed);
                 return new Attempt(true, result.outcome().stored() ? bytes : null);
             }
@@ -216,7 +217,7 @@ final class Invocations<K, V> {
                     return new Attempt(false, result.previous());
                 }
                 r.statistics().removals(1);
-                fireRemoved(key, segment, entry, read);
+                fireRemoved(key, segment, entry, result, read);
                 countRead(existed);
                 return new Attempt(true, null);
             }
@@ -238,16 +239,15 @@ final class Invocations<K, V> {
             case LOAD -> {
                 long creation = r.expiry().resolve(r.expiry().creationHint(), false);
                 MutationResult result = leased.fenced(lease, Mutation.putIfAbsent(r.encodeValue(entry.value()), creation));
-                if (result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)) {
-                    r.fire(EntryEvent.created(r.cache(), key, entry.value()));
-                }
+                r.fire(result, result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)
+                        ? List.of(EntryEvent.created(r.cache(), key, entry.value())) : List.of());
             }
             case CREATE, UPDATE -> {
                 ownKeys.writing(segment);
                 r.writer().write(key, entry.value());
                 MutationResult result = leased.store(lease, r.encodeValue(entry.value()));
                 writes.countPut(result);
-                writes.firePut(key, entry.value(), segment, new MutationResult(result.outcome(), lease.current()));
+                writes.firePut(key, entry.value(), segment, result.withPrevious(lease.current()));
             }
             case REMOVE -> {
                 ownKeys.writing(segment);
@@ -255,7 +255,7 @@ final class Invocations<K, V> {
                 MutationResult result = leased.fenced(lease, Mutation.remove(false));
                 if (result.outcome() == Outcome.DELETED) {
                     r.statistics().removals(1);
-                    fireRemoved(key, segment, entry, lease.current());
+                    fireRemoved(key, segment, entry, result, lease.current());
                 }
             }
             default -> throw new IllegalStateException("unknown change " + entry.change());
@@ -263,10 +263,10 @@ final class Invocations<K, V> {
         countRead(entry.existedBefore());
     }
 
-    private void fireRemoved(K key, String segment, ProcessorEntry<K, V> entry, byte[] read) {
-        if (r.wants(EventType.REMOVED)) {
-            r.fire(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null));
-        }
+    private void fireRemoved(K key, String segment, ProcessorEntry<K, V> entry, MutationResult result, byte[] read) {
+        r.fire(result, r.wants(EventType.REMOVED)
+                ? List.of(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null))
+                : List.of());
     }
 
     private void countRead(boolean existed) {

@@ -4,6 +4,7 @@ import io.github.jcacheredis.store.Mutation;
 import io.github.jcacheredis.store.MutationResult;
 import io.github.jcacheredis.store.Outcome;
 import io.github.jcacheredis.store.WriteLease;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.cache.CacheException;
@@ -113,7 +114,7 @@ final class LeasedWrites<K, V> {
             MutationResult result = fenced(lease, Mutation.remove(true));
             if (result.outcome() == Outcome.DELETED) {
                 r.statistics().removals(1);
-                writes.fireRemoved(key, segment, result.previous());
+                writes.fireRemoved(key, segment, result, result.previous());
             }
             return new MutationResult(result.outcome(), lease.current());
         });
@@ -153,6 +154,7 @@ final class LeasedWrites<K, V> {
         try {
             MutationResult removed = underLease(segment,
                     again -> Writes.run(r, segment, Mutation.remove(false).fencedBy(again)));
+            r.fire(removed, List.of()); // the entry was never what the listeners were told
             if (removed.outcome() == Outcome.FENCED) {
                 return lostLeaseFailure(segment, "and it lost the lease again while removing the entry");
             }

@@ -101,9 +101,8 @@ final class ReadOperations<K, V> {
         long ttl = r.expiry().creationHint();
         MutationResult result = Writes.resolve(r, segment, Mutation.putIfAbsent(bytes, ttl),
                 r.store().putIfAbsent(segment, bytes, ttl));
-        if (result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)) {
-            r.fire(EntryEvent.created(r.cache(), key, value));
-        }
+        r.fire(result, result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)
+                ? List.of(EntryEvent.created(r.cache(), key, value)) : List.of());
     }
 
     /** After a plain read that hit, a policy that is not constant is asked for the access TTL. */

@@ -4,6 +4,8 @@ import io.github.jcacheredis.event.EntryEvent;
 import io.github.jcacheredis.store.Mutation;
 import io.github.jcacheredis.store.MutationResult;
 import io.github.jcacheredis.store.Outcome;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.cache.event.EventType;
@@ -173,7 +175,7 @@ final class WriteOperations<K, V> {
             removed = result.outcome() == Outcome.DELETED;
             if (removed) {
                 r.statistics().removals(1);
-                fireRemoved(key, segment, result.previous());
+                fireRemoved(key, segment, result, result.previous());
             }
         }
         r.statistics().recordRemoveTime(start);
@@ -191,7 +193,7 @@ final class WriteOperations<K, V> {
         MutationResult result = whenEquals(segment, oldValue, Mutation::removeIfEquals);
         if (result.outcome() == Outcome.DELETED) {
             r.statistics().removals(1);
-            fireRemoved(key, segment, result.previous());
+            fireRemoved(key, segment, result, result.previous());
         }
         return countConditionalRemove(segment, result, start);
     }
@@ -222,7 +224,7 @@ final class WriteOperations<K, V> {
             previous = r.decode(segment, result.previous());
             if (result.outcome() == Outcome.DELETED) {
                 r.statistics().removals(1);
-                fireRemoved(key, segment, result.previous());
+                fireRemoved(key, segment, result, result.previous());
             }
         }
         countRead(previous != null);
@@ -286,36 +288,37 @@ final class WriteOperations<K, V> {
         }
     }
 
-    /** The events of a stored value: CREATED, UPDATED, or UPDATED then EXPIRED for a zero update TTL. */
+    /**
+     * The events of a stored value: CREATED, UPDATED, or UPDATED then EXPIRED for a zero update TTL.
+     * Called for every write result, with or without events, so that a write whose events come
+     * back through Redis is accounted for.
+     */
     void firePut(K key, V value, String segment, MutationResult result) {
+        List<EntryEvent<K, V>> events = new ArrayList<>(2);
         switch (result.outcome()) {
             case CREATED -> {
                 if (r.wants(EventType.CREATED)) {
-                    r.fire(EntryEvent.created(r.cache(), key, value));
+                    events.add(EntryEvent.created(r.cache(), key, value));
                 }
             }
-            case UPDATED -> {
+            case UPDATED, EXPIRED_ON_UPDATE -> {
                 if (r.wants(EventType.UPDATED)) {
-                    r.fire(EntryEvent.updated(r.cache(), key, value, r.decode(segment, result.previous())));
+                    events.add(EntryEvent.updated(r.cache(), key, value, r.decode(segment, result.previous())));
                 }
-            }
-            case EXPIRED_ON_UPDATE -> {
-                if (r.wants(EventType.UPDATED)) {
-                    r.fire(EntryEvent.updated(r.cache(), key, value, r.decode(segment, result.previous())));
-                }
-                if (r.wants(EventType.EXPIRED)) {
-                    r.fire(EntryEvent.expired(r.cache(), key, value));
+                if (result.outcome() == Outcome.EXPIRED_ON_UPDATE && r.wants(EventType.EXPIRED)) {
+                    events.add(EntryEvent.expired(r.cache(), key, value));
                 }
             }
             default -> {
                 // nothing stored, or not asked what happened because nobody listens
             }
         }
+        r.fire(result, events);
     }
 
-    void fireRemoved(K key, String segment, byte[] previous) {
-        if (r.wants(EventType.REMOVED)) {
-            r.fire(EntryEvent.removed(r.cache(), key, r.decode(segment, previous)));
-        }
+    /** The REMOVED event of a removal that removed {@code previous}. */
+    void fireRemoved(K key, String segment, MutationResult result, byte[] previous) {
+        r.fire(result, r.wants(EventType.REMOVED)
+                ? List.of(EntryEvent.removed(r.cache(), key, r.decode(segment, previous))) : List.of());
     }
 }

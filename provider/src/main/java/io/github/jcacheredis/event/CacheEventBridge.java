@@ -5,6 +5,7 @@ import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.Publication;
+import io.github.jcacheredis.store.WriteTickets;
 import java.io.Closeable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -132,16 +133,22 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private void updatePublication() {
         boolean tracking = (localMask & EXPIRED_BIT) != 0
                 || remoteMasks.values().stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
-        boolean publishing = tracking || !remoteMasks.isEmpty();
+        // with listeners here, this instance's own events come back through the channel, in order
+        boolean listensHere = (localMask & LISTENER_BITS) != 0;
+        boolean publishing = tracking || listensHere || !remoteMasks.isEmpty();
         // values travel only when someone listens; local tiers elsewhere only need the keys
-        boolean withValues = tracking || remoteMasks.values().stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
+        boolean withValues = tracking || listensHere
+                || remoteMasks.values().stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
         store.publishTo(!publishing || closed ? Publication.NONE
                 : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                        tracking ? SHADOW_GRACE_MILLIS : 0));
+                        tracking ? SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
     }
 
     private void onEvent(EventMessage message) {
-        if (message.origin().equals(instance.origin())) {
+        if (message.originInstance().equals(instance.origin())) {
+            if (message.writeId() != 0 && (localMask & LISTENER_BITS) != 0) {
+                inbound.execute(() -> dispatcher.dispatchOwn(message, decoder));
+            }
             return;
         }
         // the local tier first, and on this thread: the sooner it forgets, the shorter a stale read

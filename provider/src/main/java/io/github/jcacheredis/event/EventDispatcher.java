@@ -1,12 +1,14 @@
 package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.concurrent.DaemonThreads;
+import io.github.jcacheredis.store.EventMessage;
+import io.github.jcacheredis.store.WriteTickets;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
@@ -23,8 +25,13 @@ public final class EventDispatcher<K, V> implements Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
+    /** How long a write waits for its own events to come back through Redis before it delivers them itself. */
+    static final long ECHO_WAIT_MILLIS = 2_000;
+
     private final List<ListenerRegistration<K, V>> registrations = new CopyOnWriteArrayList<>();
+    private final EventSequencer<K, V> sequencer = new EventSequencer<>(this, ECHO_WAIT_MILLIS);
     private volatile int wantedTypes;
+    private volatile boolean synchronousListeners;
 
     /** Registers a listener; the same configuration twice is refused. */
     public synchronized void register(CacheEntryListenerConfiguration<K, V> configuration) {
@@ -49,11 +56,32 @@ public final class EventDispatcher<K, V> implements Closeable {
         }
     }
 
-    /** The configurations of the registered listeners. */
-    public List<CacheEntryListenerConfiguration<K, V>> configurations() {
-        List<CacheEntryListenerConfiguration<K, V>> result = new ArrayList<>();
-        registrations.forEach(r -> result.add(r.configuration()));
-        return result;
+    /** Numbers this instance's writes while it has listeners, so their events come back in order. */
+    public WriteTickets tickets() {
+        return sequencer;
+    }
+
+    /**
+     * Delivers the events a write computed: at once when it published none under a number, else
+     * through the channel in Redis' order ({@link EventSequencer}); {@code published} is how many
+     * events the write published.
+     */
+    public void dispatchWritten(long writeId, int published, List<EntryEvent<K, V>> events) {
+        if (writeId == 0) {
+            dispatch(events);
+        } else {
+            sequencer.written(writeId, published, events);
+        }
+    }
+
+    /** Delivers an event of this instance's own write as it came back through Redis. */
+    void dispatchOwn(EventMessage message, Function<EventMessage, EntryEvent<K, V>> decoder) {
+        sequencer.echoed(message, decoder);
+    }
+
+    /** True when some listener is synchronous: a write returns only after it ran. */
+    public boolean hasSynchronousListeners() {
+        return synchronousListeners;
     }
 
     /** True when some listener takes events of this type. */
@@ -110,7 +138,9 @@ public final class EventDispatcher<K, V> implements Closeable {
 
     private void recompute() {
         int mask = 0;
+        boolean synchronous = false;
         for (ListenerRegistration<K, V> registration : registrations) {
+            synchronous |= registration.isSynchronous();
             for (EventType type : EventType.values()) {
                 if (registration.accepts(type)) {
                     mask |= 1 << type.ordinal();
@@ -118,6 +148,7 @@ public final class EventDispatcher<K, V> implements Closeable {
             }
         }
         wantedTypes = mask;
+        synchronousListeners = synchronous;
     }
 
     @Override

@@ -113,27 +113,38 @@ final class BulkCommands {
         RBatch batch = ctx.writeBatch();
         Publication pub = ctx.publication();
         List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
+        List<Long> writeIds = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
         List<MutationResult> whenDegraded = new ArrayList<>(mutations.size());
         mutations.forEach((segment, mutation) -> {
+            long writeId = pub.tickets().open();
+            writeIds.add(writeId);
             queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
-                    Scripts.mutateArguments(segment, mutation, pub)));
+                    Scripts.mutateArguments(segment, mutation, pub, writeId)));
             if (mutation.skipCounts()) {
                 skipped.add(segment);
             }
             whenDegraded.add(mutation.whenDegraded());
         });
+        List<MutationResult> results = null;
         try {
-            return ctx.calls.write("mutate pipeline", skipped, () -> {
+            results = ctx.calls.write("mutate pipeline", skipped, () -> {
                 ScriptRunner.execute(batch);
                 List<MutationResult> replies = new ArrayList<>(queued.size());
-                for (List<Object> reply : ScriptRunner.replies(queued)) {
-                    replies.add(Scripts.mutateResult(reply));
+                List<List<Object>> raw = ScriptRunner.replies(queued);
+                for (int i = 0; i < raw.size(); i++) {
+                    replies.add(Scripts.mutateResult(raw.get(i), writeIds.get(i)));
                 }
                 return replies;
             }, whenDegraded);
+            return results;
         } finally {
             ctx.invalidate(mutations.keySet());
+            for (int i = 0; i < writeIds.size(); i++) {
+                if (writeIds.get(i) != 0 && (results == null || results.get(i).writeId() == 0)) {
+                    pub.tickets().unused(writeIds.get(i));
+                }
+            }
         }
     }
 
@@ -144,7 +155,7 @@ final class BulkCommands {
         if (ctx.publication().isActive() || !EntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, creationTtl, updateTtl, false)));
-            mutateAll(mutations);
+            nobodyWaits(mutateAll(mutations));
             return;
         }
         List<String> segments = new ArrayList<>(values.keySet());
@@ -177,7 +188,7 @@ final class BulkCommands {
         if (ctx.publication().isActive()) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             segments.forEach(segment -> mutations.put(segment, Mutation.remove(false)));
-            return mutateAll(mutations).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
+            return nobodyWaits(mutateAll(mutations)).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
         }
         String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         try {
@@ -185,5 +196,16 @@ final class BulkCommands {
         } finally {
             ctx.invalidate(segments);
         }
+    }
+
+    /** Writes whose callers fire no events of their own: their events come back through the channel alone. */
+    private List<MutationResult> nobodyWaits(List<MutationResult> results) {
+        WriteTickets tickets = ctx.publication().tickets();
+        results.forEach(result -> {
+            if (result.writeId() != 0) {
+                tickets.unused(result.writeId());
+            }
+        });
+        return results;
     }
 }

@@ -248,15 +248,21 @@ public final class EntryStore {
      */
     public MutationResult mutate(String segment, Mutation mutation) {
         Publication pub = ctx.publication();
+        long writeId = pub.tickets().open();
+        MutationResult result = null;
         try {
-            return ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
+            result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
                     () -> Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
-                            Scripts.mutateArguments(segment, mutation, pub))),
+                            Scripts.mutateArguments(segment, mutation, pub, writeId)), writeId),
                     mutation.whenDegraded());
+            return result;
         } finally {
             ctx.invalidate(segment);
             if (mutation.lease != null) {
                 leases.written(mutation.lease);
+            }
+            if (writeId != 0 && (result == null || result.writeId() == 0)) {
+                pub.tickets().unused(writeId);
             }
         }
     }

@@ -18,6 +18,25 @@ public record EventMessage(char kind, String origin, String keySegment, byte[] o
     /** The cache was cleared: local tiers drop everything; listeners are told nothing. */
     public static final char CLEARED = 'z';
 
+    /** The id of the instance that wrote, without the number of the write. */
+    public String originInstance() {
+        int slash = origin.indexOf('/');
+        return slash < 0 ? origin : origin.substring(0, slash);
+    }
+
+    /** The number of the write on its instance ({@link WriteTickets}), 0 when it has none. */
+    public long writeId() {
+        int slash = origin.indexOf('/');
+        if (slash < 0) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(origin.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** A message of three parts (no values), as Java publishes it. */
     public static byte[] encode(char kind, String origin, String keySegment) {
         StringBuilder message = new StringBuilder();

@@ -43,6 +43,11 @@ public enum Outcome {
         };
     }
 
+    /** True when the write script published events for this outcome. */
+    public boolean publishes() {
+        return this == CREATED || this == UPDATED || this == DELETED || this == EXPIRED_ON_UPDATE;
+    }
+
     /** True when the entry now holds the new value. */
     public boolean stored() {
         return this == CREATED || this == UPDATED || this == WRITTEN;

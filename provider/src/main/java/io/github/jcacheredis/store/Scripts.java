@@ -33,7 +33,7 @@ final class Scripts {
         return List.of(layout.entryKey(segment), layout.shadowKey(segment));
     }
 
-    static Object[] mutateArguments(String segment, Mutation m, Publication pub) {
+    static Object[] mutateArguments(String segment, Mutation m, Publication pub, long writeId) {
         return new Object[] {
             ascii(m.precondition.code),
             m.expected == null ? EMPTY : m.expected,
@@ -43,7 +43,7 @@ final class Scripts {
             ascii(m.presentTtl),
             ascii(m.returnPrevious ? "1" : "0"),
             utf8(pub.channel()),
-            utf8(pub.origin()),
+            utf8(pub.originOf(writeId)),
             utf8(pub.isActive() ? segment : ""),
             ascii(pub.withValues() ? "1" : "0"),
             ascii(pub.shadowGraceMillis()),
@@ -52,10 +52,11 @@ final class Scripts {
         };
     }
 
-    static MutationResult mutateResult(List<Object> reply) {
+    static MutationResult mutateResult(List<Object> reply, long writeId) {
         Outcome outcome = Outcome.ofScriptStatus((Long) reply.get(0));
         Object previous = reply.size() > 1 ? reply.get(1) : null;
-        return new MutationResult(outcome, previous instanceof byte[] bytes ? bytes : null);
+        return new MutationResult(outcome, previous instanceof byte[] bytes ? bytes : null,
+                outcome.publishes() ? writeId : 0);
     }
 
     static Object[] touchArguments(String segment, long ttl, Publication pub, boolean returnValue) {
