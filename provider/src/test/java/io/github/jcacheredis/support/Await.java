@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import javax.cache.CacheException;
 
-/** Waiting for a condition instead of sleeping, for tests of things that happen in the background. */
+/**
+ * Waiting for a condition instead of sleeping, for tests of things that happen in the background
+ * (the harness's {@link io.github.jcacheredis.testsupport.Await} with the provider tests' defaults).
+ */
 public final class Await {
 
     private Await() {
@@ -12,13 +15,7 @@ public final class Await {
 
     /** Returns once {@code condition} holds; fails when it does not within {@code timeout}. */
     public static void until(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("condition not met within " + timeout);
-            }
-            Thread.onSpinWait();
-        }
+        io.github.jcacheredis.testsupport.Await.until("the condition holds", timeout, condition);
     }
 
     /** Like {@link #until(BooleanSupplier, Duration)}, within 15 seconds. */

@@ -1,5 +1,6 @@
 package io.github.jcacheredis.support;
 
+import io.github.jcacheredis.testsupport.RedisServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -76,6 +77,17 @@ public final class ChildInstance implements AutoCloseable {
     /** Adds one to a counter through {@code invoke}; returns the new count. */
     public long increment(String cache, String key) {
         return Long.parseLong(await(send("increment", cache, key)));
+    }
+
+    /**
+     * Starts adding one to a counter of a write-through cache whose writer writes to the record
+     * server {@code records} after {@code writerDelayMillis} ({@link WriteThroughCounters}); the
+     * future completes with the new count.
+     */
+    public CompletableFuture<String> incrementThrough(String cache, String key, RedisServer records,
+                                                     long writerDelayMillis) {
+        return send("increment-through", cache, key, records.host(), String.valueOf(records.port()),
+                String.valueOf(writerDelayMillis));
     }
 
     /** Registers a listener on {@code cache} that reports its events to {@link #pollEvent}. */

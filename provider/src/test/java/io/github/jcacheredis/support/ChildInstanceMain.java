@@ -79,6 +79,13 @@ public final class ChildInstanceMain {
                     return entry.getValue();
                 });
                 return count.toString();
+            case "increment-through":
+                // a counter whose writer writes to the record server at args 2 and 3, slowly (arg 4 ms)
+                return writeThrough(args.get(0), args.get(2), Integer.parseInt(args.get(3)), Long.parseLong(args.get(4)))
+                        .invoke(args.get(1), (entry, unused) -> {
+                            entry.setValue(entry.exists() ? entry.getValue() + 1 : 1L);
+                            return entry.getValue();
+                        }).toString();
             case "listen":
                 values(args.get(0)).registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
                         FactoryBuilder.factoryOf(new EchoListener(args.get(0))), null, true, false));
@@ -94,6 +101,11 @@ public final class ChildInstanceMain {
 
     private Cache<String, Long> counters(String name) {
         return counters.computeIfAbsent(name, n -> open(n, Long.class));
+    }
+
+    private Cache<String, Long> writeThrough(String name, String host, int port, long delayMillis) {
+        return counters.computeIfAbsent(name, n -> manager.createCache(n, WriteThroughCounters.configuration(host, port,
+                delayMillis)));
     }
 
     private <V> Cache<String, V> open(String name, Class<V> valueType) {

@@ -79,6 +79,12 @@ public final class EventRecorder {
         }
     }
 
+    /** The events that arrive within {@code millis} from now. */
+    public List<String> drainAfter(long millis) throws InterruptedException {
+        Thread.sleep(millis); // a window in which nothing may arrive: there is no condition to wait for
+        return drain();
+    }
+
     /** The events received so far, without waiting. */
     public List<String> drain() {
         List<String> drained = new ArrayList<>();

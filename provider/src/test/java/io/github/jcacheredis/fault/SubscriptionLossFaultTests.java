@@ -1,0 +1,91 @@
+package io.github.jcacheredis.fault;
+
+import static io.github.jcacheredis.support.Await.succeeds;
+import static io.github.jcacheredis.support.Await.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.EventRecorder;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An instance with a synchronous listener delivers its own events from its subscription to the
+ * cache's channel. When that connection is killed, or the server restarts, writes must neither
+ * hang nor lose or repeat events: each write still returns promptly, and each event reaches the
+ * listener exactly once.
+ */
+class SubscriptionLossFaultTests {
+
+    private RedisServer redis;
+    private CacheManager manager;
+    private Cache<String, String> cache;
+    private EventRecorder recorder;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start();
+        Properties properties = new Properties();
+        properties.setProperty("timeout", "500");
+        manager = new RedisCachingProvider().getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(),
+                properties);
+        cache = manager.createCache("events", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        recorder = EventRecorder.register(cache, true);
+    }
+
+    @AfterEach
+    void stop() {
+        manager.close();
+        redis.close();
+    }
+
+    @Test
+    void killingTheSubscriptionLosesAndRepeatsNoEvent() throws InterruptedException {
+        cache.put("before", "0");
+        assertEquals(List.of("CREATED before null->0"), recorder.drain());
+
+        assertTrue(redis.killClients(RedisServer.ClientType.PUBSUB) > 0);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long start = System.nanoTime();
+            cache.put("k" + i, "v");
+            expected.add("CREATED k" + i + " null->v");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < 3_000, "a put took " + millis + " ms while the subscription was gone");
+        }
+        cache.put("marker", "m");
+        expected.add("CREATED marker null->m");
+
+        List<String> received = new ArrayList<>(recorder.drain());
+        if (!received.contains("CREATED marker null->m")) {
+            received.addAll(recorder.until("CREATED marker null->m", 10));
+        }
+        assertEquals(expected, received, "every event once: synchronous listeners ran before each put returned");
+        assertEquals(List.of(), recorder.drainAfter(500), "no late copies");
+    }
+
+    @Test
+    void eventsKeepComingAfterARestart() throws InterruptedException {
+        cache.put("before", "0");
+        assertEquals(List.of("CREATED before null->0"), recorder.drain());
+
+        redis.restart();
+        until(() -> succeeds(() -> cache.put("after", "1")));
+
+        List<String> received = new ArrayList<>(recorder.drain());
+        assertEquals(List.of("CREATED after null->1"), received, "the write after the restart was seen once");
+        cache.put("after", "2");
+        assertEquals(List.of("UPDATED after 1->2"), recorder.drain());
+    }
+}
