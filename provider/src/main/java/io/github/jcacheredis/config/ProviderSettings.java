@@ -2,6 +2,7 @@ package io.github.jcacheredis.config;
 
 import io.github.jcacheredis.codec.CodecKind;
 import io.github.jcacheredis.near.NearCacheSettings;
+import io.github.jcacheredis.near.NearInvalidation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param failureMode     what caches do while Redis is unreachable
  * @param nearCache       the local tier every cache of the manager keeps, or null for none
  * @param format          how entries are laid out in Redis
+ * @param nearInvalidation how near caches learn of changes in Redis
  */
 public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages, Duration timeout,
-                               FailureMode failureMode, NearCacheSettings nearCache, EntryFormat format) {
+                               FailureMode failureMode, NearCacheSettings nearCache, EntryFormat format,
+                               NearInvalidation nearInvalidation) {
 
     public static final String NAMESPACE = "namespace";
     public static final String CODEC = "codec";
@@ -30,10 +33,11 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
     public static final String FAILURE_MODE = "failure-mode";
     public static final String NEAR_CACHE = "near-cache";
     public static final String FORMAT = "format";
+    public static final String NEAR_CACHE_INVALIDATION = "near-cache-invalidation";
 
     /** Every provider key, as accepted in URI queries, Properties, config files and system properties. */
     public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE,
-            NEAR_CACHE, FORMAT);
+            NEAR_CACHE, FORMAT, NEAR_CACHE_INVALIDATION);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
 
@@ -48,6 +52,7 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(failureMode, "failureMode");
         Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(nearInvalidation, "nearInvalidation");
         allowedPackages = List.copyOf(allowedPackages);
         if (format == EntryFormat.KEYV && codec != CodecKind.JSON) {
             throw new IllegalArgumentException("format=keyv stores JSON, as @keyv/redis does; remove codec=" + codec
@@ -69,7 +74,9 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         FailureMode mode = values.containsKey(FAILURE_MODE) ? FailureMode.parse(values.get(FAILURE_MODE)) : FailureMode.FAIL;
         NearCacheSettings near = values.containsKey(NEAR_CACHE) ? NearCacheSettings.parse(values.get(NEAR_CACHE)) : null;
         EntryFormat format = values.containsKey(FORMAT) ? EntryFormat.parse(values.get(FORMAT)) : EntryFormat.JCACHE;
-        return new ProviderSettings(namespace, codec, packages, timeout, mode, near, format);
+        NearInvalidation invalidation = values.containsKey(NEAR_CACHE_INVALIDATION)
+                ? NearInvalidation.parse(values.get(NEAR_CACHE_INVALIDATION)) : NearInvalidation.AUTO;
+        return new ProviderSettings(namespace, codec, packages, timeout, mode, near, format, invalidation);
     }
 
     /** {@code 1500}, {@code 1500ms} or {@code 2s}; between 1 ms and one minute. */

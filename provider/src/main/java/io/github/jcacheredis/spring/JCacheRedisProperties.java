@@ -4,6 +4,7 @@ import io.github.jcacheredis.codec.CodecKind;
 import io.github.jcacheredis.config.EntryFormat;
 import io.github.jcacheredis.config.FailureMode;
 import io.github.jcacheredis.config.ProviderSettings;
+import io.github.jcacheredis.near.NearInvalidation;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,9 @@ public class JCacheRedisProperties {
 
     /** How entries are laid out in Redis: jcache (the default) or keyv (shared with Node.js keyv). */
     private EntryFormat format;
+
+    /** How near caches learn of changes: auto (Redis' CLIENT TRACKING where allowed), tracking, or published. */
+    private NearInvalidation nearCacheInvalidation;
 
     public String getNamespace() {
         return namespace;
@@ -92,6 +96,14 @@ public class JCacheRedisProperties {
         this.nearCache = nearCache;
     }
 
+    public NearInvalidation getNearCacheInvalidation() {
+        return nearCacheInvalidation;
+    }
+
+    public void setNearCacheInvalidation(NearInvalidation nearCacheInvalidation) {
+        this.nearCacheInvalidation = nearCacheInvalidation;
+    }
+
     public EntryFormat getFormat() {
         return format;
     }
@@ -110,6 +122,8 @@ public class JCacheRedisProperties {
         put(settings, ProviderSettings.FAILURE_MODE, failureMode == null ? null : lower(failureMode));
         put(settings, ProviderSettings.NEAR_CACHE, nearCache);
         put(settings, ProviderSettings.FORMAT, format == null ? null : lower(format));
+        put(settings, ProviderSettings.NEAR_CACHE_INVALIDATION, nearCacheInvalidation == null ? null
+                : lower(nearCacheInvalidation));
         return settings;
     }
 
