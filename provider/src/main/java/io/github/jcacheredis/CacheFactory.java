@@ -13,6 +13,7 @@ import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.NearTracking;
 import io.github.jcacheredis.store.RedisHealth;
 import java.io.Closeable;
 import java.util.ArrayList;
@@ -38,12 +39,15 @@ final class CacheFactory {
     private final ProviderSettings settings;
     private final ClassLoader classLoader;
     private final RedisHealth health;
+    private final NearTracking tracking;
 
-    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader, RedisHealth health) {
+    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader, RedisHealth health,
+                 NearTracking tracking) {
         this.redis = redis;
         this.settings = settings;
         this.classLoader = classLoader;
         this.health = health;
+        this.tracking = tracking;
     }
 
     /** The store of a cache's entries, also for destroying a cache this manager did not open. */
@@ -54,7 +58,7 @@ final class CacheFactory {
     private EntryStore store(String name, NearCacheSettings near) {
         KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
                 : new KeyLayout(settings.namespace(), name);
-        return new EntryStore(redis, layout, name, health, near == null ? null : new NearCache(near));
+        return new EntryStore(redis, layout, name, health, near == null ? null : new NearCache(near), tracking);
     }
 
     private Codecs codecs(String name, MutableConfiguration<?, ?> configuration, ExpiryDecisions expiry,

@@ -8,6 +8,7 @@ import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.KeyspaceNotifications;
+import io.github.jcacheredis.store.NearTracking;
 import io.github.jcacheredis.store.RedisConnection;
 import io.github.jcacheredis.store.RedisHealth;
 import java.net.URI;
@@ -51,6 +52,7 @@ public final class RedisCacheManager implements CacheManager {
     private final CacheFactory factory;
     private final InstanceEvents instanceEvents;
     private final RedisHealth health;
+    private final NearTracking nearTracking;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -63,7 +65,9 @@ public final class RedisCacheManager implements CacheManager {
         this.settings = settings;
         this.connection = connection;
         this.health = new RedisHealth(connection.client(), settings.failureMode(), MBeans.withoutPassword(uri));
-        this.factory = new CacheFactory(connection.client(), settings, classLoader, health);
+        this.nearTracking = new NearTracking(connection.client(), settings.nearInvalidation(), MBeans.withoutPassword(uri),
+                settings.timeout().toMillis());
+        this.factory = new CacheFactory(connection.client(), settings, classLoader, health, nearTracking);
         this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
                 new KeyspaceNotifications(connection.client()), ACK_TIMEOUT);
     }
@@ -201,6 +205,7 @@ public final class RedisCacheManager implements CacheManager {
             cache.close();
         }
         instanceEvents.close();
+        nearTracking.close();
         health.close();
         connection.close();
     }

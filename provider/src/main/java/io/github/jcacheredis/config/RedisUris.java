@@ -51,10 +51,10 @@ final class RedisUris {
                     .setConnectionMinimumIdleSize(MINIMUM_IDLE_CONNECTIONS)
                     .setSubscriptionConnectionMinimumIdleSize(1);
             if (credentials[1] != null) {
-                server.setPassword(credentials[1]);
+                config.setPassword(credentials[1]);
             }
             if (credentials[0] != null) {
-                server.setUsername(credentials[0]);
+                config.setUsername(credentials[0]);
             }
             if (truststore != null) {
                 server.setSslTruststore(url(truststore));

@@ -66,7 +66,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
 
     /** Called after local listeners were registered or deregistered. */
     public synchronized void localListenersChanged() {
-        int mask = dispatcher.typeMask() | (store.hasNearCache() ? NEAR_CACHE_BIT : 0);
+        int mask = dispatcher.typeMask() | (store.nearNeedsPublication() ? NEAR_CACHE_BIT : 0);
         if (closed || mask == localMask) {
             return;
         }

@@ -22,6 +22,7 @@ public final class NearCache {
     private final Cache<String, Local> values;
     private final ConcurrentHashMap<String, Object> pendingLoads = new ConcurrentHashMap<>();
     private final long localTtlNanos;
+    private volatile boolean trusted = true;
 
     public NearCache(NearCacheSettings settings) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries());
@@ -82,9 +83,24 @@ public final class NearCache {
         values.invalidateAll();
     }
 
-    /** How many values are held (approximately). */
-    public long size() {
-        return values.estimatedSize();
+    /**
+     * True while every change to the cache's entries is certain to reach this tier: only then may
+     * it serve or keep values.
+     */
+    public boolean isTrusted() {
+        return trusted;
+    }
+
+    /** Changes may go unreported from now on (a lost connection): empties the tier and stops its use. */
+    public void distrust() {
+        trusted = false;
+        invalidateAll();
+    }
+
+    /** Changes are reported again: the tier starts afresh (reads begun before cannot fill it). */
+    public void trust() {
+        invalidateAll();
+        trusted = true;
     }
 
     private record Local(byte[] bytes, long deadline) {

@@ -9,10 +9,12 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * The entries of one cache in Redis, one key each. Every single-entry call is one round trip: a
@@ -26,13 +28,30 @@ public final class EntryStore {
     private final BulkCommands bulk;
     private final KeyScans scans;
     private final WriteLeases leases;
+    private final NearTracking tracking;
+    /** True when Redis reports changes to the near cache itself (CLIENT TRACKING). */
+    private final boolean nearTracked;
 
-    /** @param near the cache's local tier, or null for none */
-    public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near) {
+    /**
+     * @param near     the cache's local tier, or null for none
+     * @param tracking the manager's tracking connections, which keep {@code near} in step with Redis when they can
+     */
+    public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
+                      NearTracking tracking) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
         this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
         this.leases = new WriteLeases(ctx, cacheName);
+        this.tracking = tracking;
+        this.nearTracked = near != null && tracking.register(layout, near);
+    }
+
+    /**
+     * True when the cache keeps a local tier that learns of changes from the invalidations other
+     * instances publish (Redis does not report them itself: tracking is unavailable or not wanted).
+     */
+    public boolean nearNeedsPublication() {
+        return ctx.near != null && !nearTracked;
     }
 
     /**
@@ -49,14 +68,12 @@ public final class EntryStore {
         leases.release(lease);
     }
 
-    /** Stops renewing leases (the cache closed). */
+    /** Stops renewing leases and tracking the cache's keys (the cache closed). */
     public void close() {
         leases.close();
-    }
-
-    /** True when the cache keeps a local tier in this JVM. */
-    public boolean hasNearCache() {
-        return ctx.near != null;
+        if (nearTracked) {
+            tracking.unregister(ctx.layout);
+        }
     }
 
     /** Drops one key from the local tier (another instance wrote it). */
@@ -123,7 +140,8 @@ public final class EntryStore {
         Object token = ctx.near.beginLoad(segment);
         List<Object> keys = List.of(ctx.layout.entryKey(segment));
         Object[] args = {StoreContext.ascii(accessTtl)};
-        List<Object> reply = accessTtl == Ttl.EXPIRE_NOW
+        List<Object> reply = accessTtl == Ttl.KEEP ? ctx.calls.read("GET and PTTL", () -> valueAndTtl(segment), List.of())
+                : accessTtl == Ttl.EXPIRE_NOW
                 ? ctx.calls.destructiveRead("read", () -> ctx.scripts.runOnce(Scripts.READ, keys, args), List.of())
                 : ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, keys, args), List.of());
         byte[] value = reply.isEmpty() ? null : Scripts.touchedValue(reply);
@@ -132,12 +150,29 @@ public final class EntryStore {
         return value;
     }
 
+    /**
+     * The value and remaining TTL of an entry, read with two plain reads in one round trip (a
+     * script would count as a write: a Redis pausing writes would hold it). A write between the
+     * two is harmless: its invalidation withdraws the read's token, or drops what it filled.
+     */
+    private List<Object> valueAndTtl(String segment) {
+        RBatch batch = ctx.redis.createBatch();
+        RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+        RFuture<byte[]> value = bucket.getAsync();
+        RFuture<Long> ttl = bucket.remainTimeToLiveAsync();
+        batch.execute();
+        byte[] bytes = value.toCompletableFuture().join();
+        return bytes == null ? List.of() : List.of(bytes, ttl.toCompletableFuture().join());
+    }
+
     /** Applies an access TTL to an existing entry; false when there is none. */
     public boolean expire(String segment, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
         }
         Publication pub = ctx.publication();
+        // the local tier keeps a value no longer than the TTL it was read with: a new TTL voids that
+        ctx.invalidate(segment);
         try {
             if (pub.tracksExpiry()) {
                 return ttl == Ttl.EXPIRE_NOW
@@ -152,9 +187,7 @@ public final class EntryStore {
             }
             return ctx.calls.read("PEXPIRE", () -> ctx.bucket(segment).expire(Duration.ofMillis(ttl)), false);
         } finally {
-            if (ttl == Ttl.EXPIRE_NOW) {
-                ctx.invalidate(segment);
-            }
+            ctx.invalidate(segment);
         }
     }
 

@@ -1,16 +1,27 @@
 package io.github.jcacheredis.store;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
+import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 
 /** The master nodes of whatever topology a Redisson client is configured for, and how fast it follows changes. */
 final class RedisTopology {
 
+    /** Each client's config, read once: Redisson copies it on every getConfig(), logging deprecations as it goes. */
+    private static final Map<RedissonClient, Config> CONFIGS = Collections.synchronizedMap(new WeakHashMap<>());
+
     private RedisTopology() {
+    }
+
+    static Config config(RedissonClient redis) {
+        return CONFIGS.computeIfAbsent(redis, RedissonClient::getConfig);
     }
 
     /**
@@ -19,7 +30,7 @@ final class RedisTopology {
      * of slack.
      */
     static long settleMillis(RedissonClient redis) {
-        Config config = redis.getConfig();
+        Config config = config(redis);
         if (config.isClusterConfig()) {
             return config.useClusterServers().getScanInterval() + 1000L;
         }
@@ -29,8 +40,45 @@ final class RedisTopology {
         return 1000L;
     }
 
+    /** The servers block of whatever topology {@code config} uses. */
+    static BaseConfig<?> servers(Config config) {
+        if (config.isClusterConfig()) {
+            return config.useClusterServers();
+        }
+        if (config.isSentinelConfig()) {
+            return config.useSentinelServers();
+        }
+        if (config.isSingleConfig()) {
+            return config.useSingleServer();
+        }
+        try {
+            return config.useMasterSlaveServers();
+        } catch (IllegalStateException replicated) {
+            return config.useReplicatedServers();
+        }
+    }
+
+    /** True when the configured addresses use TLS ({@code rediss://}). */
+    static boolean usesTls(Config config) {
+        List<String> addresses = new ArrayList<>();
+        if (config.isClusterConfig()) {
+            addresses.addAll(config.useClusterServers().getNodeAddresses());
+        } else if (config.isSentinelConfig()) {
+            addresses.addAll(config.useSentinelServers().getSentinelAddresses());
+        } else if (config.isSingleConfig()) {
+            addresses.add(config.useSingleServer().getAddress());
+        } else {
+            try {
+                addresses.add(config.useMasterSlaveServers().getMasterAddress());
+            } catch (IllegalStateException replicated) {
+                addresses.addAll(config.useReplicatedServers().getNodeAddresses());
+            }
+        }
+        return addresses.stream().anyMatch(address -> address != null && address.startsWith("rediss://"));
+    }
+
     static List<RedisNode> masters(RedissonClient redis) {
-        Config config = redis.getConfig();
+        Config config = config(redis);
         List<RedisNode> nodes = new ArrayList<>();
         if (config.isClusterConfig()) {
             nodes.addAll(redis.getRedisNodes(RedisNodes.CLUSTER).getMasters());

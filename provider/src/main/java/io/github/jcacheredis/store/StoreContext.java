@@ -58,9 +58,12 @@ final class StoreContext {
         }
     }
 
-    /** True when the cache has a local tier and it may be used: not while Redis is unreachable. */
+    /**
+     * True when the cache has a local tier and it may be used: not while changes might go
+     * unreported to it, nor while Redis is unreachable.
+     */
     boolean nearUsable() {
-        return near != null && !calls.isDown();
+        return near != null && near.isTrusted() && !calls.isDown();
     }
 
     Publication publication() {

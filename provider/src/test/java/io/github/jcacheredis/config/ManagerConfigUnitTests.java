@@ -57,8 +57,9 @@ class ManagerConfigUnitTests {
         SingleServerConfig server = server(config);
         assertEquals("rediss://cache.internal:6390", server.getAddress());
         assertEquals(3, server.getDatabase());
-        assertEquals("app", server.getUsername());
-        assertEquals("s@cret", server.getPassword());
+        org.redisson.config.Config redisson = config.connection().config().get();
+        assertEquals("app", redisson.getUsername());
+        assertEquals("s@cret", redisson.getPassword());
         assertEquals("myapp", config.settings().namespace());
         assertEquals(CodecKind.JAVA, config.settings().codec());
         assertFalse(config.connection().identity().contains("s@cret"), config.connection().identity());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.jcacheredis.RedisCacheConfiguration;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.testsupport.RedisBinary;
 import io.github.jcacheredis.testsupport.RedisServer;
@@ -43,6 +44,7 @@ class TlsAndAclIntegrationTests {
                 cache.put("k", "over TLS");
                 assertEquals("over TLS", cache.get("k"));
                 assertEquals("\"over TLS\"", redis.call("GET", "tls:c:k"));
+                assertNearCacheSeesOutsideWrites(manager, () -> redis.call("SET", "tls:near:k", "\"v2\""));
             }
         }
     }
@@ -63,6 +65,12 @@ class TlsAndAclIntegrationTests {
                     cache.put("k", "as app");
                     assertEquals("as app", cache.get("k"));
                     assertNoSecretInMBeans();
+                    assertNearCacheSeesOutsideWrites(manager, () -> {
+                        try (io.github.jcacheredis.testsupport.RespClient client = redis.client()) {
+                            client.call("AUTH", "app", SECRET);
+                            client.call("SET", "acl:near:k", "\"v2\"");
+                        }
+                    });
                 }
 
                 URI wrong = URI.create("redis://app:wrong-" + SECRET + "@" + redis.host() + ":" + redis.port());
@@ -76,6 +84,16 @@ class TlsAndAclIntegrationTests {
             }
             assertFalse(log.toString(StandardCharsets.UTF_8).contains(SECRET), "a log line holds the password");
         }
+    }
+
+    /** The near cache's own tracking connection authenticates and speaks TLS like the manager's. */
+    private static void assertNearCacheSeesOutsideWrites(CacheManager manager, Runnable outsideWrite) {
+        Cache<String, String> near = manager.createCache("near", new RedisCacheConfiguration<String, String>()
+                .nearCache(100, null).setTypes(String.class, String.class));
+        near.put("k", "v1");
+        assertEquals("v1", near.get("k"));
+        outsideWrite.run();
+        io.github.jcacheredis.support.Await.until(() -> "v2".equals(near.get("k")));
     }
 
     private static CacheManager newManager(URI uri) {

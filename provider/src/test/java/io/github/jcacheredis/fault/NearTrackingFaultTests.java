@@ -1,0 +1,237 @@
+package io.github.jcacheredis.fault;
+
+import static io.github.jcacheredis.support.Await.until;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.ChildInstance;
+import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.RedisServer;
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.expiry.ExpiryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Near caches learn of every change to their keys from Redis itself (CLIENT TRACKING), whoever
+ * makes it: another instance, a client outside the provider, expiry, eviction, a flush. Each case
+ * produces the change for real and checks that no near cache serves the old value once the
+ * invalidation had time to cross loopback (100 ms), and that a lost tracking connection empties it.
+ */
+class NearTrackingFaultTests {
+
+    private static final long SEEN_WITHIN_MILLIS = 100;
+
+    @AutoClose
+    final Instances instances = new Instances();
+    private RedisServer redis;
+
+    @BeforeEach
+    void start() {
+        redis = RedisServer.start("--maxmemory", "8mb", "--maxmemory-policy", "allkeys-lru");
+    }
+
+    @AfterEach
+    void stop() {
+        instances.close();
+        redis.close();
+    }
+
+    private CacheManager manager() {
+        return manager("1000");
+    }
+
+    private CacheManager manager(String timeout) {
+        Properties properties = new Properties();
+        properties.setProperty("namespace", instances.namespace());
+        properties.setProperty("timeout", timeout);
+        return instances.add(new RedisCachingProvider().getCacheManager(URI.create(redis.uri()),
+                getClass().getClassLoader(), properties));
+    }
+
+    private Cache<String, String> nearCache(CacheManager manager) {
+        Cache<String, String> existing = manager.getCache("prices", String.class, String.class);
+        return existing != null ? existing : manager.createCache("prices",
+                new RedisCacheConfiguration<String, String>().nearCache(1_000, null).setTypes(String.class, String.class));
+    }
+
+    private String key(String segment) {
+        return instances.namespace() + ":prices:" + segment;
+    }
+
+    /** Fails unless {@code read} stops returning {@code stale} within 100 ms of now. */
+    private static void seenWithin100Ms(Supplier<String> read, String stale) {
+        long start = System.nanoTime();
+        while (Objects.equals(read.get(), stale)) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(millis < SEEN_WITHIN_MILLIS, "still served '" + stale + "' " + millis + " ms after the change");
+        }
+    }
+
+    @Test
+    void writesFromOutsideTheProviderReachEveryNearCache() {
+        Cache<String, String> a = nearCache(manager());
+        Cache<String, String> b = nearCache(manager());
+        a.put("k", "v1");
+        assertEquals("v1", a.get("k"));
+        assertEquals("v1", b.get("k"));
+
+        redis.call("SET", key("k"), "\"external\"");
+        seenWithin100Ms(() -> a.get("k"), "v1");
+        seenWithin100Ms(() -> b.get("k"), "v1");
+        assertEquals("external", b.get("k"));
+
+        redis.call("DEL", key("k"));
+        seenWithin100Ms(() -> a.get("k"), "external");
+        seenWithin100Ms(() -> b.get("k"), "external");
+        assertNull(b.get("k"));
+    }
+
+    @Test
+    void expiryEvictionAndFlushReachEveryNearCache() {
+        Cache<String, String> a = nearCache(manager());
+        Cache<String, String> b = nearCache(manager());
+
+        redis.call("SET", key("short"), "\"v\"", "PX", "300");
+        assertEquals("v", a.get("short"));
+        assertEquals("v", b.get("short"));
+        until(() -> redis.call("EXISTS", key("short")).equals(0L), Duration.ofSeconds(5));
+        seenWithin100Ms(() -> b.get("short"), "v");
+
+        a.put("evicted", "v");
+        assertEquals("v", b.get("evicted"));
+        for (int i = 0; redis.call("EXISTS", key("evicted")).equals(1L); i++) {
+            redis.call("SET", "filler:" + i, "x".repeat(64 * 1024)); // maxmemory is 8 MB
+        }
+        seenWithin100Ms(() -> a.get("evicted"), "v");
+        seenWithin100Ms(() -> b.get("evicted"), "v");
+
+        a.put("flushed", "v");
+        assertEquals("v", b.get("flushed"));
+        redis.call("FLUSHDB");
+        seenWithin100Ms(() -> a.get("flushed"), "v");
+        seenWithin100Ms(() -> b.get("flushed"), "v");
+    }
+
+    @Test
+    void aKilledTrackingConnectionEmptiesTheNearCache() {
+        Cache<String, String> cache = nearCache(manager());
+        cache.put("k", "v1");
+        assertEquals("v1", cache.get("k"));
+        long before = trackingConnections();
+        redis.call("CLIENT", "KILL", "ID", trackingClientId());
+        // changed while nothing reports changes: only emptying the tier keeps the old value from being served
+        redis.call("SET", key("k"), "\"v2\"");
+        until(() -> trackingConnections() == before && !redis.call("CLIENT", "LIST").toString().isEmpty()
+                && trackingClientIdOrNull() != null, Duration.ofSeconds(10));
+        assertEquals("v2", cache.get("k"));
+    }
+
+    @Test
+    void aWriteHeldInFlightWhileAnotherInstanceStartsItsNearCacheReachesIt() throws Exception {
+        Cache<String, String> a = nearCache(manager("10s")); // waits out the pause
+        CacheManager other = manager();
+        a.put("k", "v1");
+        redis.pauseClients(Duration.ofMillis(3000), RedisServer.PauseMode.WRITE);
+        CompletableFuture<Void> inFlight = CompletableFuture.runAsync(() -> a.put("k", "v2")); // held until the pause ends
+        Cache<String, String> b = nearCache(other); // tracking and reads are not paused
+        assertEquals("v1", b.get("k"));
+        inFlight.get(10, TimeUnit.SECONDS);
+        seenWithin100Ms(() -> b.get("k"), "v1");
+        assertEquals("v2", b.get("k"));
+    }
+
+    @Test
+    void aNearCacheNeverOutlivesWhatACustomExpiryPolicySetInRedis() {
+        CacheManager manager = manager();
+        Cache<String, String> cache = manager.createCache("custom", new RedisCacheConfiguration<String, String>()
+                .nearCache(1_000, null).setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(FactoryBuilder.factoryOf(new ShortOnAccess())));
+        cache.put("k", "v");
+        assertEquals("v", cache.get("k")); // read with ten seconds left, then shortened to 200 ms by the access
+        until(() -> redis.call("EXISTS", instances.namespace() + ":custom:k").equals(0L), Duration.ofSeconds(5));
+        assertNull(cache.get("k"), "the entry is gone from Redis");
+    }
+
+    @Test
+    void aNearCacheOfAFrozenInstanceServesNoOldValueOnceItRunsAgain() throws Exception {
+        URI uri = URI.create(redis.uri() + "?near-cache=1000");
+        try (ChildInstance frozen = ChildInstance.start(uri, instances.namespace())) {
+            Cache<String, String> a = nearCache(manager());
+            a.put("k", "v1");
+            assertEquals("v1", frozen.get("prices", "k"));
+            frozen.pause();
+            try {
+                a.put("k", "v2");
+                until(() -> false == redis.call("GET", key("k")).toString().contains("v1"), Duration.ofSeconds(5));
+            } finally {
+                frozen.resume();
+            }
+            seenWithin100Ms(() -> frozen.get("prices", "k"), "v1");
+        }
+    }
+
+    @Test
+    void destroyingACacheThisInstanceNeverOpenedEmptiesOtherInstancesNearCaches() {
+        Cache<String, String> b = nearCache(manager());
+        b.put("k", "v");
+        assertEquals("v", b.get("k"));
+        manager().destroyCache("prices");
+        seenWithin100Ms(() -> b.get("k"), "v");
+        assertEquals(false, b.containsKey("k"));
+    }
+
+    private long trackingConnections() {
+        return redis.call("CLIENT", "LIST").toString().lines().filter(line -> line.contains("name=jcache-redis-tracking"))
+                .count();
+    }
+
+    private String trackingClientId() {
+        String id = trackingClientIdOrNull();
+        assertTrue(id != null, "no tracking connection");
+        return id;
+    }
+
+    private String trackingClientIdOrNull() {
+        List<String> ids = redis.call("CLIENT", "LIST").toString().lines()
+                .filter(line -> line.contains("name=jcache-redis-tracking"))
+                .map(line -> line.substring(3, line.indexOf(' '))).toList();
+        return ids.isEmpty() ? null : ids.get(0);
+    }
+
+    /** Ten seconds on creation, 200 ms from the first access: a policy the provider must ask. */
+    static final class ShortOnAccess implements ExpiryPolicy, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public javax.cache.expiry.Duration getExpiryForCreation() {
+            return new javax.cache.expiry.Duration(TimeUnit.SECONDS, 10);
+        }
+
+        @Override
+        public javax.cache.expiry.Duration getExpiryForAccess() {
+            return new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 200);
+        }
+
+        @Override
+        public javax.cache.expiry.Duration getExpiryForUpdate() {
+            return null;
+        }
+    }
+}
