@@ -7,13 +7,16 @@ import org.redisson.api.RMap;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.BaseStatusListener;
+import org.redisson.api.listener.MessageListener;
+import org.redisson.api.listener.StatusListener;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * The pub/sub side of one namespace: a control channel on which instances announce their
  * listeners, a hash registering which instance listens to which cache (with a lease), and one
- * event channel per cache that write scripts publish to.
+ * event channel per cache that write scripts publish to. Subscriptions are retried while the
+ * pub/sub connection comes back ({@link Subscribing}).
  */
 public final class EventChannels {
 
@@ -33,7 +36,9 @@ public final class EventChannels {
 
     /** Subscribes to the control channel; returns once the subscription is in place. */
     public synchronized void listenToControl(Consumer<String> onMessage) {
-        controlListener = calls.call("SUBSCRIBE", () -> control.addListener(String.class, (channel, message) -> onMessage.accept(message)));
+        MessageListener<String> listener = (channel, message) -> onMessage.accept(message);
+        controlListener = Subscribing.retrying(calls, "SUBSCRIBE", () -> control.addListener(String.class, listener),
+                () -> control.removeListener(listener));
     }
 
     /** Publishes on the control channel; returns how many subscribers received it. */
@@ -55,15 +60,18 @@ public final class EventChannels {
                                         Consumer<RuntimeException> onBadMessage, Runnable onResubscribed) {
         RTopic topic = redis.getTopic(eventChannel(layout), ByteArrayCodec.INSTANCE);
         AtomicBoolean subscribedOnce = new AtomicBoolean();
-        int status = calls.call("SUBSCRIBE", () -> topic.addListener(new BaseStatusListener() {
+        StatusListener statusListener = new BaseStatusListener() {
             @Override
             public void onSubscribe(String channel) {
                 if (!subscribedOnce.compareAndSet(false, true)) {
                     onResubscribed.run();
                 }
             }
-        }));
-        int id = calls.call("SUBSCRIBE", () -> topic.addListener(byte[].class, (channel, message) -> {
+        };
+        // Redisson offers no removal of a status listener by itself; one left by a failed attempt at
+        // most reports a restored subscription twice, which only empties a near cache once more
+        int status = Subscribing.retrying(calls, "SUBSCRIBE", () -> topic.addListener(statusListener), () -> { });
+        MessageListener<byte[]> listener = (channel, message) -> {
             EventMessage parsed;
             try {
                 parsed = EventMessage.parse(message);
@@ -72,7 +80,15 @@ public final class EventChannels {
                 return;
             }
             onMessage.accept(parsed);
-        }));
+        };
+        int id;
+        try {
+            id = Subscribing.retrying(calls, "SUBSCRIBE", () -> topic.addListener(byte[].class, listener),
+                    () -> topic.removeListener(listener));
+        } catch (RuntimeException e) {
+            topic.removeListener(status);
+            throw e;
+        }
         return () -> topic.removeListener(id, status);
     }
 
