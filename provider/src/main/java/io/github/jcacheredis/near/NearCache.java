@@ -16,12 +16,20 @@ import java.util.concurrent.TimeUnit;
  * key's token, and {@link #completeLoad} stores the value only while its token is still there.
  * Token check and store happen under the same map bin lock as an invalidation, so an
  * invalidation that arrives before the reply that would have filled the tier always wins.
+ *
+ * <p>Whoever keeps the tier in step with Redis may bound how long it can be trusted
+ * ({@link #trustUntil}): past that moment it is neither served nor filled, as if empty, until it is
+ * trusted again, and then it starts empty.
  */
 public final class NearCache {
 
     private final Cache<String, Local> values;
     private final ConcurrentHashMap<String, Object> pendingLoads = new ConcurrentHashMap<>();
     private final long localTtlNanos;
+    /** Whether {@link #trustedUntil} bounds the use of the tier at all (it does not until first set). */
+    private volatile boolean bounded;
+    /** The {@link System#nanoTime()} until which the tier may be used, while {@link #bounded}. */
+    private volatile long trustedUntil;
 
     public NearCache(NearCacheSettings settings) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries());
@@ -34,6 +42,9 @@ public final class NearCache {
 
     /** The bytes held for {@code segment}, or null. */
     public byte[] get(String segment) {
+        if (!isTrusted()) {
+            return null;
+        }
         Local local = values.getIfPresent(segment);
         if (local == null) {
             return null;
@@ -58,7 +69,7 @@ public final class NearCache {
      */
     public void completeLoad(String segment, Object token, byte[] bytes, long ttlMillis) {
         pendingLoads.computeIfPresent(segment, (key, current) -> {
-            if (current == token && bytes != null && ttlMillis != 0) {
+            if (current == token && bytes != null && ttlMillis != 0 && isTrusted()) {
                 long ttlNanos = ttlMillis > 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(ttlMillis), localTtlNanos)
                         : localTtlNanos;
                 values.put(key, new Local(bytes, System.nanoTime() + Math.min(ttlNanos, Long.MAX_VALUE / 4)));
@@ -80,6 +91,35 @@ public final class NearCache {
     public void invalidateAll() {
         pendingLoads.clear();
         values.invalidateAll();
+    }
+
+    /**
+     * Lets the tier be used until {@code deadline} (a {@link System#nanoTime()} value), from now on
+     * or again: a deadline that has passed stops its use at once and empties it; resuming its use
+     * after a lapse empties it too, since what it held was not kept in step meanwhile.
+     */
+    public synchronized void trustUntil(long deadline) {
+        long now = System.nanoTime();
+        if (deadline - now <= 0) {
+            trustedUntil = deadline;
+            bounded = true;
+            invalidateAll(); // also cancels the reads in flight, so none fills it afterwards
+            return;
+        }
+        if (!isTrusted(now)) {
+            invalidateAll();
+        }
+        trustedUntil = deadline;
+        bounded = true;
+    }
+
+    /** True while the tier may be served and filled. */
+    public boolean isTrusted() {
+        return isTrusted(System.nanoTime());
+    }
+
+    private boolean isTrusted(long now) {
+        return !bounded || trustedUntil - now > 0;
     }
 
     /** How many values are held (approximately). */
