@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadFactory;
  */
 public final class DaemonThreads {
 
-    /** Periodic work: listener-registry heartbeats and Redis reachability probes. */
+    /** Periodic work: Redis reachability probes and write-lease renewals. */
     public static final ScheduledExecutorService SCHEDULER =
             Executors.newScheduledThreadPool(2, factory("jcache-redis-scheduler"));
 

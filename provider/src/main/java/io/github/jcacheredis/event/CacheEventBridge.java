@@ -4,23 +4,28 @@ import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.ListenerRegistry;
 import io.github.jcacheredis.store.Publication;
 import io.github.jcacheredis.store.WriteTickets;
 import java.io.Closeable;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.cache.event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects one cache to the other instances. While another instance listens, this instance's
- * writes publish their events; while this instance listens, the events the others publish reach
- * the local listeners, in order, without this instance's own. While any instance listens for
- * EXPIRED events, writes keep a shadow copy of each value that outlives the entry by
- * {@link #SHADOW_GRACE_MILLIS}, and the instances that listen for expiry watch Redis' expired
- * notifications: the first to take the shadow copy publishes the event, once, with the value.
+ * Connects one cache to the other instances. While another instance listens or keeps a near
+ * cache, this instance's writes publish their events; while this instance listens, the events the
+ * others publish reach the local listeners, in order, without this instance's own; while it keeps
+ * a near cache, the keys the others publish leave it, and it is used only while it can be trusted
+ * ({@link NearCacheTrust}). While any instance listens for EXPIRED events, writes keep a shadow
+ * copy of each value that outlives the entry by {@link #SHADOW_GRACE_MILLIS}, and the instances
+ * that listen for expiry watch Redis' expired notifications: the first to take the shadow copy
+ * publishes the event, once, with the value.
  */
 public final class CacheEventBridge<K, V> implements Closeable {
 
@@ -41,10 +46,15 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
     private final SerialExecutor inbound = new SerialExecutor(EventDispatcher.ASYNC);
     private final SerialExecutor expiries = new SerialExecutor(EventDispatcher.ASYNC);
-    private final Map<String, Integer> remoteMasks = new ConcurrentHashMap<>();
+    private final RemoteRegistrations remotes = new RemoteRegistrations();
+    /** Guards the decision of what writes publish, so that no older view of the others replaces a newer one. */
+    private final Object publication = new Object();
+    private final NearCacheTrust trust;
+    private final SubscriptionProbe subscription;
     private AutoCloseable eventSubscription;
     private AutoCloseable expirySubscription;
     private volatile int localMask;
+    private volatile boolean confirmed;
     private volatile boolean closed;
 
     CacheEventBridge(InstanceEvents instance, KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
@@ -54,19 +64,25 @@ public final class CacheEventBridge<K, V> implements Closeable {
         this.store = store;
         this.dispatcher = dispatcher;
         this.decoder = decoder;
+        this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? store::trustNearCacheUntil : deadline -> { });
+        this.subscription = new SubscriptionProbe(instance, layout, trust);
     }
 
     String prefix() {
         return layout.prefix();
     }
 
-    int localMask() {
-        return localMask;
+    /**
+     * True when the cache's local tier learns of other instances' writes from what they publish
+     * (not from Redis itself: tracking is unavailable or not wanted).
+     */
+    private boolean nearCacheFollowsPublications() {
+        return store.nearNeedsPublication();
     }
 
     /** Called after local listeners were registered or deregistered. */
     public synchronized void localListenersChanged() {
-        int mask = dispatcher.typeMask() | (store.nearNeedsPublication() ? NEAR_CACHE_BIT : 0);
+        int mask = dispatcher.typeMask() | (nearCacheFollowsPublications() ? NEAR_CACHE_BIT : 0);
         if (closed || mask == localMask) {
             return;
         }
@@ -75,7 +91,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
         if (mask != 0 && eventSubscription == null) {
             eventSubscription = instance.channels().listenToEvents(layout, this::onEvent,
                     e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e),
-                    store::nearInvalidateAll);
+                    this::resubscribed);
         }
         if (expiryNow && !expiryBefore) {
             instance.keyspace().enableExpiredEvents();
@@ -91,11 +107,10 @@ public final class CacheEventBridge<K, V> implements Closeable {
         }
         localMask = mask;
         updatePublication();
-        try {
-            instance.announce(layout.prefix(), mask);
-        } catch (RuntimeException e) {
-            LOG.warn("cannot announce the listeners of {} to other instances now ({}); the registry heartbeat"
-                    + " will within {} ms", layout.prefix(), e.getMessage(), InstanceEvents.HEARTBEAT_MILLIS);
+        if (mask == 0) {
+            withdraw();
+        } else {
+            register();
         }
         if (expiryNow && !expiryBefore) {
             // entries written before anyone tracked expiry get their shadow copies now
@@ -103,48 +118,159 @@ public final class CacheEventBridge<K, V> implements Closeable {
         }
     }
 
-    void remoteChanged(String origin, int mask, long deadline) {
-        if (mask == 0) {
-            remoteMasks.remove(origin);
-        } else {
-            remoteMasks.put(origin, mask);
+    /** Registers (again) and waits for the others' confirmation; caller holds this bridge's lock. */
+    private void register() {
+        try {
+            InstanceEvents.Registration registration = instance.register(layout.prefix(), localMask);
+            confirmed = registration.confirmed();
+            if (confirmed) {
+                trust.confirmed(registration.leaseUntil());
+            }
+        } catch (RuntimeException e) {
+            confirmed = false;
+            LOG.warn("cannot announce the listeners or near cache of {} to other instances now ({}); trying again"
+                    + " within {} ms", layout.prefix(), e.getMessage(), InstanceEvents.HEARTBEAT_MILLIS);
         }
-        updatePublication();
     }
 
-    /** Rebuilds the set of other instances listening from the registry. */
-    void refresh(Map<String, String> registrations, long now) {
+    private void withdraw() {
+        confirmed = false;
+        trust.unconfirmed();
+        try {
+            instance.withdraw(layout.prefix());
+        } catch (RuntimeException e) {
+            LOG.debug("withdrawing the listeners of {} failed; their lease runs out", layout.prefix(), e);
+        }
+    }
+
+    /**
+     * Renews this instance's registration (heartbeat). If its lease had run out (the instance was
+     * paused, or cut off from Redis, for longer), the others may have stopped publishing to it: its
+     * near cache is emptied and not used, and it registers again as if new.
+     */
+    synchronized void renewLease() {
+        if (closed || localMask == 0) {
+            return;
+        }
+        try {
+            InstanceEvents.Renewal renewal = instance.renew(layout.prefix(), localMask);
+            if (!renewal.lapsed()) {
+                trust.renewed(renewal.leaseUntil());
+                return;
+            }
+            confirmed = false;
+            trust.unconfirmed();
+            LOG.warn("the registration of this instance on {} lapsed: it was paused or cut off from Redis for longer"
+                    + " than its {} ms lease, and other instances may have stopped publishing their writes to it; {}"
+                    + " registering again", layout.prefix(), InstanceEvents.LEASE_MILLIS, consequences());
+        } catch (RuntimeException e) {
+            // the registry heartbeat reports the outage; the near cache stops being used when the lease runs out
+            LOG.debug("cannot renew the registration of {}", layout.prefix(), e);
+        }
+    }
+
+    private String consequences() {
+        String near = (localMask & NEAR_CACHE_BIT) != 0 ? "its near cache is emptied and not used until the others"
+                + " confirm again;" : "";
+        String listeners = (localMask & LISTENER_BITS) != 0 ? " its listeners may have missed events;" : "";
+        return near + listeners;
+    }
+
+    /**
+     * Heartbeat: announces an unconfirmed registration again, and probes a subscription in doubt,
+     * on the instance's task threads.
+     */
+    void checkUp() {
+        if (closed || localMask == 0) {
+            return;
+        }
+        if (!confirmed) {
+            instance.runLater(this::reconfirm);
+        }
+        subscription.resendIfInDoubt();
+    }
+
+    private synchronized void reconfirm() {
+        if (!closed && localMask != 0 && !confirmed) {
+            register();
+        }
+    }
+
+    /** Another instance registered ({@code mask} != 0) or withdrew; completes once earlier writes have ended. */
+    CompletableFuture<Void> remoteChanged(String origin, int mask, long at) {
+        synchronized (publication) {
+            remotes.announced(origin, mask, at);
+            return updatePublication();
+        }
+    }
+
+    /** Applies a registry snapshot whose read was sent at {@code readAt} ({@link System#nanoTime()}). */
+    void refresh(ListenerRegistry.Snapshot snapshot, long readAt) {
         String ownPrefix = layout.prefix() + "|";
-        Map<String, Integer> current = new ConcurrentHashMap<>();
-        registrations.forEach((field, value) -> {
+        Map<String, Integer> live = new HashMap<>();
+        snapshot.registrations().forEach((field, value) -> {
             if (field.startsWith(ownPrefix)) {
                 String origin = field.substring(ownPrefix.length());
                 int mask = ControlMessage.maskOf(value);
-                if (!origin.equals(instance.origin()) && ControlMessage.deadlineOf(value) > now && mask != 0) {
-                    current.put(origin, mask);
+                if (!origin.equals(instance.origin()) && ControlMessage.deadlineOf(value) > snapshot.now() && mask != 0) {
+                    live.put(origin, mask);
                 }
             }
         });
-        remoteMasks.keySet().retainAll(current.keySet());
-        remoteMasks.putAll(current);
+        synchronized (publication) {
+            remotes.refresh(live, readAt);
+            updatePublication();
+        }
+    }
+
+    /** Decides again what writes publish (the instance's doubt about its view of the others began or ended). */
+    void republish() {
         updatePublication();
     }
 
-    private void updatePublication() {
-        boolean tracking = (localMask & EXPIRED_BIT) != 0
-                || remoteMasks.values().stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
-        // with listeners here, this instance's own events come back through the channel, in order
-        boolean listensHere = (localMask & LISTENER_BITS) != 0;
-        boolean publishing = tracking || listensHere || !remoteMasks.isEmpty();
-        // values travel only when someone listens; local tiers elsewhere only need the keys
-        boolean withValues = tracking || listensHere
-                || remoteMasks.values().stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
-        store.publishTo(!publishing || closed ? Publication.NONE
-                : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                        tracking ? SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
+    private CompletableFuture<Void> updatePublication() {
+        synchronized (publication) {
+            List<Integer> others = remotes.masks();
+            boolean tracking = (localMask & EXPIRED_BIT) != 0 || others.stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
+            // with listeners here, this instance's own events come back through the channel, in order
+            boolean listensHere = (localMask & LISTENER_BITS) != 0;
+            // an instance that may have missed announcements cannot know who listens: it publishes to whoever may
+            boolean inDoubt = instance.inDoubt();
+            boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
+            // values travel only when someone listens; local tiers elsewhere only need the keys
+            boolean withValues = tracking || listensHere || inDoubt
+                    || others.stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
+            return store.publishTo(!publishing || closed ? Publication.NONE
+                    : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
+                            tracking ? SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
+        }
+    }
+
+    /**
+     * A connection of this instance dropped. Writes publish everything while the instance is in
+     * doubt about the others ({@link InstanceEvents#inDoubt}). If the connection carried the
+     * subscription to the cache's channel, invalidations are being missed until Redisson subscribes
+     * again, so the near cache is not used until a probe comes back through the subscription, or
+     * the subscription is restored.
+     */
+    void subscriptionInDoubt() {
+        updatePublication(); // the instance is in doubt about the others now: publish every write
+        if (closed || (localMask & NEAR_CACHE_BIT) == 0) {
+            return;
+        }
+        subscription.inDoubt();
+    }
+
+    /** Redisson subscribed again after the connection was lost: whatever was published meanwhile was missed. */
+    private void resubscribed() {
+        store.nearInvalidateAll();
+        subscription.restored();
     }
 
     private void onEvent(EventMessage message) {
+        if (subscription.cameBack(message)) {
+            return;
+        }
         if (message.originInstance().equals(instance.origin())) {
             if (message.writeId() != 0 && (localMask & LISTENER_BITS) != 0) {
                 inbound.execute(() -> dispatcher.dispatchOwn(message, decoder));
@@ -212,13 +338,9 @@ public final class CacheEventBridge<K, V> implements Closeable {
             return;
         }
         closed = true;
-        try {
-            if (localMask != 0) {
-                localMask = 0;
-                instance.announce(layout.prefix(), 0);
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("withdrawing the listeners of {} failed", layout.prefix(), e);
+        if (localMask != 0) {
+            localMask = 0;
+            withdraw();
         }
         closeQuietly(eventSubscription);
         closeQuietly(expirySubscription);

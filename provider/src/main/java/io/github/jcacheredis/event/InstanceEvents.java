@@ -6,48 +6,71 @@ import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.KeyspaceNotifications;
+import io.github.jcacheredis.store.ListenerRegistry;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One instance's (CacheManager's) part in cross-instance events. An instance with listeners on a
- * cache registers itself in the namespace's registry with a lease and announces it on the control
- * channel; every other instance then makes its writes to that cache publish their events, and
- * confirms. Registration returns once every instance subscribed to the control channel confirmed
- * (or a bounded wait passed), so a write that starts after it is seen. Leases are renewed by a
- * heartbeat; an instance that dies stops being published to when its lease runs out. There are no
- * locks: a dead instance can delay nobody for longer than the acknowledgement wait.
+ * One instance's (CacheManager's) part in cross-instance events and published invalidations. An
+ * instance with listeners or a near cache on a cache registers itself in the namespace's registry
+ * with a lease, and announces it on the control channel; every other instance then makes its
+ * writes to that cache publish, waits until the writes it began before have ended, and confirms.
+ * A registration is confirmed once every instance that received the announcement has confirmed,
+ * so no write that one of them chose not to publish reaches Redis after that. One that is not
+ * confirmed within the wait is announced again at every heartbeat until it is; until then the
+ * near cache is not used.
+ *
+ * <p>A heartbeat renews the leases, reads the registry and refreshes each cache's view of the
+ * others from it (never undoing what was announced after the read was sent). An instance that
+ * finds its lease had run out (it was paused, or cut off from Redis) registers again as if new.
+ * An instance that may have missed announcements (one of its connections dropped, perhaps the one
+ * its subscription to the control channel is on) publishes every write, with values, until a
+ * probe of its own has come back on that channel and it has read the registry again.
+ * There are no locks: a dead instance delays a registration by at most the confirmation wait.
  */
 public final class InstanceEvents implements Closeable {
 
-    static final long LEASE_MILLIS = 30_000;
-    static final long HEARTBEAT_MILLIS = 10_000;
+    static final long LEASE_MILLIS = 10_000;
+    static final long HEARTBEAT_MILLIS = 3_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceEvents.class);
 
     private final EventChannels channels;
+    private final ListenerRegistry registry;
     private final KeyspaceNotifications keyspace;
     private final Duration ackTimeout;
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, CacheEventBridge<?, ?>> bridges = new ConcurrentHashMap<>();
     private final Map<String, Acknowledgements> pending = new ConcurrentHashMap<>();
-    private final ScheduledFuture<?> heartbeat;
+    private final ScheduledExecutorService heartbeat =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("jcache-redis-heartbeat"));
+    private final ExecutorService tasks = DaemonThreads.pool("jcache-redis-membership");
+    private final AutoCloseable connectionDrops;
+    private volatile boolean registryUnreadable;
+    private volatile boolean closed;
+    /** The probe on the control channel whose return ends a doubt about this instance's view of the others, or null. */
+    private volatile String controlProbe;
 
     public InstanceEvents(EventChannels channels, KeyspaceNotifications keyspace, Duration ackTimeout) {
         this.channels = channels;
+        this.registry = channels.registry();
         this.keyspace = keyspace;
         this.ackTimeout = ackTimeout;
-        channels.listenToControl(this::onControl);
-        this.heartbeat = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::heartbeat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS,
-                TimeUnit.MILLISECONDS);
+        channels.listenToControl(this::onControl, () -> runLater(this::caughtUp));
+        this.connectionDrops = channels.onConnectionDrop(this::connectionDropped);
+        heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** This instance's id, carried by the events its writes publish. */
@@ -60,7 +83,8 @@ public final class InstanceEvents implements Closeable {
                                                 Function<EventMessage, EntryEvent<K, V>> decoder) {
         CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, dispatcher, decoder);
         bridges.put(layout.prefix(), bridge);
-        bridge.refresh(channels.registrations(), System.currentTimeMillis());
+        long readAt = System.nanoTime();
+        bridge.refresh(registry.read(LEASE_MILLIS, true), readAt);
         return bridge;
     }
 
@@ -76,30 +100,71 @@ public final class InstanceEvents implements Closeable {
         bridges.remove(bridge.prefix(), bridge);
     }
 
-    /** Registers (mask != 0) or withdraws (mask 0) this instance's listeners on a cache. */
-    void announce(String prefix, int mask) {
-        String field = prefix + "|" + origin;
-        if (mask == 0) {
-            channels.unregister(field);
-            channels.publishControl(ControlMessage.listen("-", origin, 0, 0, prefix));
-            return;
-        }
-        long deadline = System.currentTimeMillis() + LEASE_MILLIS;
-        channels.register(field, mask + "|" + deadline);
+    /**
+     * Registers this instance's listeners or near cache ({@code mask}) on a cache, or renews the
+     * registration, and announces it: returns whether every instance that received the
+     * announcement confirmed it within the wait, and until when the lease lasts.
+     */
+    Registration register(String prefix, int mask) {
+        long sent = System.nanoTime();
+        ListenerRegistry.Lease lease = registry.renew(field(prefix), mask, LEASE_MILLIS);
         String request = UUID.randomUUID().toString();
         Acknowledgements acks = new Acknowledgements();
         pending.put(request, acks);
         try {
-            long receivers = channels.publishControl(ControlMessage.listen(request, origin, mask, deadline, prefix));
-            long others = receivers - 1;
-            if (others > 0 && !acks.await(others, ackTimeout)) {
-                LOG.warn("{} of {} other instances did not confirm the listener on {} within {}; they will pick it"
-                        + " up from the registry within {} ms", others - acks.count(), others, prefix, ackTimeout,
-                        HEARTBEAT_MILLIS);
+            // this instance counts among the receivers when its own subscription is in place: its
+            // own announcement coming back stands for its confirmation
+            long receivers = channels.publishControl(ControlMessage.listen(request, origin, mask, lease.deadline(), prefix));
+            boolean confirmed = acks.await(receivers, ackTimeout);
+            if (!confirmed) {
+                LOG.warn("{} of {} instances did not confirm the listeners or near cache of {} within {}; it is"
+                        + " announced again every {} ms until they do, its near cache is not used meanwhile, and"
+                        + " its listeners may miss their writes", receivers - acks.count(), receivers, prefix,
+                        ackTimeout, HEARTBEAT_MILLIS);
             }
+            return new Registration(confirmed, sent + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
         } finally {
             pending.remove(request);
         }
+    }
+
+    /** Renews a registration at its lease's heartbeat; says whether the lease had run out before. */
+    Renewal renew(String prefix, int mask) {
+        long sent = System.nanoTime();
+        ListenerRegistry.Lease lease = registry.renew(field(prefix), mask, LEASE_MILLIS);
+        return new Renewal(lease.hadLapsed(), sent + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
+    }
+
+    /** Withdraws this instance's registration on a cache. */
+    void withdraw(String prefix) {
+        registry.unregister(field(prefix));
+        channels.publishControl(ControlMessage.listen("-", origin, 0, 0, prefix));
+    }
+
+    /**
+     * True while this instance may have missed other instances' announcements: its writes then
+     * publish whatever it believes, since it cannot know who listens.
+     */
+    boolean inDoubt() {
+        return controlProbe != null;
+    }
+
+    /** Publishes a probe on a cache's channel, to learn whether this instance's subscription is in place. */
+    void probe(KeyLayout layout, String nonce) {
+        channels.probe(layout, origin, nonce);
+    }
+
+    /** Runs {@code task} on this instance's task threads (not at all once it closed). */
+    void runLater(Runnable task) {
+        try {
+            tasks.execute(task);
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("not running a membership task: the instance closed");
+        }
+    }
+
+    private String field(String prefix) {
+        return prefix + "|" + origin;
     }
 
     private void onControl(String text) {
@@ -110,10 +175,13 @@ public final class InstanceEvents implements Closeable {
             LOG.debug("ignoring control message {}", text, e);
             return;
         }
-        if (message.origin().equals(origin)) {
+        if (message.isProbe()) {
+            if (message.origin().equals(origin) && message.request().equals(controlProbe)) {
+                runLater(this::caughtUp);
+            }
             return;
         }
-        if (message.isAck()) {
+        if (message.isAck() || message.origin().equals(origin)) {
             Acknowledgements acks = pending.get(message.request());
             if (acks != null) {
                 acks.add();
@@ -121,72 +189,109 @@ public final class InstanceEvents implements Closeable {
             return;
         }
         CacheEventBridge<?, ?> bridge = bridges.get(message.prefix());
-        if (bridge != null) {
-            bridge.remoteChanged(message.origin(), message.mask(), message.deadline());
-        }
+        CompletableFuture<Void> drained = bridge == null ? CompletableFuture.completedFuture(null)
+                : bridge.remoteChanged(message.origin(), message.mask(), System.nanoTime());
         if (!message.request().equals("-")) {
-            channels.publishControl(ControlMessage.ack(message.request(), origin));
+            // confirmed only once no write chosen before the change can still reach Redis
+            drained.copy().orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((done, failure) -> {
+                if (failure != null) {
+                    LOG.warn("writes to {} still in flight after {}; not confirming the registration of instance {}"
+                            + " (it asks again)", message.prefix(), ackTimeout, message.origin());
+                    return;
+                }
+                try {
+                    channels.publishControl(ControlMessage.ack(message.request(), origin));
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot confirm the registration of instance {} on {}", message.origin(), message.prefix(), e);
+                }
+            }, this::runLater);
         }
     }
 
-    private void heartbeat() {
+    private void connectionDropped() {
+        controlProbe = UUID.randomUUID().toString();
+        bridges.values().forEach(CacheEventBridge::subscriptionInDoubt); // which also publishes every write now
+        runLater(this::probeControl);
+    }
+
+    private void probeControl() {
+        String nonce = controlProbe;
+        if (nonce == null) {
+            return;
+        }
         try {
-            long now = System.currentTimeMillis();
-            for (CacheEventBridge<?, ?> bridge : bridges.values()) {
-                int mask = bridge.localMask();
-                if (mask != 0) {
-                    channels.register(bridge.prefix() + "|" + origin, mask + "|" + (now + LEASE_MILLIS));
-                }
-            }
-            Map<String, String> registrations = channels.registrations();
-            for (CacheEventBridge<?, ?> bridge : bridges.values()) {
-                bridge.refresh(registrations, now);
-            }
-            registrations.forEach((field, value) -> {
-                if (ControlMessage.deadlineOf(value) < now - LEASE_MILLIS) {
-                    channels.unregister(field); // an instance that died long ago
-                }
-            });
+            channels.publishControl(ControlMessage.probe(nonce, origin));
         } catch (RuntimeException e) {
-            LOG.warn("listener registry heartbeat failed; retrying in {} ms", HEARTBEAT_MILLIS, e);
+            LOG.debug("cannot probe the control channel now", e);
+        }
+    }
+
+    /**
+     * The subscription to the control channel is in place (a probe came back, or Redisson restored
+     * it): whatever was announced while it may not have been is in the registry; read it, then trust
+     * this instance's view of the others again.
+     */
+    private void caughtUp() {
+        if (controlProbe != null && refreshAll()) {
+            controlProbe = null;
+            bridges.values().forEach(CacheEventBridge::republish);
+        }
+    }
+
+    private void beat() {
+        if (closed) {
+            return;
+        }
+        bridges.values().forEach(CacheEventBridge::renewLease);
+        refreshAll();
+        bridges.values().forEach(CacheEventBridge::checkUp);
+        if (controlProbe != null) {
+            probeControl();
+        }
+    }
+
+    /** Reads the registry and refreshes every cache's view of the other instances from it; false when it cannot. */
+    private boolean refreshAll() {
+        try {
+            long readAt = System.nanoTime();
+            ListenerRegistry.Snapshot snapshot = registry.read(LEASE_MILLIS, false);
+            bridges.values().forEach(bridge -> bridge.refresh(snapshot, readAt));
+            if (registryUnreadable) {
+                registryUnreadable = false;
+                LOG.info("the listener registry can be read again");
+            }
+            return true;
+        } catch (RuntimeException e) {
+            // once per outage: the heartbeat keeps trying every few seconds
+            if (!registryUnreadable && !closed) {
+                registryUnreadable = true;
+                LOG.warn("cannot read the listener registry ({}); retrying every {} ms", e.getMessage(),
+                        HEARTBEAT_MILLIS);
+            }
+            LOG.debug("reading the listener registry failed", e);
+            return false;
         }
     }
 
     @Override
     public void close() {
-        heartbeat.cancel(false);
+        closed = true;
+        heartbeat.shutdown(); // a heartbeat that is running ends by itself, and says nothing once closed
         bridges.values().forEach(CacheEventBridge::close);
+        try {
+            connectionDrops.close();
+        } catch (Exception e) {
+            LOG.debug("cannot stop following connections", e);
+        }
         channels.close();
+        tasks.shutdown();
     }
 
-    /** Counts the confirmations of one announcement. */
-    private static final class Acknowledgements {
-        private int count;
+    /** The outcome of a registration: confirmed by every instance that received it, and its lease. */
+    record Registration(boolean confirmed, long leaseUntil) {
+    }
 
-        synchronized void add() {
-            count++;
-            notifyAll();
-        }
-
-        synchronized int count() {
-            return count;
-        }
-
-        synchronized boolean await(long expected, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (count < expected) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-            return true;
-        }
+    /** The outcome of a renewal: whether the lease had run out, and until when it lasts now. */
+    record Renewal(boolean lapsed, long leaseUntil) {
     }
 }

@@ -16,13 +16,22 @@ import java.util.concurrent.TimeUnit;
  * key's token, and {@link #completeLoad} stores the value only while its token is still there.
  * Token check and store happen under the same map bin lock as an invalidation, so an
  * invalidation that arrives before the reply that would have filled the tier always wins.
+ *
+ * <p>Whoever keeps the tier in step with Redis may bound how long it can be trusted
+ * ({@link #trustUntil}): past that moment it is neither served nor filled, as if empty, until it is
+ * trusted again, and then it starts empty.
  */
 public final class NearCache {
 
     private final Cache<String, Local> values;
     private final ConcurrentHashMap<String, Object> pendingLoads = new ConcurrentHashMap<>();
     private final long localTtlNanos;
+    /** False while changes may go unreported (a lost tracking connection): see {@link #distrust}. */
     private volatile boolean trusted = true;
+    /** Whether {@link #trustedUntil} bounds the use of the tier at all (it does not until first set). */
+    private volatile boolean bounded;
+    /** The {@link System#nanoTime()} until which the tier may be used, while {@link #bounded}. */
+    private volatile long trustedUntil;
 
     public NearCache(NearCacheSettings settings) {
         Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries());
@@ -35,6 +44,9 @@ public final class NearCache {
 
     /** The bytes held for {@code segment}, or null. */
     public byte[] get(String segment) {
+        if (!isTrusted()) {
+            return null;
+        }
         Local local = values.getIfPresent(segment);
         if (local == null) {
             return null;
@@ -59,7 +71,7 @@ public final class NearCache {
      */
     public void completeLoad(String segment, Object token, byte[] bytes, long ttlMillis) {
         pendingLoads.computeIfPresent(segment, (key, current) -> {
-            if (current == token && bytes != null && ttlMillis != 0) {
+            if (current == token && bytes != null && ttlMillis != 0 && isTrusted()) {
                 long ttlNanos = ttlMillis > 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(ttlMillis), localTtlNanos)
                         : localTtlNanos;
                 values.put(key, new Local(bytes, System.nanoTime() + Math.min(ttlNanos, Long.MAX_VALUE / 4)));
@@ -84,14 +96,9 @@ public final class NearCache {
     }
 
     /**
-     * True while every change to the cache's entries is certain to reach this tier: only then may
-     * it serve or keep values.
+     * Changes may go unreported from now on (a lost tracking connection): empties the tier and stops
+     * its use until {@link #trust}.
      */
-    public boolean isTrusted() {
-        return trusted;
-    }
-
-    /** Changes may go unreported from now on (a lost connection): empties the tier and stops its use. */
     public void distrust() {
         trusted = false;
         invalidateAll();
@@ -101,6 +108,35 @@ public final class NearCache {
     public void trust() {
         invalidateAll();
         trusted = true;
+    }
+
+    /**
+     * Lets the tier be used until {@code deadline} (a {@link System#nanoTime()} value), from now on
+     * or again: a deadline that has passed stops its use at once and empties it; resuming its use
+     * after a lapse empties it too, since what it held was not kept in step meanwhile.
+     */
+    public synchronized void trustUntil(long deadline) {
+        long now = System.nanoTime();
+        if (deadline - now <= 0) {
+            trustedUntil = deadline;
+            bounded = true;
+            invalidateAll(); // also cancels the reads in flight, so none fills it afterwards
+            return;
+        }
+        if (!isTrusted(now)) {
+            invalidateAll();
+        }
+        trustedUntil = deadline;
+        bounded = true;
+    }
+
+    /** True while the tier may be served and filled. */
+    public boolean isTrusted() {
+        return isTrusted(System.nanoTime());
+    }
+
+    private boolean isTrusted(long now) {
+        return trusted && (!bounded || trustedUntil - now > 0);
     }
 
     private record Local(byte[] bytes, long deadline) {

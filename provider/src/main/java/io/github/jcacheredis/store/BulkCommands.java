@@ -107,11 +107,16 @@ final class BulkCommands {
     }
 
     List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return mutateAll(write.publication(), mutations);
+        }
+    }
+
+    private List<MutationResult> mutateAll(Publication pub, Map<String, Mutation> mutations) {
         if (mutations.isEmpty()) {
             return List.of();
         }
         RBatch batch = ctx.writeBatch();
-        Publication pub = ctx.publication();
         List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
         List<Long> writeIds = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
@@ -149,13 +154,19 @@ final class BulkCommands {
     }
 
     void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            putAll(write.publication(), values, creationTtl, updateTtl);
+        }
+    }
+
+    private void putAll(Publication pub, Map<String, byte[]> values, long creationTtl, long updateTtl) {
         if (values.isEmpty()) {
             return;
         }
-        if (ctx.publication().isActive() || !EntryStore.plainSet(creationTtl, updateTtl)) {
+        if (pub.isActive() || !EntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, creationTtl, updateTtl, false)));
-            nobodyWaits(mutateAll(mutations));
+            nobodyWaits(pub, mutateAll(pub, mutations));
             return;
         }
         List<String> segments = new ArrayList<>(values.keySet());
@@ -182,13 +193,19 @@ final class BulkCommands {
     }
 
     long removeAll(Collection<String> segments) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return removeAll(write.publication(), segments);
+        }
+    }
+
+    private long removeAll(Publication pub, Collection<String> segments) {
         if (segments.isEmpty()) {
             return 0;
         }
-        if (ctx.publication().isActive()) {
+        if (pub.isActive()) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             segments.forEach(segment -> mutations.put(segment, Mutation.remove(false)));
-            return nobodyWaits(mutateAll(mutations)).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
+            return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
         }
         String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         try {
@@ -199,8 +216,8 @@ final class BulkCommands {
     }
 
     /** Writes whose callers fire no events of their own: their events come back through the channel alone. */
-    private List<MutationResult> nobodyWaits(List<MutationResult> results) {
-        WriteTickets tickets = ctx.publication().tickets();
+    private static List<MutationResult> nobodyWaits(Publication pub, List<MutationResult> results) {
+        WriteTickets tickets = pub.tickets();
         results.forEach(result -> {
             if (result.writeId() != 0) {
                 tickets.unused(result.writeId());

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
@@ -90,9 +91,22 @@ public final class EntryStore {
         return ctx.layout;
     }
 
-    /** Makes writes publish their events (or stop, with {@link Publication#NONE}). */
-    public void publishTo(Publication publication) {
-        ctx.publishTo(publication);
+    /**
+     * Makes writes publish their events (or stop, with {@link Publication#NONE}); the result
+     * completes once every write that began before has ended.
+     */
+    public CompletableFuture<Void> publishTo(Publication publication) {
+        return ctx.publishTo(publication);
+    }
+
+    /**
+     * Lets the local tier be used until {@code deadline} ({@link System#nanoTime()}), or not at all
+     * when that has passed; resuming it after a lapse empties it first (see {@link NearCache#trustUntil}).
+     */
+    public void trustNearCacheUntil(long deadline) {
+        if (ctx.near != null) {
+            ctx.near.trustUntil(deadline);
+        }
     }
 
     /** The entry's value as Redis holds it now (never from the local tier: compare-and-set needs it). */
@@ -204,7 +218,14 @@ public final class EntryStore {
      */
     public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
-        if (!needOutcome && !returnPrevious && !ctx.publication().isActive() && plainSet(creationTtl, updateTtl)) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return put(write.publication(), segment, value, creationTtl, updateTtl, needOutcome, returnPrevious);
+        }
+    }
+
+    private MutationResult put(Publication pub, String segment, byte[] value, long creationTtl, long updateTtl,
+                               boolean needOutcome, boolean returnPrevious) {
+        if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
             RBucket<byte[]> bucket = ctx.writeBucket(segment);
             try {
                 return ctx.calls.blindWrite("SET", List.of(segment), () -> {
@@ -215,7 +236,7 @@ public final class EntryStore {
                 ctx.invalidate(segment);
             }
         }
-        return mutate(segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
+        return mutate(pub, segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
 
     /**
@@ -241,7 +262,13 @@ public final class EntryStore {
 
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */
     public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
-        if (!ctx.publication().isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return putIfAbsent(write.publication(), segment, value, creationTtl);
+        }
+    }
+
+    private MutationResult putIfAbsent(Publication pub, String segment, byte[] value, long creationTtl) {
+        if (!pub.isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
             RBucket<byte[]> bucket = ctx.writeBucket(segment);
             try {
                 return ctx.calls.write("SET NX", List.of(segment), () -> {
@@ -253,12 +280,18 @@ public final class EntryStore {
                 ctx.invalidate(segment);
             }
         }
-        return mutate(segment, Mutation.putIfAbsent(value, creationTtl));
+        return mutate(pub, segment, Mutation.putIfAbsent(value, creationTtl));
     }
 
     /** Removes the entry (DEL or GETDEL when nobody else listens). */
     public MutationResult remove(String segment, boolean returnPrevious) {
-        if (!ctx.publication().isActive()) {
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return remove(write.publication(), segment, returnPrevious);
+        }
+    }
+
+    private MutationResult remove(Publication pub, String segment, boolean returnPrevious) {
+        if (!pub.isActive()) {
             RBucket<byte[]> bucket = ctx.writeBucket(segment);
             try {
                 return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
@@ -272,7 +305,7 @@ public final class EntryStore {
                 ctx.invalidate(segment);
             }
         }
-        return mutate(segment, Mutation.remove(returnPrevious));
+        return mutate(pub, segment, Mutation.remove(returnPrevious));
     }
 
     /**
@@ -280,7 +313,12 @@ public final class EntryStore {
      * holds is skipped; one that needs the entry present or equal to a value finds it absent.
      */
     public MutationResult mutate(String segment, Mutation mutation) {
-        Publication pub = ctx.publication();
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            return mutate(write.publication(), segment, mutation);
+        }
+    }
+
+    private MutationResult mutate(Publication pub, String segment, Mutation mutation) {
         long writeId = pub.tickets().open();
         MutationResult result = null;
         try {

@@ -1,39 +1,53 @@
 package io.github.jcacheredis.store;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import org.redisson.api.RMap;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.listener.BaseStatusListener;
+import org.redisson.api.listener.MessageListener;
+import org.redisson.api.listener.StatusListener;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.codec.StringCodec;
 
 /**
  * The pub/sub side of one namespace: a control channel on which instances announce their
- * listeners, a hash registering which instance listens to which cache (with a lease), and one
- * event channel per cache that write scripts publish to.
+ * listeners and near caches, the registry of those ({@link ListenerRegistry}), and one event
+ * channel per cache that write scripts publish to. Subscriptions are retried while the pub/sub
+ * connection comes back ({@link Subscribing}), and report when Redisson restored them after the
+ * connection was lost, since messages may have been missed meanwhile.
  */
 public final class EventChannels {
 
     private final RedissonClient redis;
     private final RTopic control;
-    private final RMap<String, String> registry;
+    private final ListenerRegistry registry;
     private final RedisCalls calls;
-    private Integer controlListener;
+    private AutoCloseable controlSubscription;
 
     public EventChannels(RedissonClient redis, String namespace) {
         this.redis = redis;
-        String base = KeyLayout.escapeName(namespace);
-        this.control = redis.getTopic(base + ":%control", StringCodec.INSTANCE);
-        this.registry = redis.getMap(base + ":%listeners", StringCodec.INSTANCE);
+        this.control = redis.getTopic(KeyLayout.escapeName(namespace) + ":%control", StringCodec.INSTANCE);
+        this.registry = new ListenerRegistry(redis, namespace);
         this.calls = new RedisCalls("namespace " + namespace);
     }
 
-    /** Subscribes to the control channel; returns once the subscription is in place. */
-    public synchronized void listenToControl(Consumer<String> onMessage) {
-        controlListener = calls.call("SUBSCRIBE", () -> control.addListener(String.class, (channel, message) -> onMessage.accept(message)));
+    /**
+     * Subscribes to the control channel; returns once the subscription is in place.
+     * {@code onResubscribed} runs when it was restored after the connection was lost.
+     */
+    public synchronized void listenToControl(Consumer<String> onMessage, Runnable onResubscribed) {
+        MessageListener<String> listener = (channel, message) -> onMessage.accept(message);
+        controlSubscription = subscribe(control, String.class, listener, onResubscribed);
+    }
+
+    public ListenerRegistry registry() {
+        return registry;
+    }
+
+    /** Runs {@code onDrop} whenever a connection to a server drops (see {@link ConnectionDrops}); close to stop. */
+    public AutoCloseable onConnectionDrop(Runnable onDrop) {
+        return ConnectionDrops.listen(redis, onDrop);
     }
 
     /** Publishes on the control channel; returns how many subscribers received it. */
@@ -54,16 +68,7 @@ public final class EventChannels {
     public AutoCloseable listenToEvents(KeyLayout layout, Consumer<EventMessage> onMessage,
                                         Consumer<RuntimeException> onBadMessage, Runnable onResubscribed) {
         RTopic topic = redis.getTopic(eventChannel(layout), ByteArrayCodec.INSTANCE);
-        AtomicBoolean subscribedOnce = new AtomicBoolean();
-        int status = calls.call("SUBSCRIBE", () -> topic.addListener(new BaseStatusListener() {
-            @Override
-            public void onSubscribe(String channel) {
-                if (!subscribedOnce.compareAndSet(false, true)) {
-                    onResubscribed.run();
-                }
-            }
-        }));
-        int id = calls.call("SUBSCRIBE", () -> topic.addListener(byte[].class, (channel, message) -> {
+        MessageListener<byte[]> listener = (channel, message) -> {
             EventMessage parsed;
             try {
                 parsed = EventMessage.parse(message);
@@ -72,28 +77,54 @@ public final class EventChannels {
                 return;
             }
             onMessage.accept(parsed);
-        }));
-        return () -> topic.removeListener(id, status);
+        };
+        return subscribe(topic, byte[].class, listener, onResubscribed);
     }
 
-    public void register(String field, String value) {
-        calls.call("HSET", () -> registry.fastPut(field, value));
+    /**
+     * Publishes a message of this instance's on a cache's event channel that only this instance
+     * acts upon: when it comes back, the subscription was in place after it was sent.
+     */
+    public void probe(KeyLayout layout, String origin, String nonce) {
+        calls.call("PUBLISH", () -> redis.getTopic(eventChannel(layout), ByteArrayCodec.INSTANCE)
+                .publish(EventMessage.encode(EventMessage.PROBE, origin, nonce)));
     }
 
-    public void unregister(String field) {
-        calls.call("HDEL", () -> registry.fastRemove(field));
-    }
-
-    public Map<String, String> registrations() {
-        return calls.call("HGETALL", registry::readAllMap);
+    private <M> AutoCloseable subscribe(RTopic topic, Class<M> type, MessageListener<M> listener,
+                                        Runnable onResubscribed) {
+        AtomicBoolean subscribedOnce = new AtomicBoolean();
+        StatusListener status = new BaseStatusListener() {
+            @Override
+            public void onSubscribe(String channel) {
+                if (!subscribedOnce.compareAndSet(false, true)) {
+                    onResubscribed.run();
+                }
+            }
+        };
+        // Redisson offers no removal of a status listener by itself; one left by a failed attempt at
+        // most reports a restored subscription twice, which only empties a near cache once more
+        int statusId = Subscribing.retrying(calls, "SUBSCRIBE", () -> topic.addListener(status), () -> { });
+        int messageId;
+        try {
+            messageId = Subscribing.retrying(calls, "SUBSCRIBE", () -> topic.addListener(type, listener),
+                    () -> topic.removeListener(listener));
+        } catch (RuntimeException e) {
+            topic.removeListener(statusId);
+            throw e;
+        }
+        return () -> topic.removeListener(messageId, statusId);
     }
 
     public synchronized void close() {
-        if (controlListener != null) {
-            Integer id = controlListener;
-            controlListener = null;
+        if (controlSubscription != null) {
+            AutoCloseable subscription = controlSubscription;
+            controlSubscription = null;
             calls.call("UNSUBSCRIBE", () -> {
-                control.removeListener(id);
+                try {
+                    subscription.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
                 return null;
             });
         }

@@ -17,6 +17,11 @@ public record EventMessage(char kind, String origin, String keySegment, byte[] o
     public static final char EXPIRED = 'x';
     /** The cache was cleared: local tiers drop everything; listeners are told nothing. */
     public static final char CLEARED = 'z';
+    /**
+     * An instance checks that it is subscribed: only the instance it comes from acts on it, when it
+     * comes back (the key part carries a number of its own).
+     */
+    public static final char PROBE = 'p';
 
     /** The id of the instance that wrote, without the number of the write. */
     public String originInstance() {

@@ -39,23 +39,28 @@ final class KeyScans {
         };
     }
 
+    /**
+     * Deletes the cache's entries and then tells every instance's local tier, whatever this
+     * instance knows of the others: a manager that never opened the cache (destroyCache) knows
+     * nobody, and a tier that missed the clear would go on answering for entries that are gone.
+     */
     long clear(int batchSize) {
-        Publication pub = ctx.publication();
-        long removed = ctx.calls.clear("clear", () -> {
-            long count = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
-            if (pub.tracksExpiry()) {
-                // a shadow copy left behind would later be reported as an expired entry
-                unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
-            }
-            if (pub.isActive()) {
-                // other instances' local tiers drop everything (listeners are told nothing: clear fires no events)
-                ctx.redis.getTopic(pub.channel(), ByteArrayCodec.INSTANCE)
-                        .publish(EventMessage.encode(EventMessage.CLEARED, pub.origin(), ""));
-            }
-            return count;
-        }, 0L);
-        ctx.invalidateAll();
-        return removed;
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            Publication pub = write.publication();
+            long removed = ctx.calls.clear("clear", () -> {
+                long count = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
+                if (pub.tracksExpiry()) {
+                    // a shadow copy left behind would later be reported as an expired entry
+                    unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
+                }
+                // listeners are told nothing: clear fires no events
+                ctx.redis.getTopic(EventChannels.eventChannel(ctx.layout), ByteArrayCodec.INSTANCE)
+                        .publish(EventMessage.encode(EventMessage.CLEARED, pub.isActive() ? pub.origin() : "-", ""));
+                return count;
+            }, 0L);
+            ctx.invalidateAll();
+            return removed;
+        }
     }
 
     long enroll(long graceMillis, int batchSize) {

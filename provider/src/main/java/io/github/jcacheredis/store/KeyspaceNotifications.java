@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.redisson.api.RPatternTopic;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.listener.PatternMessageListener;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ public final class KeyspaceNotifications {
     private static final String PARAMETER = "notify-keyspace-events";
 
     private final RedissonClient redis;
+    private final RedisCalls calls = new RedisCalls("keyspace notifications");
     private volatile boolean enabled;
 
     public KeyspaceNotifications(RedissonClient redis) {
@@ -62,14 +64,16 @@ public final class KeyspaceNotifications {
     /** Calls {@code onExpired} with the entry key of each of the cache's entries Redis expires. */
     public AutoCloseable listen(KeyLayout layout, Consumer<String> onExpired) {
         RPatternTopic topic = redis.getPatternTopic(layout.keyspacePattern(), StringCodec.INSTANCE);
-        int id = topic.addListener(String.class, (pattern, channel, message) -> {
+        PatternMessageListener<String> listener = (pattern, channel, message) -> {
             if ("expired".equals(message)) {
                 String key = layout.entryKeyOfNotification(channel.toString());
                 if (key != null) {
                     onExpired.accept(key);
                 }
             }
-        });
+        };
+        int id = Subscribing.retrying(calls, "PSUBSCRIBE", () -> topic.addListener(String.class, listener),
+                () -> topic.removeListener(listener));
         return () -> topic.removeListener(id);
     }
 }

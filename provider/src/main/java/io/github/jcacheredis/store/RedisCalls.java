@@ -251,7 +251,7 @@ final class RedisCalls {
                 + " was not sent again", cause);
     }
 
-    private static void pause(long millis) {
+    static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

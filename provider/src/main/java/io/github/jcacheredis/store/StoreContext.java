@@ -3,6 +3,7 @@ package io.github.jcacheredis.store;
 import io.github.jcacheredis.near.NearCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
@@ -28,7 +29,7 @@ final class StoreContext {
     final ScriptRunner scripts;
     /** The cache's local tier, or null when it has none. */
     final NearCache near;
-    private volatile Publication publication = Publication.NONE;
+    private final PublishedWrites published = new PublishedWrites();
 
     StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls, NearCache near) {
         this.redis = redis;
@@ -66,12 +67,19 @@ final class StoreContext {
         return near != null && near.isTrusted() && !calls.isDown();
     }
 
+    /** The publication writes use now (reads that depend on it: access TTLs while expiry is tracked). */
     Publication publication() {
-        return publication;
+        return published.current();
     }
 
-    void publishTo(Publication publication) {
-        this.publication = publication;
+    /** A write under the current publication: decide with its publication, close it once the write has ended. */
+    PublishedWrites.Write beginWrite() {
+        return published.begin();
+    }
+
+    /** Installs the publication for later writes; completes once the writes that began before have ended. */
+    CompletableFuture<Void> publishTo(Publication publication) {
+        return published.switchTo(publication);
     }
 
     RBucket<byte[]> bucket(String segment) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.jcacheredis.support.Await;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,47 @@ class NearCacheUnitTests {
         assertArrayEquals(OLD, near.get("short"));
         Thread.sleep(50); // past the 30 ms the entry had left in Redis
         assertNull(near.get("short"));
+    }
+
+    @Test
+    void anUntrustedTierIsNeitherServedNorFilledAndStartsEmptyWhenTrustedAgain() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        near.completeLoad("kept", near.beginLoad("kept"), OLD, -1);
+        Object inFlight = near.beginLoad("k");
+
+        near.trustUntil(System.nanoTime() - 1); // e.g. its subscription dropped
+        assertNull(near.get("kept"), "not served");
+        near.completeLoad("k", inFlight, OLD, -1);
+        near.completeLoad("new", near.beginLoad("new"), OLD, -1);
+
+        near.trustUntil(System.nanoTime() + Duration.ofHours(1).toNanos());
+        assertNull(near.get("kept"), "what it held before is gone");
+        assertNull(near.get("k"), "the read in flight did not fill it");
+        assertNull(near.get("new"), "a read while untrusted did not fill it");
+        near.completeLoad("k", near.beginLoad("k"), OLD, -1);
+        assertArrayEquals(OLD, near.get("k"), "trusted again, it fills as before");
+    }
+
+    @Test
+    void trustLapsesAtItsDeadlineAndResumingAfterALapseEmptiesTheTier() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        near.trustUntil(System.nanoTime() + Duration.ofMillis(20).toNanos()); // a lease about to run out
+        near.completeLoad("k", near.beginLoad("k"), OLD, -1);
+        assertArrayEquals(OLD, near.get("k"));
+        Await.until(() -> !near.isTrusted(), Duration.ofSeconds(5));
+        assertNull(near.get("k"), "not served once the deadline passed");
+
+        near.trustUntil(System.nanoTime() + Duration.ofHours(1).toNanos()); // renewed, after the lapse
+        assertNull(near.get("k"), "a renewal after a lapse does not bring back what it held");
+    }
+
+    @Test
+    void extendingTrustBeforeItLapsesKeepsTheTier() {
+        NearCache near = new NearCache(new NearCacheSettings(10, null));
+        near.trustUntil(System.nanoTime() + Duration.ofHours(1).toNanos());
+        near.completeLoad("k", near.beginLoad("k"), OLD, -1);
+        near.trustUntil(System.nanoTime() + Duration.ofHours(2).toNanos());
+        assertArrayEquals(OLD, near.get("k"));
     }
 
     @Test

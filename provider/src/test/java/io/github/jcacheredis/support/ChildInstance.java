@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -55,7 +56,17 @@ public final class ChildInstance implements AutoCloseable {
 
     /** Starts the JVM and returns once its manager is connected to {@code uri} in {@code namespace}. */
     public static ChildInstance start(URI uri, String namespace) throws IOException {
-        return new ChildInstance(ChildJvm.start(List.of(), ChildInstanceMain.class, uri.toString(), namespace));
+        return start(uri, namespace, Map.of());
+    }
+
+    /**
+     * Like {@link #start(URI, String)}, with further provider settings for the child's manager
+     * ({@code near-cache}, {@code near-cache-invalidation}, ...).
+     */
+    public static ChildInstance start(URI uri, String namespace, Map<String, String> settings) throws IOException {
+        List<String> args = new ArrayList<>(List.of(uri.toString(), namespace));
+        settings.forEach((key, value) -> args.add(key + "=" + value));
+        return new ChildInstance(ChildJvm.start(List.of(), ChildInstanceMain.class, args.toArray(String[]::new)));
     }
 
     public long pid() {
@@ -128,6 +139,13 @@ public final class ChildInstance implements AutoCloseable {
 
     public boolean isPaused() {
         return jvm.isPaused();
+    }
+
+    /** True when a line the child logged (anything it printed that is not an answer or an event) contains {@code text}. */
+    public boolean logged(String text) {
+        synchronized (log) {
+            return log.stream().anyMatch(line -> line.contains(text));
+        }
     }
 
     /**

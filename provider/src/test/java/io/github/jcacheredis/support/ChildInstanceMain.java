@@ -26,7 +26,8 @@ import javax.cache.event.CacheEntryUpdatedListener;
 /**
  * The second JVM of {@link ChildInstance}: one cache manager, driven by command lines on standard
  * input, answering each with a {@code @ok} or {@code @error} line and reporting listener events as
- * {@code @event} lines. Arguments: manager URI and namespace. The protocol is in {@link ChildInstance}.
+ * {@code @event} lines. Arguments: manager URI, namespace, then further provider settings as
+ * {@code key=value}. The protocol is in {@link ChildInstance}.
  */
 public final class ChildInstanceMain {
 
@@ -43,6 +44,10 @@ public final class ChildInstanceMain {
     public static void main(String[] args) throws Exception {
         Properties properties = new Properties();
         properties.setProperty("namespace", args[1]);
+        for (String setting : Arrays.asList(args).subList(2, args.length)) {
+            int equals = setting.indexOf('=');
+            properties.setProperty(setting.substring(0, equals), setting.substring(equals + 1));
+        }
         try (CacheManager manager = new RedisCachingProvider().getCacheManager(URI.create(args[0]),
                 ChildInstanceMain.class.getClassLoader(), properties)) {
             ChildInstanceMain instance = new ChildInstanceMain(manager);

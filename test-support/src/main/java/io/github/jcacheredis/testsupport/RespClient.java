@@ -69,6 +69,18 @@ public final class RespClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the next reply without sending anything: after SUBSCRIBE, the next message the server
+     * pushes ({@code [message, channel, payload]}). Fails when none comes within the read timeout.
+     */
+    public Object next() {
+        try {
+            return read();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Like {@link #call} but returns the reply as a String (null for nil). */
     public String callString(Object... args) {
         Object reply = call(args);

@@ -1,0 +1,57 @@
+package io.github.jcacheredis.event;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The other instances registered on one cache, as this instance knows them: from their
+ * announcements as they arrive, and from the registry as the heartbeat reads it. Each is stamped
+ * with when this instance learned it ({@link System#nanoTime()}). A registry snapshot is stamped
+ * with the moment its read was sent, and replaces only what was learned before that moment: a
+ * registration announced (or withdrawn) while the read was on its way is newer than the snapshot,
+ * and a refresh never undoes it.
+ */
+final class RemoteRegistrations {
+
+    /** What is known of one instance: its mask (0 once it withdrew) and since when. */
+    private record Known(int mask, long learnedAt) {
+    }
+
+    private final Map<String, Known> known = new HashMap<>();
+
+    /** An instance announced its registration ({@code mask} != 0) or its withdrawal (0) at {@code at}. */
+    synchronized void announced(String origin, int mask, long at) {
+        known.put(origin, new Known(mask, at));
+    }
+
+    /**
+     * Applies a registry snapshot whose read was sent at {@code readAt}: {@code live} maps each
+     * other instance with an unexpired registration to its mask.
+     */
+    synchronized void refresh(Map<String, Integer> live, long readAt) {
+        known.entrySet().removeIf(entry -> learnedBefore(entry.getValue(), readAt) && !live.containsKey(entry.getKey()));
+        live.forEach((origin, mask) -> {
+            Known current = known.get(origin);
+            if (current == null || learnedBefore(current, readAt)) {
+                known.put(origin, new Known(mask, readAt));
+            }
+        });
+    }
+
+    /** The masks of the instances registered now (withdrawn ones left out). */
+    synchronized List<Integer> masks() {
+        List<Integer> masks = new ArrayList<>(known.size());
+        known.values().forEach(entry -> {
+            if (entry.mask != 0) {
+                masks.add(entry.mask);
+            }
+        });
+        return masks;
+    }
+
+    private static boolean learnedBefore(Known entry, long moment) {
+        return entry.learnedAt - moment < 0;
+    }
+}
