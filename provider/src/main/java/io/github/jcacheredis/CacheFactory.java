@@ -57,7 +57,7 @@ final class CacheFactory {
 
     private EntryStore store(String name, NearCacheSettings near) {
         KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
-                : new KeyLayout(settings.namespace(), name);
+                : KeyLayout.of(settings.namespace(), name, redis);
         return new EntryStore(redis, layout, name, health, near == null ? null : new NearCache(near), tracking);
     }
 

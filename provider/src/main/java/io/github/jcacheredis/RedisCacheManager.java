@@ -7,7 +7,6 @@ import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.EventChannels;
-import io.github.jcacheredis.store.KeyspaceNotifications;
 import io.github.jcacheredis.store.NearTracking;
 import io.github.jcacheredis.store.RedisConnection;
 import io.github.jcacheredis.store.RedisHealth;
@@ -69,7 +68,7 @@ public final class RedisCacheManager implements CacheManager {
                 settings.timeout().toMillis());
         this.factory = new CacheFactory(connection.client(), settings, classLoader, health, nearTracking);
         this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
-                new KeyspaceNotifications(connection.client()), ACK_TIMEOUT);
+                ACK_TIMEOUT);
     }
 
     InstanceEvents instanceEvents() {

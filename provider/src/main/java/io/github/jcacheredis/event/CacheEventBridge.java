@@ -19,18 +19,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connects one cache to the other instances. While another instance listens or keeps a near
- * cache, this instance's writes publish their events; while this instance listens, the events the
- * others publish reach the local listeners, in order, without this instance's own; while it keeps
- * a near cache, the keys the others publish leave it, and it is used only while it can be trusted
- * ({@link NearCacheTrust}). While any instance listens for EXPIRED events, writes keep a shadow
- * copy of each value that outlives the entry by {@link #SHADOW_GRACE_MILLIS}, and the instances
- * that listen for expiry watch Redis' expired notifications: the first to take the shadow copy
- * publishes the event, once, with the value.
+ * cache that follows publications, this instance's writes publish their events; while this
+ * instance listens, the events published on the cache's channel (its own writes' included) reach
+ * the local listeners in order; while it keeps such a near cache, the keys the others publish
+ * leave it, and it is used only while it can be trusted ({@link NearCacheTrust}). While any
+ * instance listens for EXPIRED events, writes keep a shadow copy of each value and its due time,
+ * and one instance sweeps what is due ({@link ExpiryReporting}).
  */
 public final class CacheEventBridge<K, V> implements Closeable {
 
-    /** How long a shadow copy outlives its entry: the time allowed to report its expiry. */
-    public static final long SHADOW_GRACE_MILLIS = 60_000;
 
     static final int EXPIRED_BIT = 1 << EventType.EXPIRED.ordinal();
     /** Set in a registration when the instance keeps a local tier that writes must invalidate. */
@@ -45,16 +42,17 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private final EventDispatcher<K, V> dispatcher;
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
     private final SerialExecutor inbound = new SerialExecutor(EventDispatcher.ASYNC);
-    private final SerialExecutor expiries = new SerialExecutor(EventDispatcher.ASYNC);
     private final RemoteRegistrations remotes = new RemoteRegistrations();
     /** Guards the decision of what writes publish, so that no older view of the others replaces a newer one. */
     private final Object publication = new Object();
     private final NearCacheTrust trust;
     private final SubscriptionProbe subscription;
     private AutoCloseable eventSubscription;
-    private AutoCloseable expirySubscription;
+    private final ExpiryReporting expiry;
     private volatile int localMask;
     private volatile boolean confirmed;
+    /** False until the registry was first read: until then, writes publish everything. */
+    private volatile boolean registryRead;
     private volatile boolean closed;
 
     CacheEventBridge(InstanceEvents instance, KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
@@ -66,6 +64,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
         this.decoder = decoder;
         this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? store::trustNearCacheUntil : deadline -> { });
         this.subscription = new SubscriptionProbe(instance, layout, trust);
+        this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix());
     }
 
     String prefix() {
@@ -93,13 +92,16 @@ public final class CacheEventBridge<K, V> implements Closeable {
                     e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e),
                     this::resubscribed);
         }
-        if (expiryNow && !expiryBefore) {
-            instance.keyspace().enableExpiredEvents();
-            expirySubscription = instance.keyspace().listen(layout, this::onExpired);
+        if (expiryNow && !expiryBefore && !registryRead) {
+            instance.readRegistryFor(this); // who else tracks expiry decides what follows
+        }
+        if (expiryNow && !expiryBefore && remotes.masks().stream().noneMatch(other -> (other & EXPIRED_BIT) != 0)) {
+            // nobody tracks expiry now: what an earlier tracking period left may be stale (entries
+            // removed or changed meanwhile kept no shadows); delete it before any write tracks again
+            expiry.startAfresh();
         }
         if (!expiryNow && expiryBefore) {
-            closeQuietly(expirySubscription);
-            expirySubscription = null;
+            expiry.stop();
         }
         if (mask == 0) {
             closeQuietly(eventSubscription);
@@ -113,8 +115,8 @@ public final class CacheEventBridge<K, V> implements Closeable {
             register();
         }
         if (expiryNow && !expiryBefore) {
-            // entries written before anyone tracked expiry get their shadow copies now
-            expiries.execute(this::enrollExisting);
+            // sweeps report due entries; entries written before anyone tracked expiry are enrolled
+            expiry.start();
         }
     }
 
@@ -219,6 +221,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
         });
         synchronized (publication) {
             remotes.refresh(live, readAt);
+            registryRead = true;
             updatePublication();
         }
     }
@@ -234,15 +237,16 @@ public final class CacheEventBridge<K, V> implements Closeable {
             boolean tracking = (localMask & EXPIRED_BIT) != 0 || others.stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
             // with listeners here, this instance's own events come back through the channel, in order
             boolean listensHere = (localMask & LISTENER_BITS) != 0;
-            // an instance that may have missed announcements cannot know who listens: it publishes to whoever may
-            boolean inDoubt = instance.inDoubt();
+            // an instance that may have missed announcements, or has not read the registry yet, cannot
+            // know who listens: it publishes to whoever may
+            boolean inDoubt = instance.inDoubt() || !registryRead;
             boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
             // values travel only when someone listens; local tiers elsewhere only need the keys
             boolean withValues = tracking || listensHere || inDoubt
                     || others.stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
             return store.publishTo(!publishing || closed ? Publication.NONE
                     : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                            tracking ? SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
+                            tracking ? ExpiryReporting.SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
         }
     }
 
@@ -255,6 +259,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
      */
     void subscriptionInDoubt() {
         updatePublication(); // the instance is in doubt about the others now: publish every write
+        expiry.holdSweeps(); // what the sweeps published now would not reach this instance's listeners
         if (closed || (localMask & NEAR_CACHE_BIT) == 0) {
             return;
         }
@@ -265,6 +270,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private void resubscribed() {
         store.nearInvalidateAll();
         subscription.restored();
+        expiry.resumeSweeps();
     }
 
     private void onEvent(EventMessage message) {
@@ -300,27 +306,6 @@ public final class CacheEventBridge<K, V> implements Closeable {
         });
     }
 
-    private void onExpired(String entryKey) {
-        expiries.execute(() -> {
-            if (closed) {
-                return;
-            }
-            try {
-                store.reportExpired(layout.keySegment(entryKey));
-            } catch (RuntimeException e) {
-                LOG.warn("cannot report the expiry of {}", entryKey, e);
-            }
-        });
-    }
-
-    private void enrollExisting() {
-        try {
-            store.enrollForExpiryEvents(SHADOW_GRACE_MILLIS, 500);
-        } catch (RuntimeException e) {
-            LOG.warn("cannot prepare the existing entries of {} for expiry events", layout.prefix(), e);
-        }
-    }
-
     private static void closeQuietly(AutoCloseable closeable) {
         if (closeable == null) {
             return;
@@ -343,9 +328,8 @@ public final class CacheEventBridge<K, V> implements Closeable {
             withdraw();
         }
         closeQuietly(eventSubscription);
-        closeQuietly(expirySubscription);
         eventSubscription = null;
-        expirySubscription = null;
+        expiry.stop();
         store.publishTo(Publication.NONE);
         instance.forget(this);
     }

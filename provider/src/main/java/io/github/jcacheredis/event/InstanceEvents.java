@@ -5,7 +5,6 @@ import io.github.jcacheredis.store.EntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
-import io.github.jcacheredis.store.KeyspaceNotifications;
 import io.github.jcacheredis.store.ListenerRegistry;
 import java.io.Closeable;
 import java.time.Duration;
@@ -49,7 +48,6 @@ public final class InstanceEvents implements Closeable {
 
     private final EventChannels channels;
     private final ListenerRegistry registry;
-    private final KeyspaceNotifications keyspace;
     private final Duration ackTimeout;
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, CacheEventBridge<?, ?>> bridges = new ConcurrentHashMap<>();
@@ -63,10 +61,9 @@ public final class InstanceEvents implements Closeable {
     /** The probe on the control channel whose return ends a doubt about this instance's view of the others, or null. */
     private volatile String controlProbe;
 
-    public InstanceEvents(EventChannels channels, KeyspaceNotifications keyspace, Duration ackTimeout) {
+    public InstanceEvents(EventChannels channels, Duration ackTimeout) {
         this.channels = channels;
         this.registry = channels.registry();
-        this.keyspace = keyspace;
         this.ackTimeout = ackTimeout;
         channels.listenToControl(this::onControl, () -> runLater(this::caughtUp));
         this.connectionDrops = channels.onConnectionDrop(this::connectionDropped);
@@ -78,23 +75,35 @@ public final class InstanceEvents implements Closeable {
         return origin;
     }
 
-    /** Connects a cache to the cross-instance event path. */
+    /**
+     * Connects a cache to the cross-instance event path. The registry is read in the background:
+     * until then the cache's writes publish everything, as when the instance is in doubt, so that
+     * no listener elsewhere misses them and creating a cache waits on nothing.
+     */
     public <K, V> CacheEventBridge<K, V> bridge(KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
                                                 Function<EventMessage, EntryEvent<K, V>> decoder) {
         CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, dispatcher, decoder);
         bridges.put(layout.prefix(), bridge);
+        runLater(() -> {
+            try {
+                readRegistryFor(bridge);
+            } catch (RuntimeException e) {
+                LOG.debug("cannot read the listener registry for {} now; the heartbeat will", layout.prefix(), e);
+            }
+        });
+        return bridge;
+    }
+
+    /** Reads the registry now and tells {@code bridge} who else is registered on its cache. */
+    void readRegistryFor(CacheEventBridge<?, ?> bridge) {
         long readAt = System.nanoTime();
         bridge.refresh(registry.read(LEASE_MILLIS, true), readAt);
-        return bridge;
     }
 
     EventChannels channels() {
         return channels;
     }
 
-    KeyspaceNotifications keyspace() {
-        return keyspace;
-    }
 
     void forget(CacheEventBridge<?, ?> bridge) {
         bridges.remove(bridge.prefix(), bridge);

@@ -21,9 +21,11 @@ import org.redisson.client.codec.ByteArrayCodec;
 final class BulkCommands {
 
     private final StoreContext ctx;
+    private final ExpiryIndex expiry;
 
-    BulkCommands(StoreContext ctx) {
+    BulkCommands(StoreContext ctx, ExpiryIndex expiry) {
         this.ctx = ctx;
+        this.expiry = expiry;
     }
 
     Map<String, byte[]> getAll(Collection<String> segments) {
@@ -82,10 +84,11 @@ final class BulkCommands {
         RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
         Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
         for (String segment : segments) {
-            queued.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.withShadow(ctx.layout, segment),
+            queued.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.tracked(ctx.layout, segment),
                     Scripts.touchArguments(segment, ttl, pub, true)));
         }
         Supplier<Map<String, byte[]>> call = () -> {
+            segments.forEach(segment -> expiry.noteWrite(pub, segment));
             ScriptRunner.execute(batch);
             Map<String, byte[]> result = new HashMap<>();
             queued.forEach((segment, reply) -> {
@@ -134,6 +137,7 @@ final class BulkCommands {
         List<MutationResult> results = null;
         try {
             results = ctx.calls.write("mutate pipeline", skipped, () -> {
+                mutations.keySet().forEach(segment -> expiry.noteWrite(pub, segment));
                 ScriptRunner.execute(batch);
                 List<MutationResult> replies = new ArrayList<>(queued.size());
                 List<List<Object>> raw = ScriptRunner.replies(queued);

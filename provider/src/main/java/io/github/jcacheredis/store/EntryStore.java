@@ -28,6 +28,7 @@ public final class EntryStore {
     private final StoreContext ctx;
     private final BulkCommands bulk;
     private final KeyScans scans;
+    private final ExpiryIndex expiry;
     private final WriteLeases leases;
     private final NearTracking tracking;
     /** True when Redis reports changes to the near cache itself (CLIENT TRACKING). */
@@ -40,8 +41,9 @@ public final class EntryStore {
     public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
                       NearTracking tracking) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
-        this.bulk = new BulkCommands(ctx);
         this.scans = new KeyScans(ctx);
+        this.expiry = new ExpiryIndex(ctx, scans);
+        this.bulk = new BulkCommands(ctx, expiry);
         this.leases = new WriteLeases(ctx, cacheName);
         this.tracking = tracking;
         this.nearTracked = near != null && tracking.register(layout, near);
@@ -96,6 +98,9 @@ public final class EntryStore {
      * completes once every write that began before has ended.
      */
     public CompletableFuture<Void> publishTo(Publication publication) {
+        if (!publication.tracksExpiry()) {
+            expiry.forgetListedTags();
+        }
         return ctx.publishTo(publication);
     }
 
@@ -322,10 +327,11 @@ public final class EntryStore {
         long writeId = pub.tickets().open();
         MutationResult result = null;
         try {
-            result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(),
-                    () -> Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
-                            Scripts.mutateArguments(segment, mutation, pub, writeId)), writeId),
-                    mutation.whenDegraded());
+            result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(), () -> {
+                expiry.noteWrite(pub, segment);
+                return Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment,
+                        mutation, pub), Scripts.mutateArguments(segment, mutation, pub, writeId)), writeId);
+            }, mutation.whenDegraded());
             return result;
         } finally {
             ctx.invalidate(segment);
@@ -338,18 +344,9 @@ public final class EntryStore {
         }
     }
 
-    /**
-     * Reports an entry Redis expired, if nobody did yet: publishes its EXPIRED event with the value
-     * of its shadow copy. Returns true when this call reported it.
-     */
-    public boolean reportExpired(String segment) {
-        return ctx.calls.read("report expiry", () -> Scripts.succeeded(ctx.scripts.run(Scripts.EXPIRED,
-                Scripts.withShadow(ctx.layout, segment),
-                new Object[] {utf8(EventChannels.eventChannel(ctx.layout)), utf8(segment)})), false);
-    }
-
     private byte[] touch(String segment, long ttl, Publication pub, boolean returnValue) {
-        List<Object> keys = Scripts.withShadow(ctx.layout, segment);
+        expiry.noteWrite(pub, segment);
+        List<Object> keys = Scripts.tracked(ctx.layout, segment);
         Object[] args = Scripts.touchArguments(segment, ttl, pub, returnValue);
         return Scripts.touchedValue(ttl == Ttl.EXPIRE_NOW ? ctx.scripts.runOnce(Scripts.TOUCH, keys, args)
                 : ctx.scripts.run(Scripts.TOUCH, keys, args));
@@ -393,8 +390,8 @@ public final class EntryStore {
         return scans.clear(batchSize);
     }
 
-    /** Gives every entry with a TTL a shadow copy, so its expiry will be reported; returns how many. */
-    public long enrollForExpiryEvents(long graceMillis, int batchSize) {
-        return scans.enroll(graceMillis, batchSize);
+    /** The cache's tracking of due times, which reports expired entries ({@link ExpiryIndex}). */
+    public ExpiryIndex expiryIndex() {
+        return expiry;
     }
 }

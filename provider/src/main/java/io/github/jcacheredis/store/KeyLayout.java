@@ -12,18 +12,96 @@ public final class KeyLayout {
     private final String scanPattern;
     private final String shadowPrefix;
     private final String leasePrefix;
+    private final String duePrefix;
+    private final String namePart;
+    private final String escapedNamespace;
+    private final boolean clustered;
 
+    /** The layout on a Redis Cluster (companion keys share their entry's slot). */
     public KeyLayout(String namespace, String cacheName) {
-        this(escapeName(namespace), escapeName(namespace) + ':' + escapeName(cacheName) + ':',
-                escapeName(cacheName) + ':');
+        this(namespace, cacheName, true);
     }
 
-    /** Entries under {@code prefix}, their shadow copies under the namespace's shadow area plus {@code shadowName}. */
-    private KeyLayout(String escapedNamespace, String prefix, String shadowName) {
+    /**
+     * @param clustered whether the server is a Redis Cluster: companion keys of an entry then carry
+     *                  its slot's hash tag; on one server they carry an empty one, so that a cache
+     *                  needs one index of due times instead of one per slot
+     */
+    public KeyLayout(String namespace, String cacheName, boolean clustered) {
+        this(escapeName(namespace), escapeName(namespace) + ':' + escapeName(cacheName) + ':',
+                escapeName(cacheName) + ':', clustered);
+    }
+
+    /** The layout of a cache of {@code redis}'s manager: clustered when its config is a cluster's. */
+    public static KeyLayout of(String namespace, String cacheName, org.redisson.api.RedissonClient redis) {
+        return new KeyLayout(namespace, cacheName, RedisTopology.config(redis).isClusterConfig());
+    }
+
+    /** Entries under {@code prefix}, their companions under the namespace's areas plus {@code namePart}. */
+    private KeyLayout(String escapedNamespace, String prefix, String namePart, boolean clustered) {
         this.prefix = prefix;
         this.scanPattern = escapeGlob(prefix) + '*';
-        this.shadowPrefix = escapedNamespace + ":%shadow:" + shadowName;
-        this.leasePrefix = escapedNamespace + ":%lease:" + shadowName;
+        this.escapedNamespace = escapedNamespace;
+        this.namePart = namePart;
+        this.shadowPrefix = escapedNamespace + ":%shadow:" + namePart;
+        this.leasePrefix = escapedNamespace + ":%lease:" + namePart;
+        this.duePrefix = escapedNamespace + ":%due:" + namePart;
+        this.clustered = clustered;
+    }
+
+    /** The hash tag of an entry's companion keys: its slot's on a cluster, empty on one server. */
+    private String tag(String keySegment) {
+        return clustered ? '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(keySegment))) + '}' : "{}";
+    }
+
+    /**
+     * The index of due times (a sorted set of encoded keys by the time their entry expires) that
+     * holds {@code keySegment} while expiry is tracked: one per slot on a cluster, in that slot, so
+     * one script can keep entry, shadow copy and index in step; one per cache on one server.
+     */
+    public String dueKey(String keySegment) {
+        return duePrefix + tag(keySegment);
+    }
+
+    /** The index of due times of a slot tag (as the set at {@link #dueTagsKey} lists them). */
+    public String dueKeyOfTag(String tag) {
+        return duePrefix + '{' + tag + '}';
+    }
+
+    /** The slot tag of an index of due times ({@code ""} on one server). */
+    public String tagOfDueKey(String dueKey) {
+        return dueKey.substring(duePrefix.length() + 1, dueKey.length() - 1);
+    }
+
+    /** The prefix of the shadow keys whose index of due times is {@code dueKey}. */
+    public String shadowPrefixOfDueKey(String dueKey) {
+        return shadowPrefix + dueKey.substring(duePrefix.length());
+    }
+
+    /** The slot tag of an entry's companion keys ({@code ""} on one server). */
+    public String tagOf(String keySegment) {
+        String tag = tag(keySegment);
+        return tag.substring(1, tag.length() - 1);
+    }
+
+    /** True when companion keys carry the slots' hash tags (a cluster). */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** Which slots' indexes of due times hold entries, on a cluster: a set of slot tags. */
+    public String dueTagsKey() {
+        return escapedNamespace + ":%duetags:" + namePart;
+    }
+
+    /** The lease of the instance that sweeps this cache's indexes of due times. */
+    public String sweeperKey() {
+        return escapedNamespace + ":%sweeper:" + namePart;
+    }
+
+    /** The SCAN MATCH pattern of this cache's indexes of due times. */
+    public String dueScanPattern() {
+        return escapeGlob(duePrefix) + '*';
     }
 
     /**
@@ -31,7 +109,7 @@ public final class KeyLayout {
      * through a hash tag, in the entry's cluster slot, so one script can check it and write.
      */
     public String leaseKey(String keySegment) {
-        return leasePrefix + '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(keySegment))) + '}' + keySegment;
+        return leasePrefix + tag(keySegment) + keySegment;
     }
 
     /**
@@ -44,7 +122,7 @@ public final class KeyLayout {
     public static KeyLayout keyv(String namespace, String cacheName) {
         String name = escapeName(cacheName);
         String prefix = name + "::" + name + ':';
-        return new KeyLayout(escapeName(namespace), prefix, prefix);
+        return new KeyLayout(escapeName(namespace), prefix, prefix, true);
     }
 
     /**
@@ -53,28 +131,12 @@ public final class KeyLayout {
      * ({@code %s} never starts an encoded name) and, through a hash tag, in the entry's cluster slot.
      */
     public String shadowKey(String keySegment) {
-        String entryKey = entryKey(keySegment);
-        return shadowPrefix + '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey)) + '}' + keySegment;
+        return shadowPrefix + tag(keySegment) + keySegment;
     }
 
     /** The SCAN MATCH pattern of this cache's shadow copies. */
     public String shadowScanPattern() {
         return escapeGlob(shadowPrefix) + '*';
-    }
-
-    /** The keyspace-notification pattern for this cache's entries, in any database. */
-    public String keyspacePattern() {
-        return "__keyspace@*__:" + scanPattern;
-    }
-
-    /** The entry key in a keyspace-notification channel name, or null when it is not one of ours. */
-    public String entryKeyOfNotification(String channel) {
-        int colon = channel.indexOf("__:");
-        if (!channel.startsWith("__keyspace@") || colon < 0) {
-            return null;
-        }
-        String key = channel.substring(colon + 3);
-        return key.startsWith(prefix) ? key : null;
     }
 
     /** The Redis key of the entry whose encoded key is {@code keySegment}. */

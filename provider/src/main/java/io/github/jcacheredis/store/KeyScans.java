@@ -50,8 +50,9 @@ final class KeyScans {
             long removed = ctx.calls.clear("clear", () -> {
                 long count = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
                 if (pub.tracksExpiry()) {
-                    // a shadow copy left behind would later be reported as an expired entry
+                    // a shadow copy or due time left behind would later be reported as an expired entry
                     unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
+                    unlinkMatching(ctx.redis, ctx.layout.dueScanPattern(), batchSize);
                 }
                 // listeners are told nothing: clear fires no events
                 ctx.redis.getTopic(EventChannels.eventChannel(ctx.layout), ByteArrayCodec.INSTANCE)
@@ -61,20 +62,6 @@ final class KeyScans {
             ctx.invalidateAll();
             return removed;
         }
-    }
-
-    long enroll(long graceMillis, int batchSize) {
-        long enrolled = 0;
-        Iterator<String> segments = segments(batchSize);
-        while (segments.hasNext()) {
-            String segment = segments.next();
-            boolean made = ctx.calls.read("enroll", () -> Scripts.succeeded(ctx.scripts.run(Scripts.ENROLL,
-                    Scripts.withShadow(ctx.layout, segment), new Object[] {ascii(graceMillis)})), false);
-            if (made) {
-                enrolled++;
-            }
-        }
-        return enrolled;
     }
 
     static Iterator<String> scan(RedissonClient redis, String pattern, int batchSize) {

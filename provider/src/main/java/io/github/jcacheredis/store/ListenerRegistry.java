@@ -60,10 +60,10 @@ public final class ListenerRegistry {
     /**
      * Reads every registration whose lease ran out no more than {@code keepMillis} ago, and deletes
      * the older ones (their instances died, or register again when they run) unless
-     * {@code readOnly}: a read-only read is answered even by a server that holds writes back.
+     * {@code readOnly}.
      */
     public Snapshot read(long keepMillis, boolean readOnly) {
-        List<Object> reply = calls.call("read registry", () -> scripts.runReadOnly(READ, keys, new Object[0]));
+        List<Object> reply = calls.call("read registry", () -> scripts.run(READ, keys, new Object[0]));
         long now = (Long) reply.get(0);
         Map<String, String> registrations = new HashMap<>();
         List<String> dead = new ArrayList<>();

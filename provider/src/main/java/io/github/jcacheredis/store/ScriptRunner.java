@@ -32,23 +32,6 @@ final class ScriptRunner {
         return run(scripts, script, keys, args);
     }
 
-    /**
-     * Runs a script that only reads as EVALSHA_RO where the server has it (Redis 7), which a server
-     * holding writes back still answers, and replicas may run.
-     */
-    List<Object> runReadOnly(LuaScript script, List<Object> keys, Object[] args) {
-        String key = (String) keys.get(0);
-        try {
-            return scripts.evalSha(key, RScript.Mode.READ_ONLY, script.sha(), RScript.ReturnType.LIST, keys, args);
-        } catch (RedisException e) {
-            if (!isNoScript(e)) {
-                throw e;
-            }
-        }
-        scripts.scriptLoadAsync(key, script.source()).toCompletableFuture().join();
-        return scripts.evalSha(key, RScript.Mode.READ_ONLY, script.sha(), RScript.ReturnType.LIST, keys, args);
-    }
-
     /** Runs a script that writes: Redisson never resends it (see {@link RedisCalls}). */
     List<Object> runOnce(LuaScript script, List<Object> keys, Object[] args) {
         return run(scriptsOnce, script, keys, args);

@@ -10,8 +10,8 @@ final class Scripts {
 
     static final LuaScript MUTATE = LuaScript.load("mutate.lua");
     static final LuaScript TOUCH = LuaScript.load("touch.lua");
-    static final LuaScript EXPIRED = LuaScript.load("expired.lua");
     static final LuaScript ENROLL = LuaScript.load("enroll.lua");
+    static final LuaScript SWEEP = LuaScript.load("sweep.lua");
     static final LuaScript READ = LuaScript.load("read.lua");
     static final LuaScript LEASE = LuaScript.load("lease.lua");
     static final LuaScript LEASE_KEEP = LuaScript.load("lease_keep.lua");
@@ -21,16 +21,21 @@ final class Scripts {
     private Scripts() {
     }
 
-    /** The entry key, its shadow key while expiry is tracked, and its lease key for a fenced write. */
+    /**
+     * The entry key; its shadow key and index of due times while expiry is tracked; its lease key
+     * for a fenced write.
+     */
     static List<Object> mutateKeys(KeyLayout layout, String segment, Mutation m, Publication pub) {
         if (m.lease != null && !m.lease.token().isEmpty()) {
-            return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.leaseKey(segment));
+            return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.dueKey(segment),
+                    layout.leaseKey(segment));
         }
-        return pub.tracksExpiry() ? withShadow(layout, segment) : List.of(layout.entryKey(segment));
+        return pub.tracksExpiry() ? tracked(layout, segment) : List.of(layout.entryKey(segment));
     }
 
-    static List<Object> withShadow(KeyLayout layout, String segment) {
-        return List.of(layout.entryKey(segment), layout.shadowKey(segment));
+    /** The entry key, its shadow key and its index of due times. */
+    static List<Object> tracked(KeyLayout layout, String segment) {
+        return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.dueKey(segment));
     }
 
     static Object[] mutateArguments(String segment, Mutation m, Publication pub, long writeId) {

@@ -1,17 +1,23 @@
--- Gives an entry written before expiry was tracked its shadow copy, so that its expiry is reported.
+-- Gives entries written while no instance tracked expiry their shadow copies and due times, so
+-- that their expiry is reported: a batch of entries of one slot (of the cache, on one server).
 --
--- KEYS[1]  the entry key
--- KEYS[2]  the entry's shadow key
--- ARGV[1]  grace in milliseconds for which the shadow copy outlives the entry
+-- KEYS[1]           the index of due times of the slot
+-- KEYS[2i], [2i+1]  entry key and its shadow key, for i = 1 .. n
+-- ARGV[1]           grace in milliseconds for which a shadow copy outlives its entry
+-- ARGV[1+i]         encoded key of entry i, as a member of the index
 --
--- Returns {1} when a shadow copy was made.
+-- Returns {how many entries with a TTL were enrolled}.
 
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  return {0}
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local grace = tonumber(ARGV[1])
+local enrolled = 0
+for i = 2, #KEYS, 2 do
+  local ttl = redis.call('PTTL', KEYS[i])
+  if ttl > 0 then
+    redis.call('SET', KEYS[i + 1], redis.call('GET', KEYS[i]), 'PX', ttl + grace)
+    redis.call('ZADD', KEYS[1], now + ttl, ARGV[i / 2 + 1])
+    enrolled = enrolled + 1
+  end
 end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl <= 0 then
-  return {0}
-end
-redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]), 'PX', ttl + tonumber(ARGV[1]))
-return {1}
+return {enrolled}

@@ -2,7 +2,8 @@
 --
 -- KEYS[1]  the entry key
 -- KEYS[2]  the entry's shadow key (while expiry is tracked, or with a lease)
--- KEYS[3]  the entry's write lease key (only with ARGV[13])
+-- KEYS[3]  the index of due times of the entry's slot (while expiry is tracked, or with a lease)
+-- KEYS[4]  the entry's write lease key (only with ARGV[13])
 -- ARGV[1]  precondition: 'a' any, 'n' entry absent, 'p' entry present, 'e' value equals ARGV[2]
 -- ARGV[2]  expected value (precondition 'e')
 -- ARGV[3]  action: 's' set ARGV[4], 'd' delete
@@ -12,7 +13,7 @@
 -- ARGV[7]  '1' to return the previous value
 -- ARGV[8]  event channel, '' to publish nothing
 -- ARGV[9]  origin id of the writing instance
--- ARGV[10] encoded key, as carried in the event
+-- ARGV[10] encoded key, as carried in the event and as a member of the index of due times
 -- ARGV[11] '1' to carry values in the event
 -- ARGV[12] grace in milliseconds for which the shadow copy outlives the entry; '0' when expiry is
 --          not tracked (no expiry listener anywhere)
@@ -27,6 +28,7 @@
 
 local key = KEYS[1]
 local shadow = KEYS[2]
+local due = KEYS[3]
 local precondition = ARGV[1]
 local action = ARGV[3]
 local channel = ARGV[8]
@@ -50,7 +52,21 @@ local function publish(kind, old, new, origin)
   redis.call('PUBLISH', channel, table.concat(message))
 end
 
--- keeps the shadow copy in step with the entry: same value, TTL plus the grace
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+-- the entry no longer expires: it leaves the index and loses its shadow copy
+local function forget_expiry()
+  if grace > 0 then
+    redis.call('DEL', shadow)
+    redis.call('ZREM', due, ARGV[10])
+  end
+end
+
+-- keeps the shadow copy and the index in step with the entry: same value, TTL plus the grace,
+-- due when the entry expires
 local function shadow_follows(value)
   if grace == 0 then
     return
@@ -58,20 +74,24 @@ local function shadow_follows(value)
   local ttl = redis.call('PTTL', key)
   if ttl > 0 then
     redis.call('SET', shadow, value, 'PX', ttl + grace)
+    redis.call('ZADD', due, now_ms() + ttl, ARGV[10])
   else
-    redis.call('DEL', shadow)
+    forget_expiry()
   end
 end
 
-if ARGV[13] ~= '' and redis.call('GET', KEYS[3]) ~= ARGV[13] then
+if ARGV[13] ~= '' and redis.call('GET', KEYS[4]) ~= ARGV[13] then
   return {7, false}
 end
 
 local function write()
   if grace > 0 and redis.call('EXISTS', key) == 0 then
-    -- Redis expired the entry and nobody has reported it yet: report it now, once
+    -- the entry is gone but its copy is still here: if it was due, it expired and nobody has
+    -- reported it yet, so report it now, once; if not (it was evicted), it just leaves
+    local score = redis.call('ZSCORE', due, ARGV[10])
     local expired = redis.call('GETDEL', shadow)
-    if expired then
+    redis.call('ZREM', due, ARGV[10])
+    if expired and score and tonumber(score) <= now_ms() then
       publish('x', expired, false, '-')
     end
   end
@@ -98,9 +118,7 @@ local function write()
       return {6, false}
     end
     redis.call('DEL', key)
-    if grace > 0 then
-      redis.call('DEL', shadow)
-    end
+    forget_expiry()
     publish('r', previous, false, ARGV[9])
     return {3, previous}
   end
@@ -122,9 +140,7 @@ local function write()
   if ttl == 0 then
     if current then
       redis.call('DEL', key)
-      if grace > 0 then
-        redis.call('DEL', shadow)
-      end
+      forget_expiry()
       publish('u', previous, ARGV[4], ARGV[9])
       publish('x', ARGV[4], false, ARGV[9])
       return {5, previous}
@@ -152,6 +168,6 @@ end
 local result = write()
 if ARGV[14] == '1' and result[1] >= 0 then
   -- done with the entry (a request for a TTL keeps the lease for the write that follows)
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[4])
 end
 return result

@@ -1,6 +1,5 @@
 -- Reads the namespace's registry of listening instances, with the server's time to judge their
--- leases by. Read-only (run as EVALSHA_RO where the server has it), so that a server holding
--- writes back (CLIENT PAUSE WRITE) still answers it.
+-- leases by.
 --
 -- KEYS[1]  the registry hash
 --

@@ -1,12 +1,13 @@
--- Reads an entry and applies an access TTL to it and to its shadow copy (while expiry is
--- tracked). A zero TTL expires the entry at once and reports it.
+-- Reads an entry and applies an access TTL to it, and to its shadow copy and due time while
+-- expiry is tracked. A zero TTL expires the entry at once and reports it.
 --
 -- KEYS[1]  the entry key
 -- KEYS[2]  the entry's shadow key
+-- KEYS[3]  the index of due times of the entry's slot
 -- ARGV[1]  TTL: -2 keep, -1 eternal, 0 expire now, > 0 milliseconds
 -- ARGV[2]  grace in milliseconds for which the shadow copy outlives the entry
 -- ARGV[3]  event channel
--- ARGV[4]  encoded key, as carried in the event
+-- ARGV[4]  encoded key, as carried in the event and in the index
 -- ARGV[5]  '1' to return the value
 --
 -- Returns {value or false}.
@@ -18,6 +19,7 @@ if not value then
 end
 if ttl == 0 then
   redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('ZREM', KEYS[3], ARGV[4])
   local parts = {'x', '-', ARGV[4], value, '', '1', '0'}
   local message = {}
   for i = 1, #parts do
@@ -27,9 +29,12 @@ if ttl == 0 then
 elseif ttl == -1 then
   redis.call('PERSIST', KEYS[1])
   redis.call('DEL', KEYS[2])
+  redis.call('ZREM', KEYS[3], ARGV[4])
 elseif ttl > 0 then
+  local time = redis.call('TIME')
   redis.call('PEXPIRE', KEYS[1], ttl)
   redis.call('SET', KEYS[2], value, 'PX', ttl + tonumber(ARGV[2]))
+  redis.call('ZADD', KEYS[3], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + ttl, ARGV[4])
 end
 if ARGV[5] == '1' then
   return {value}

@@ -63,6 +63,20 @@ public final class EventRecorder {
         return next(5);
     }
 
+    /** The next event of {@code type} (CREATED, EXPIRED, ...), skipping others, waiting up to {@code seconds}. */
+    public String next(String type, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            String event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new AssertionError("no " + type + " event within " + seconds + " s");
+            }
+            if (event.startsWith(type + " ")) {
+                return event;
+            }
+        }
+    }
+
     /** Waits for the events up to and including the first that equals {@code last}; returns them all. */
     public List<String> until(String last, long seconds) throws InterruptedException {
         List<String> seen = new ArrayList<>();

@@ -1,0 +1,192 @@
+package io.github.jcacheredis.store;
+
+import static io.github.jcacheredis.store.StoreContext.ascii;
+import static io.github.jcacheredis.store.StoreContext.utf8;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.redisson.api.RSet;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The due times of one cache's entries, kept while some instance listens for EXPIRED events, so
+ * that each expiry is reported promptly and exactly once without relying on Redis to notice it:
+ * Redis finds expired keys by sampling, which with many volatile keys takes seconds to minutes.
+ * Writes keep, next to each entry with a TTL, a shadow copy of its value (outliving it by a grace)
+ * and its due time in an index: one sorted set per cache on one server, one per slot (in that slot)
+ * on a cluster, whose tags a small set lists. One instance at a time (holding a lease) sweeps the
+ * indexes every {@link #SWEEP_MILLIS} ms: each due entry is touched, which makes Redis expire it
+ * now, and one that is gone is reported with its shadow copy's value, by whoever takes the copy.
+ */
+public final class ExpiryIndex {
+
+    /** How often the sweeping instance looks for due entries. */
+    public static final long SWEEP_MILLIS = 500;
+    /** How long the sweeper's lease lasts without renewal (it renews at every sweep). */
+    static final long SWEEPER_LEASE_MILLIS = 3_000;
+    /** Entries handled per call of the sweep script. */
+    static final int SWEEP_BATCH = 200;
+    /** Entries enrolled per call of the enrolment script. */
+    static final int ENROLL_BATCH = 200;
+
+    /** Stands for "expiry is tracked" where enrolment notes a slot. */
+    private static final Publication TRACKING = new Publication("-", "", false, 1, WriteTickets.NONE);
+
+    private final StoreContext ctx;
+    private final KeyScans scans;
+    /** Slot tags this instance has listed since expiry tracking began (clusters only). */
+    private final BitSet listedTags = new BitSet(ClusterSlots.SLOTS);
+
+    ExpiryIndex(StoreContext ctx, KeyScans scans) {
+        this.ctx = ctx;
+        this.scans = scans;
+    }
+
+    /**
+     * Before a tracked write of {@code segment} on a cluster: lists its slot among those whose index
+     * the sweeper visits (once per slot and instance; a slot listed with nothing due costs a call).
+     * Runs inside the write's own call, so its failures count as the write's.
+     */
+    void noteWrite(Publication pub, String segment) {
+        if (!pub.tracksExpiry() || !ctx.layout.clustered()) {
+            return;
+        }
+        int slot = ClusterSlots.slot(ctx.layout.entryKey(segment));
+        synchronized (listedTags) {
+            if (listedTags.get(slot)) {
+                return;
+            }
+        }
+        tags().add(ctx.layout.tagOf(segment));
+        synchronized (listedTags) {
+            listedTags.set(slot);
+        }
+    }
+
+    /** Expiry tracking stopped: the slots listed so far may be forgotten by a later wipe. */
+    void forgetListedTags() {
+        synchronized (listedTags) {
+            listedTags.clear();
+        }
+    }
+
+    /**
+     * Deletes every shadow copy and due time of the cache: what a former tracking period left is
+     * not to be trusted (entries removed or changed while nobody tracked would be reported wrongly).
+     * Only while no instance tracks expiry, before it starts.
+     */
+    public void wipe(int batchSize) {
+        ctx.calls.call("wipe expiry tracking", () -> {
+            KeyScans.unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
+            KeyScans.unlinkMatching(ctx.redis, ctx.layout.dueScanPattern(), batchSize);
+            ctx.redis.getKeys().unlink(ctx.layout.dueTagsKey());
+            return null;
+        });
+        forgetListedTags();
+    }
+
+    /**
+     * Gives every entry with a TTL its shadow copy and due time (entries written before expiry was
+     * tracked), a batch of entries of one slot per script call; returns how many were enrolled.
+     */
+    public long enroll(long graceMillis) {
+        long enrolled = 0;
+        Iterator<String> segments = scans.segments(ENROLL_BATCH * 5);
+        Map<String, List<String>> byTag = new LinkedHashMap<>();
+        int pending = 0;
+        while (segments.hasNext()) {
+            String segment = segments.next();
+            byTag.computeIfAbsent(ctx.layout.tagOf(segment), t -> new ArrayList<>()).add(segment);
+            if (++pending >= ENROLL_BATCH * 5) {
+                enrolled += enrollBatches(byTag, graceMillis);
+                byTag.clear();
+                pending = 0;
+            }
+        }
+        return enrolled + enrollBatches(byTag, graceMillis);
+    }
+
+    private long enrollBatches(Map<String, List<String>> byTag, long graceMillis) {
+        long enrolled = 0;
+        for (Map.Entry<String, List<String>> group : byTag.entrySet()) {
+            List<String> segments = group.getValue();
+            for (int from = 0; from < segments.size(); from += ENROLL_BATCH) {
+                List<String> batch = segments.subList(from, Math.min(segments.size(), from + ENROLL_BATCH));
+                List<Object> keys = new ArrayList<>(1 + 2 * batch.size());
+                Object[] args = new Object[1 + batch.size()];
+                keys.add(ctx.layout.dueKey(batch.get(0)));
+                args[0] = ascii(graceMillis);
+                for (int i = 0; i < batch.size(); i++) {
+                    keys.add(ctx.layout.entryKey(batch.get(i)));
+                    keys.add(ctx.layout.shadowKey(batch.get(i)));
+                    args[1 + i] = utf8(batch.get(i));
+                }
+                String first = batch.get(0);
+                List<Object> reply = ctx.calls.call("enroll", () -> {
+                    noteWrite(TRACKING, first);
+                    return ctx.scripts.run(Scripts.ENROLL, keys, args);
+                });
+                enrolled += (Long) reply.get(0);
+            }
+        }
+        return enrolled;
+    }
+
+    /**
+     * One sweep by the instance holding the sweeper's lease ({@code token}): takes or renews the
+     * lease, then reports every due entry. Returns how many were reported, or -1 when another
+     * instance holds the lease.
+     */
+    public long sweep(String token) {
+        if (!holdSweeperLease(token)) {
+            return -1;
+        }
+        String channel = EventChannels.eventChannel(ctx.layout);
+        long reported = 0;
+        for (String dueKey : dueKeys()) {
+            Object[] args = {utf8(ctx.layout.prefix()), utf8(ctx.layout.shadowPrefixOfDueKey(dueKey)), utf8(channel),
+                ascii(SWEEP_BATCH)};
+            while (true) {
+                List<Object> reply = ctx.calls.call("sweep", () -> ctx.scripts.runOnce(Scripts.SWEEP, List.of(dueKey), args));
+                reported += (Long) reply.get(1);
+                if ((Long) reply.get(0) < SWEEP_BATCH) {
+                    break;
+                }
+            }
+        }
+        return reported;
+    }
+
+    /** Gives up the sweeper's lease (the instance stops listening for expiry). */
+    public void releaseSweeper(String token) {
+        ctx.calls.call("release sweeper", () -> ctx.scripts.runOnce(Scripts.LEASE_KEEP,
+                List.of(ctx.layout.sweeperKey()), new Object[] {utf8(token), ascii(0)}));
+    }
+
+    private boolean holdSweeperLease(String token) {
+        boolean renewed = Scripts.succeeded(ctx.calls.call("renew sweeper", () -> ctx.scripts.runOnce(Scripts.LEASE_KEEP,
+                List.of(ctx.layout.sweeperKey()), new Object[] {utf8(token), ascii(SWEEPER_LEASE_MILLIS)})));
+        return renewed || ctx.calls.call("take sweeper", () -> ctx.redis.getBucket(ctx.layout.sweeperKey(),
+                StringCodec.INSTANCE).setIfAbsent(token, Duration.ofMillis(SWEEPER_LEASE_MILLIS)));
+    }
+
+    private List<String> dueKeys() {
+        if (!ctx.layout.clustered()) {
+            return List.of(ctx.layout.dueKeyOfTag(""));
+        }
+        Set<String> tags = ctx.calls.call("SMEMBERS", () -> tags().readAll());
+        List<String> keys = new ArrayList<>(tags.size());
+        tags.forEach(tag -> keys.add(ctx.layout.dueKeyOfTag(tag)));
+        return keys;
+    }
+
+    private RSet<String> tags() {
+        return ctx.redis.getSet(ctx.layout.dueTagsKey(), StringCodec.INSTANCE);
+    }
+}
