@@ -11,6 +11,8 @@ import java.util.Arrays;
  *       iteration of a large cache, time and client heap ({@link LargeCacheMeasurement});</li>
  *   <li>{@code near [--out DIR] [--threads 1,16] [JMH options]}: hot-key reads with and without a
  *       near cache, and the near cache's invalidation delay ({@link NearCacheMeasurement});</li>
+ *   <li>{@code expiry [--out DIR] [--volatile 1000000] [--entries 1000000] [--probes 2000]}: EXPIRED
+ *       event delay among many volatile keys and during a large enrolment ({@link ExpiryMeasurement});</li>
  *   <li>{@code report DIR}: writes {@code results.md} again from the JSON results in DIR;</li>
  *   <li>{@code jmh [JMH options]}: JMH's own command line, for anything else.</li>
  * </ul>
@@ -27,6 +29,7 @@ public final class Main {
             case "suite" -> Suite.run(rest);
             case "large" -> LargeCacheMeasurement.run(rest);
             case "near" -> NearCacheMeasurement.run(rest);
+            case "expiry" -> ExpiryMeasurement.run(rest);
             case "report" -> {
                 if (rest.length != 1) {
                     throw new IllegalArgumentException("usage: report DIR");
@@ -35,7 +38,7 @@ public final class Main {
             }
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("unknown command '" + command + "'; commands: suite, large, near, report, jmh");
+                System.err.println("unknown command '" + command + "'; commands: suite, large, near, expiry, report, jmh");
                 System.exit(2);
             }
         }

@@ -63,8 +63,8 @@ public final class CacheEventBridge<K, V> implements Closeable {
         this.dispatcher = dispatcher;
         this.decoder = decoder;
         this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? store::trustNearCacheUntil : deadline -> { });
-        this.subscription = new SubscriptionProbe(instance, layout, trust);
         this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix());
+        this.subscription = new SubscriptionProbe(instance, layout, this::subscribed);
     }
 
     String prefix() {
@@ -253,16 +253,16 @@ public final class CacheEventBridge<K, V> implements Closeable {
     /**
      * A connection of this instance dropped. Writes publish everything while the instance is in
      * doubt about the others ({@link InstanceEvents#inDoubt}). If the connection carried the
-     * subscription to the cache's channel, invalidations are being missed until Redisson subscribes
-     * again, so the near cache is not used until a probe comes back through the subscription, or
-     * the subscription is restored.
+     * subscription to the cache's channel, invalidations and expiry reports are being missed until
+     * Redisson subscribes again, so the near cache is not used and sweeps wait until a probe comes
+     * back through the subscription, or the subscription is restored.
      */
     void subscriptionInDoubt() {
         updatePublication(); // the instance is in doubt about the others now: publish every write
-        expiry.holdSweeps(); // what the sweeps published now would not reach this instance's listeners
-        if (closed || (localMask & NEAR_CACHE_BIT) == 0) {
+        if (closed || (localMask & (NEAR_CACHE_BIT | EXPIRED_BIT)) == 0) {
             return;
         }
+        expiry.holdSweeps(); // what the sweeps published now might not reach this instance's listeners
         subscription.inDoubt();
     }
 
@@ -270,7 +270,14 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private void resubscribed() {
         store.nearInvalidateAll();
         subscription.restored();
-        expiry.resumeSweeps();
+    }
+
+    /** Whether the subscription to the cache's channel is known to be in place. */
+    private void subscribed(boolean inPlace) {
+        trust.subscribed(inPlace);
+        if (inPlace) {
+            expiry.resumeSweeps();
+        }
     }
 
     private void onEvent(EventMessage message) {

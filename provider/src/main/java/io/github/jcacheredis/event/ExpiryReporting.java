@@ -22,6 +22,8 @@ final class ExpiryReporting {
     private static final int WIPE_BATCH = 500;
     /** The longest sweeps wait for a subscription to come back. */
     static final long HOLD_MILLIS = 5_000;
+    /** How long enrolment waits before it starts over after a failure. */
+    private static final long ENROL_RETRY_MILLIS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryReporting.class);
     private static final ExecutorService ENROLMENT = DaemonThreads.pool("jcache-redis-expiry-enrolment");
@@ -90,15 +92,43 @@ final class ExpiryReporting {
         }
     }
 
+    /**
+     * Enrols the existing entries; when Redis fails meanwhile, starts over after
+     * {@link #ENROL_RETRY_MILLIS} ms (entries already enrolled are enrolled again, which changes
+     * nothing) until it completes or expiry tracking stops.
+     */
     private void enroll() {
-        try {
-            long started = System.nanoTime();
-            long enrolled = index.enroll(SHADOW_GRACE_MILLIS);
-            LOG.debug("enrolled {} entries of {} for expiry events in {} ms", enrolled, cache,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        } catch (RuntimeException e) {
-            LOG.warn("cannot prepare the existing entries of {} for expiry events", cache, e);
+        long started = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                long enrolled = index.enroll(SHADOW_GRACE_MILLIS);
+                LOG.debug("enrolled {} entries of {} for expiry events in {} ms", enrolled, cache,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return;
+            } catch (RuntimeException e) {
+                if (stopped(e)) {
+                    return;
+                }
+                LOG.warn("enrolling the existing entries of {} for expiry events failed (attempt {}); until it"
+                        + " completes, those entries expire unreported; starting over in {} ms", cache, attempt,
+                        ENROL_RETRY_MILLIS, e);
+            }
+            try {
+                Thread.sleep(ENROL_RETRY_MILLIS);
+            } catch (InterruptedException stopped) {
+                return;
+            }
         }
+    }
+
+    /** True when the enrolment failed because {@link #stop} interrupted it. */
+    private static boolean stopped(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     /** Stops sweeping and enrolling (no EXPIRED listener left here); gives the lease to another instance. */

@@ -3,14 +3,16 @@ package io.github.jcacheredis.event;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Finds out whether this instance's subscription to one cache's channel is still in place after a
  * connection dropped. Redisson reports a restored subscription, but not a lost one; meanwhile
- * invalidations are lost, so the near cache is not trusted from the drop until a probe published
- * on the channel comes back through the subscription, or Redisson restores it.
+ * invalidations and expiry reports are lost, so the near cache is not trusted and sweeps wait from
+ * the drop until a probe published on the channel comes back through the subscription, or Redisson
+ * restores it.
  */
 final class SubscriptionProbe {
 
@@ -18,21 +20,22 @@ final class SubscriptionProbe {
 
     private final InstanceEvents instance;
     private final KeyLayout layout;
-    private final NearCacheTrust trust;
+    /** Told whether the subscription is known to be in place. */
+    private final Consumer<Boolean> subscribed;
     private final AtomicLong sent = new AtomicLong();
     /** The probe whose return shows the subscription in place, or null while it is not in doubt. */
     private volatile String awaited;
 
-    SubscriptionProbe(InstanceEvents instance, KeyLayout layout, NearCacheTrust trust) {
+    SubscriptionProbe(InstanceEvents instance, KeyLayout layout, Consumer<Boolean> subscribed) {
         this.instance = instance;
         this.layout = layout;
-        this.trust = trust;
+        this.subscribed = subscribed;
     }
 
     /** A connection dropped: the subscription may be gone. */
     void inDoubt() {
         awaited = Long.toString(sent.incrementAndGet());
-        trust.subscribed(false);
+        subscribed.accept(false);
         instance.runLater(this::send);
     }
 
@@ -51,7 +54,7 @@ final class SubscriptionProbe {
         String nonce = awaited;
         if (message.origin().equals(instance.origin()) && message.keySegment().equals(nonce)) {
             awaited = null;
-            trust.subscribed(true);
+            subscribed.accept(true);
         }
         return true;
     }
@@ -59,7 +62,7 @@ final class SubscriptionProbe {
     /** Redisson subscribed again: the subscription is in place (what was published meanwhile was missed). */
     void restored() {
         awaited = null;
-        trust.subscribed(true);
+        subscribed.accept(true);
     }
 
     private void send() {

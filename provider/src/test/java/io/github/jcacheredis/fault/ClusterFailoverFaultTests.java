@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Failover;
 import io.github.jcacheredis.testsupport.RedisCluster;
@@ -12,14 +13,18 @@ import io.github.jcacheredis.testsupport.RedisServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +37,9 @@ import org.junit.jupiter.api.Test;
  * may fail only the calls in flight while it happens, from the request until the replica is master
  * and the old master its replica; a call that starts after that must succeed, following MOVED to
  * the new master. In both, no read returns anything but the last acknowledged write, and
- * every acknowledged write is readable afterwards from both instances. The managers use the
+ * every acknowledged write is readable afterwards from both instances. Entries that expire across a
+ * failover are each reported once, within two seconds of their TTL or of the new master taking
+ * over, whichever is later. The managers use the
  * provider's own timeout and retry policy ({@code timeout: 1000}), not Redisson's defaults.
  */
 class ClusterFailoverFaultTests {
@@ -42,6 +49,7 @@ class ClusterFailoverFaultTests {
     private static final int SLOTS_TO_MOVE = 500;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_LISTED = 20;
+    private static final long EXPIRY_TTL_MILLIS = 1_000;
 
     private static RedisCluster cluster;
     private static URI config;
@@ -99,6 +107,46 @@ class ClusterFailoverFaultTests {
                     () -> assertEquals(List.of(), describe(load.wrongReads(), origin), "reads that did not return the last write"),
                     () -> assertEveryAcknowledgedWriteReadable(load));
         }
+    }
+
+    @Test
+    void expiriesAreReportedAcrossAFailover() throws Exception {
+        Properties properties = new Properties();
+        properties.setProperty("namespace", instances.namespace());
+        Cache<String, String> sessions = instances.add(new RedisCachingProvider().getCacheManager(config,
+                        ClusterFailoverFaultTests.class.getClassLoader(), properties))
+                .createCache("sessions", new MutableConfiguration<String, String>().setTypes(String.class, String.class)
+                        .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(
+                                TimeUnit.MILLISECONDS, EXPIRY_TTL_MILLIS))));
+        EventRecorder recorder = EventRecorder.register(sessions, false);
+        RedisServer master = cluster.masters().get(0);
+        Map<String, Long> before = putOnto(sessions, master, "before-");
+        Failover failover = cluster.failover(master);
+        long back = System.currentTimeMillis();
+        Map<String, Long> after = putOnto(sessions, failover.newMaster(), "after-");
+
+        Map<String, Long> deadlines = new HashMap<>(before);
+        deadlines.putAll(after);
+        // the entries put before the failover expired while it ran: due once the new master answers
+        deadlines.replaceAll((key, deadline) -> Math.max(deadline, back));
+        Map<String, Long> late = new TreeMap<>(recorder.expiries(deadlines, "v", 20));
+        late.values().removeIf(millis -> millis <= ExpiryFaultTests.WITHIN_MILLIS);
+        assertEquals(Map.of(), late, "EXPIRED events later than " + ExpiryFaultTests.WITHIN_MILLIS
+                + " ms after the TTL or the failover, in ms");
+    }
+
+    /** Puts ten entries whose keys live on {@code master}; returns the time each will expire by. */
+    private Map<String, Long> putOnto(Cache<String, String> sessions, RedisServer master, String prefix) {
+        Set<Integer> slots = new HashSet<>(cluster.slotsOf(master));
+        Map<String, Long> deadlines = new HashMap<>();
+        for (int i = 0; deadlines.size() < 10; i++) {
+            String key = prefix + i;
+            if (slots.contains(RedisCluster.slotOf(instances.namespace() + ":sessions:" + key))) {
+                sessions.put(key, "v");
+                deadlines.put(key, System.currentTimeMillis() + EXPIRY_TTL_MILLIS);
+            }
+        }
+        return deadlines;
     }
 
     private Map<String, Cache<String, String>> twoInstances() {

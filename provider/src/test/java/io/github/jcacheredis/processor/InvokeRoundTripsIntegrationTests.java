@@ -41,7 +41,7 @@ class InvokeRoundTripsIntegrationTests {
             }
 
             Map<String, Long> after = calls(server);
-            assertEquals(100, delta(before, after, "evalsha"), "one compare-and-set script per invoke");
+            assertEquals(100, entryScripts(before, after), "one compare-and-set script per invoke");
             // commands a script runs count too: its one GET of the entry is the only read
             assertEquals(100, delta(before, after, "get"), "no GET besides the script's own");
             assertEquals(101L, counters.get("c"));
@@ -53,7 +53,7 @@ class InvokeRoundTripsIntegrationTests {
                 return entry.getValue();
             });
             assertEquals(501L, result, "the stale start is corrected by the failed compare-and-set");
-            assertEquals(2, delta(before, calls(server), "evalsha"), "one failed and one applied compare-and-set");
+            assertEquals(2, entryScripts(before, calls(server)), "one failed and one applied compare-and-set");
         }
     }
 
@@ -66,6 +66,15 @@ class InvokeRoundTripsIntegrationTests {
             calls.put(m.group(1), Long.parseLong(m.group(2)));
         }
         return calls;
+    }
+
+    /**
+     * Script calls on entries: every script call, less the background reads of the listener
+     * registry that the membership heartbeat makes every few seconds (the only script that runs
+     * HGETALL, once per call).
+     */
+    private static long entryScripts(Map<String, Long> before, Map<String, Long> after) {
+        return delta(before, after, "evalsha") - delta(before, after, "hgetall");
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {

@@ -2,8 +2,11 @@ package io.github.jcacheredis.support;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +94,34 @@ public final class EventRecorder {
                 return seen;
             }
         }
+    }
+
+    /**
+     * Waits for one EXPIRED event per key of {@code deadlines} (the time, in
+     * {@link System#currentTimeMillis()}, by which its entry expired), each carrying {@code value};
+     * fails on any other, repeated or missing EXPIRED event. Returns how late (ms after the deadline)
+     * each event came.
+     */
+    public Map<String, Long> expiries(Map<String, Long> deadlines, String value, long seconds) throws InterruptedException {
+        Map<String, Long> lateness = new HashMap<>();
+        while (lateness.size() < deadlines.size()) {
+            String event;
+            try {
+                event = next("EXPIRED", seconds);
+            } catch (AssertionError e) {
+                Set<String> missing = new TreeSet<>(deadlines.keySet());
+                missing.removeAll(lateness.keySet());
+                throw new AssertionError("no EXPIRED event for " + missing + " within " + seconds + " s", e);
+            }
+            long now = System.currentTimeMillis();
+            String key = event.split(" ")[1];
+            if (!event.equals("EXPIRED " + key + " " + value + "->" + value) || !deadlines.containsKey(key)
+                    || lateness.containsKey(key)) {
+                throw new AssertionError("unexpected or repeated: " + event);
+            }
+            lateness.put(key, now - deadlines.get(key));
+        }
+        return lateness;
     }
 
     /** The events that arrive within {@code millis} from now. */
