@@ -134,7 +134,7 @@ final class ExpiryMeasurement {
     /** Entries of the index due later than the probes: those the enrolment has reached. */
     private static long enrolledCount(RScript script, long ttl) {
         return script.eval(RScript.Mode.READ_ONLY, "return redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf')",
-                RScript.ReturnType.INTEGER, List.of(DUE_KEY), String.valueOf(System.currentTimeMillis() + ttl + 60_000));
+                RScript.ReturnType.LONG, List.of(DUE_KEY), String.valueOf(System.currentTimeMillis() + ttl + 60_000));
     }
 
     /** Waits until all {@code entries} are enrolled; returns the nanoseconds since {@code started}. */
@@ -156,7 +156,7 @@ final class ExpiryMeasurement {
     }
 
     private static void eval(RScript script, String lua, String prefix, int from, int to, String value, long ttl) {
-        script.eval(RScript.Mode.READ_WRITE, lua, RScript.ReturnType.INTEGER, List.of(), prefix, String.valueOf(from),
+        script.eval(RScript.Mode.READ_WRITE, lua, RScript.ReturnType.LONG, List.of(), prefix, String.valueOf(from),
                 String.valueOf(to), value, String.valueOf(ttl));
     }
 

@@ -11,8 +11,9 @@ import javax.cache.CacheException;
  * reads from replicas unless told otherwise, which loses read-your-writes: a get right after a put
  * may reach a replica the put has not reached yet. So a servers block that does not set
  * {@code readMode} reads from masters; one that sets it keeps its choice. Subscriptions must be on
- * masters whatever the file says: replicas emit no keyspace notifications for expiries, and a
- * PUBLISH counts only the subscribers of the node it ran on, which registrations rely on.
+ * masters whatever the file says: outside a cluster a PUBLISH on the master does not reach
+ * subscribers on its replicas, and it counts only the subscribers of the node it ran on, which
+ * registrations rely on.
  *
  * <p>This works on the file's YAML rather than on the parsed {@code Config}, whose defaults cannot
  * be told apart from values the file set.
