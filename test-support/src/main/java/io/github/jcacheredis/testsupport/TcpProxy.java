@@ -113,10 +113,16 @@ public final class TcpProxy implements AutoCloseable {
         return hold;
     }
 
-    /** The armed hold that the request bytes just read trigger, if any (each triggers once). */
-    private Hold trigger(Link link, byte[] window) {
+    /**
+     * The armed hold that the request bytes just read trigger, if any (each triggers once):
+     * {@code window} is the tail of what was read before plus the new bytes, which begin at
+     * {@code fresh}; only a marker that ends in the new bytes counts, so that a request already
+     * forwarded does not trigger a hold armed after it.
+     */
+    private Hold trigger(Link link, byte[] window, int fresh) {
         for (Hold hold : armed) {
-            if (indexOf(window, hold.marker) >= 0 && armed.remove(hold)) {
+            if (indexOf(window, hold.marker, Math.max(0, fresh - hold.marker.length + 1)) >= 0
+                    && armed.remove(hold)) {
                 hold.link = link;
                 return hold;
             }
@@ -159,8 +165,13 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     static int indexOf(byte[] data, byte[] marker) {
+        return indexOf(data, marker, 0);
+    }
+
+    /** The first index at or after {@code from} where {@code marker} occurs in {@code data}, or -1. */
+    static int indexOf(byte[] data, byte[] marker, int from) {
         outer:
-        for (int i = 0; i <= data.length - marker.length; i++) {
+        for (int i = from; i <= data.length - marker.length; i++) {
             for (int j = 0; j < marker.length; j++) {
                 if (data[i + j] != marker[j]) {
                     continue outer;
@@ -268,7 +279,7 @@ public final class TcpProxy implements AutoCloseable {
                     // the tail of the previous chunk, so that a marker split across reads is found
                     byte[] window = concat(tail, chunk);
                     remember(window);
-                    Hold hold = trigger(this, window);
+                    Hold hold = trigger(this, window, tail.length);
                     if (hold != null && hold.direction == Direction.REPLIES) {
                         replyHold = hold;
                     } else if (hold != null) {

@@ -45,6 +45,22 @@ class TcpProxyIntegrationTests {
     }
 
     @Test
+    void aHoldArmedAfterARequestWithItsMarkerWaitsForTheNextSuchRequest() throws Exception {
+        try (TcpProxy proxy = TcpProxy.inFrontOf(server);
+             RespClient client = new RespClient("127.0.0.1", proxy.port()).readTimeout(Duration.ofSeconds(2))) {
+            assertEquals("OK", client.call("SET", "marked-key", "0")); // forwarded before the hold is armed
+            TcpProxy.Hold hold = proxy.holdRequest("marked-key");
+            assertEquals("PONG", client.call("PING"), "a request without the marker on the same connection flows");
+            assertFalse(hold.isHolding());
+            CompletableFuture<Object> write = CompletableFuture.supplyAsync(() -> client.call("SET", "marked-key", "1"));
+            hold.awaitHeld(Duration.ofSeconds(5));
+            assertEquals("0", server.call("GET", "marked-key"), "not in Redis while held");
+            hold.release();
+            assertEquals("OK", write.get(5, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aHeldReplyLeavesTheRequestRunButTheClientWaiting() throws Exception {
         try (TcpProxy proxy = TcpProxy.inFrontOf(server);
              RespClient client = new RespClient("127.0.0.1", proxy.port())) {
