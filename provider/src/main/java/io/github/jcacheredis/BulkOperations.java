@@ -1,10 +1,10 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Ttl;
 import io.github.jcacheredis.integration.WriteThrough;
-import io.github.jcacheredis.store.Mutation;
-import io.github.jcacheredis.store.MutationResult;
-import io.github.jcacheredis.store.Outcome;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -61,7 +61,7 @@ final class BulkOperations<K, V> {
             Iterator<MutationResult> it = results.iterator();
             for (K key : toStore) {
                 String segment = segments.get(key);
-                MutationResult result = Writes.resolve(r, segment, mutations.get(segment), it.next());
+                MutationResult result = it.next();
                 writes.countPut(result);
                 writes.firePut(key, entries.get(key), segment, result);
             }

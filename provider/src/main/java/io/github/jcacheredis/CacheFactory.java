@@ -9,12 +9,8 @@ import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.keyv.KeyvFormat;
 import io.github.jcacheredis.management.CacheStatistics;
-import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.near.NearCacheSettings;
-import io.github.jcacheredis.store.EntryStore;
-import io.github.jcacheredis.store.KeyLayout;
-import io.github.jcacheredis.store.NearTracking;
-import io.github.jcacheredis.store.RedisHealth;
+import io.github.jcacheredis.storage.EntryStore;
 import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +22,6 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.ExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
-import org.redisson.api.RedissonClient;
 
 /**
  * Builds a cache from its configuration: copies the configuration, creates the loader, writer,
@@ -35,30 +30,14 @@ import org.redisson.api.RedissonClient;
  */
 final class CacheFactory {
 
-    private final RedissonClient redis;
     private final ProviderSettings settings;
     private final ClassLoader classLoader;
-    private final RedisHealth health;
-    private final NearTracking tracking;
+    private final CacheBackend backend;
 
-    CacheFactory(RedissonClient redis, ProviderSettings settings, ClassLoader classLoader, RedisHealth health,
-                 NearTracking tracking) {
-        this.redis = redis;
+    CacheFactory(ProviderSettings settings, ClassLoader classLoader, CacheBackend backend) {
         this.settings = settings;
         this.classLoader = classLoader;
-        this.health = health;
-        this.tracking = tracking;
-    }
-
-    /** The store of a cache's entries, also for destroying a cache this manager did not open. */
-    EntryStore store(String name) {
-        return store(name, null);
-    }
-
-    private EntryStore store(String name, NearCacheSettings near) {
-        KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
-                : KeyLayout.of(settings.namespace(), name, redis);
-        return new EntryStore(redis, layout, name, health, near == null ? null : new NearCache(near), tracking);
+        this.backend = backend;
     }
 
     private Codecs codecs(String name, MutableConfiguration<?, ?> configuration, ExpiryDecisions expiry,
@@ -101,11 +80,12 @@ final class CacheFactory {
             for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
                 events.register(listener);
             }
-            EntryStore store = store(name, near);
+            EntryStore store = backend.store(name, near, expiry);
             CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, expiry, events,
                     new CacheStatistics(configuration.isStatisticsEnabled()),
                     writer == null ? WriteThrough.none() : WriteThrough.of(writer),
-                    ReadThrough.of(loader, configuration.isReadThrough()));
+                    ReadThrough.of(loader, configuration.isReadThrough()),
+                    backend.sharing(store, events));
             return new RedisCache<>(manager, configuration, parts);
         } catch (RuntimeException e) {
             closeAll(created, e);

@@ -6,9 +6,14 @@ import io.github.jcacheredis.expiry.ExpiryDecisions;
 import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
-import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.event.SharedEvents;
+import io.github.jcacheredis.storage.EntryStore;
+import java.util.function.Function;
 
-/** What the manager builds for a new cache before the cache object itself exists. */
+/**
+ * What the manager builds for a new cache before the cache object itself exists; {@code sharing}
+ * links the cache to the other instances once it exists.
+ */
 record CacheParts<K, V>(
         String name,
         Codecs codecs,
@@ -17,5 +22,6 @@ record CacheParts<K, V>(
         EventDispatcher<K, V> events,
         CacheStatistics statistics,
         WriteThrough<K, V> writer,
-        ReadThrough<K, V> loader) {
+        ReadThrough<K, V> loader,
+        Function<CacheResources<K, V>, SharedEvents> sharing) {
 }

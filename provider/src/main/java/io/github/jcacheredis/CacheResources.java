@@ -5,14 +5,14 @@ import io.github.jcacheredis.codec.ValueCodec;
 import io.github.jcacheredis.event.EntryEvent;
 import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.expiry.ExpiryDecisions;
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Ttl;
 import io.github.jcacheredis.integration.ReadThrough;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.management.CacheStatistics;
-import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.store.EventMessage;
-import io.github.jcacheredis.store.MutationResult;
-import io.github.jcacheredis.store.Outcome;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
 import java.util.List;
 import javax.cache.Cache;
 import javax.cache.event.EventType;
@@ -48,7 +48,7 @@ record CacheResources<K, V>(
         if (bytes == null) {
             return null;
         }
-        return valueType.cast(values.decode(bytes, store.layout().entryKey(segment)));
+        return valueType.cast(values.decode(bytes, store.describe(segment)));
     }
 
     @SuppressWarnings("unchecked")

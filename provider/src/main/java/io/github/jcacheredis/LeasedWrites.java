@@ -1,9 +1,9 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.store.Mutation;
-import io.github.jcacheredis.store.MutationResult;
-import io.github.jcacheredis.store.Outcome;
-import io.github.jcacheredis.store.WriteLease;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
+import io.github.jcacheredis.storage.WriteLease;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -141,7 +141,7 @@ final class LeasedWrites<K, V> {
 
     /** Runs a write fenced by the lease; a refused write means the lease ran out while this instance held it. */
     MutationResult fenced(WriteLease lease, Mutation mutation) {
-        MutationResult result = Writes.run(r, lease.segment(), mutation.fencedBy(lease));
+        MutationResult result = r.store().mutate(lease.segment(), mutation.fencedBy(lease));
         if (result.outcome() == Outcome.FENCED) {
             throw lostLease(lease);
         }
@@ -153,7 +153,7 @@ final class LeasedWrites<K, V> {
         String segment = lease.segment();
         try {
             MutationResult removed = underLease(segment,
-                    again -> Writes.run(r, segment, Mutation.remove(false).fencedBy(again)));
+                    again -> r.store().mutate(segment, Mutation.remove(false).fencedBy(again)));
             r.fire(removed, List.of()); // the entry was never what the listeners were told
             if (removed.outcome() == Outcome.FENCED) {
                 return lostLeaseFailure(segment, "and it lost the lease again while removing the entry");

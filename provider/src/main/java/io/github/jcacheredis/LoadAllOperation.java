@@ -1,6 +1,6 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.store.MutationResult;
+import io.github.jcacheredis.storage.MutationResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

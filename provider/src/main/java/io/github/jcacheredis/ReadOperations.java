@@ -1,9 +1,9 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.event.EntryEvent;
-import io.github.jcacheredis.store.Mutation;
-import io.github.jcacheredis.store.MutationResult;
-import io.github.jcacheredis.store.Outcome;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -99,8 +99,7 @@ final class ReadOperations<K, V> {
     void storeLoaded(K key, String segment, V value) {
         byte[] bytes = r.encodeValue(value);
         long ttl = r.expiry().creationHint();
-        MutationResult result = Writes.resolve(r, segment, Mutation.putIfAbsent(bytes, ttl),
-                r.store().putIfAbsent(segment, bytes, ttl));
+        MutationResult result = r.store().putIfAbsent(segment, bytes, ttl);
         r.fire(result, result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)
                 ? List.of(EntryEvent.created(r.cache(), key, value)) : List.of());
     }

@@ -1,6 +1,6 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.event.CacheEventBridge;
+import io.github.jcacheredis.event.SharedEvents;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
     private final BulkOperations<K, V> bulk;
     private final Invocations<K, V> invocations;
     private final LoadAllOperation<K, V> loads;
-    private final CacheEventBridge<K, V> bridge;
+    private final SharedEvents bridge;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCache(RedisCacheManager manager, MutableConfiguration<K, V> configuration, CacheParts<K, V> parts) {
@@ -54,8 +54,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         this.bulk = new BulkOperations<>(resources, writes);
         this.invocations = new Invocations<>(resources, reads, writes, ownKeys);
         this.loads = new LoadAllOperation<>(resources, reads, writes, manager.executor());
-        this.bridge = manager.instanceEvents().bridge(parts.store().layout(), parts.store(), parts.events(),
-                resources::eventFrom);
+        this.bridge = parts.sharing().apply(resources);
     }
 
     /** Announces the listeners of the configuration to other instances. */

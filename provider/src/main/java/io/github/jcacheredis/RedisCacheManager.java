@@ -3,15 +3,9 @@ package io.github.jcacheredis;
 import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.FailureMode;
 import io.github.jcacheredis.config.ProviderSettings;
-import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
-import io.github.jcacheredis.store.EventChannels;
-import io.github.jcacheredis.store.NearTracking;
-import io.github.jcacheredis.store.RedisConnection;
-import io.github.jcacheredis.store.RedisHealth;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,14 +25,12 @@ import javax.cache.spi.CachingProvider;
 import org.redisson.api.RedissonClient;
 
 /**
- * A CacheManager over one Redis connection and namespace. Caches are registered per manager as the
+ * A CacheManager over one Redis connection and namespace (or, for {@code memory:} URIs, this JVM's
+ * memory). Caches are registered per manager as the
  * specification says; their data is in Redis, so a manager in another process that opens the same
  * cache name in the same namespace sees the same entries.
  */
 public final class RedisCacheManager implements CacheManager {
-
-    /** How long a listener registration waits for the other instances to confirm it. */
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
 
     private static final ExecutorService LOADERS = DaemonThreads.pool("jcache-redis-loadAll");
 
@@ -47,32 +39,20 @@ public final class RedisCacheManager implements CacheManager {
     private final ClassLoader classLoader;
     private final Properties properties;
     private final ProviderSettings settings;
-    private final RedisConnection connection;
+    private final CacheBackend backend;
     private final CacheFactory factory;
-    private final InstanceEvents instanceEvents;
-    private final RedisHealth health;
-    private final NearTracking nearTracking;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCacheManager(RedisCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-                      ProviderSettings settings, RedisConnection connection) {
+                      ProviderSettings settings, CacheBackend backend) {
         this.provider = provider;
         this.uri = uri;
         this.classLoader = classLoader;
         this.properties = properties;
         this.settings = settings;
-        this.connection = connection;
-        this.health = new RedisHealth(connection.client(), settings.failureMode(), MBeans.withoutPassword(uri));
-        this.nearTracking = new NearTracking(connection.client(), settings.nearInvalidation(), MBeans.withoutPassword(uri),
-                settings.timeout().toMillis());
-        this.factory = new CacheFactory(connection.client(), settings, classLoader, health, nearTracking);
-        this.instanceEvents = new InstanceEvents(new EventChannels(connection.client(), settings.namespace()),
-                ACK_TIMEOUT);
-    }
-
-    InstanceEvents instanceEvents() {
-        return instanceEvents;
+        this.backend = backend;
+        this.factory = new CacheFactory(settings, classLoader, backend);
     }
 
     ExecutorService executor() {
@@ -167,7 +147,7 @@ public final class RedisCacheManager implements CacheManager {
         Objects.requireNonNull(cacheName, "cacheName");
         RedisCache<?, ?> cache = lookup(cacheName);
         if (cache == null || !cache.destroy()) {
-            factory.store(cacheName).clear(BulkOperations.BATCH);
+            backend.clear(cacheName);
         }
     }
 
@@ -203,10 +183,7 @@ public final class RedisCacheManager implements CacheManager {
         for (RedisCache<?, ?> cache : snapshot()) {
             cache.close();
         }
-        instanceEvents.close();
-        nearTracking.close();
-        health.close();
-        connection.close();
+        backend.close();
     }
 
     @Override
@@ -219,15 +196,15 @@ public final class RedisCacheManager implements CacheManager {
         if (clazz.isInstance(this)) {
             return clazz.cast(this);
         }
-        if (clazz.isInstance(connection.client())) {
-            return clazz.cast(connection.client());
+        if (clazz.isInstance(backend.client())) {
+            return clazz.cast(backend.client());
         }
         throw new IllegalArgumentException("CacheManager " + uri + " cannot be unwrapped to " + clazz.getName());
     }
 
     /** How many writes were skipped because Redis was unreachable ({@code failure-mode=degrade}). */
     public long skippedWrites() {
-        return health.skippedWrites();
+        return backend.skippedWrites();
     }
 
     /**
@@ -235,7 +212,7 @@ public final class RedisCacheManager implements CacheManager {
      * that failed marks the start), or empty while it is reachable.
      */
     public Optional<Instant> unreachableSince() {
-        return health.downSince();
+        return backend.unreachableSince();
     }
 
     /** What this manager's caches do while Redis is unreachable. */
@@ -243,9 +220,12 @@ public final class RedisCacheManager implements CacheManager {
         return settings.failureMode();
     }
 
-    /** The Redisson client this manager uses. */
+    /** The Redisson client this manager uses; none for a {@code memory:} manager. */
     public RedissonClient redisson() {
-        return connection.client();
+        if (backend.client() instanceof RedissonClient client) {
+            return client;
+        }
+        throw new IllegalStateException("CacheManager " + uri + " keeps its caches in memory and has no Redisson client");
     }
 
     /** Called by a closing cache: it is no longer managed here. */

@@ -1,6 +1,7 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.config.ManagerConfig;
+import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.store.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
@@ -36,8 +37,8 @@ public final class RedisCachingProvider implements CachingProvider {
             RedisCacheManager manager = byUri.get(managerUri);
             if (manager == null) {
                 ManagerConfig config = ManagerConfig.resolve(managerUri, managerProperties, loader);
-                RedisConnection connection = connections.open(config.connection());
-                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config.settings(), connection);
+                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config.settings(),
+                        backend(managerUri, config));
                 byUri.put(managerUri, manager);
             }
             return manager;
@@ -61,11 +62,20 @@ public final class RedisCachingProvider implements CachingProvider {
             if (byUri.containsKey(uri)) {
                 throw new CacheException("a CacheManager is already registered under " + uri);
             }
-            RedisCacheManager manager = new RedisCacheManager(this, uri, loader, managerProperties,
-                    ManagerConfig.settingsForClient(managerProperties), RedisConnection.external(client));
+            ProviderSettings settings = ManagerConfig.settingsForClient(managerProperties);
+            RedisCacheManager manager = new RedisCacheManager(this, uri, loader, managerProperties, settings,
+                    new RedisBackend(RedisConnection.external(client), settings, uri));
             byUri.put(uri, manager);
             return manager;
         }
+    }
+
+    /** Redis, or this JVM's memory for a {@code memory:} URI (no connection to open). */
+    private CacheBackend backend(URI uri, ManagerConfig config) {
+        if (config.connection() == null) {
+            return new MemoryBackend(System::currentTimeMillis);
+        }
+        return new RedisBackend(connections.open(config.connection()), config.settings(), uri);
     }
 
     @Override

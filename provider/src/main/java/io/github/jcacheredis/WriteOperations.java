@@ -1,9 +1,9 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.event.EntryEvent;
-import io.github.jcacheredis.store.Mutation;
-import io.github.jcacheredis.store.MutationResult;
-import io.github.jcacheredis.store.Outcome;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -83,8 +83,7 @@ final class WriteOperations<K, V> {
         }
         byte[] bytes = r.encodeValue(value);
         long ttl = r.expiry().creationHint();
-        MutationResult result = Writes.resolve(r, segment, Mutation.putIfAbsent(bytes, ttl),
-                r.store().putIfAbsent(segment, bytes, ttl));
+        MutationResult result = r.store().putIfAbsent(segment, bytes, ttl);
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(true);
             return false;
@@ -121,7 +120,7 @@ final class WriteOperations<K, V> {
         }
         byte[] bytes = r.encodeValue(value);
         boolean needPrevious = returnPrevious || r.wants(EventType.UPDATED);
-        MutationResult result = Writes.run(r, segment,
+        MutationResult result = r.store().mutate(segment,
                 Mutation.replace(bytes, r.expiry().updateHint(), needPrevious));
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(false);
@@ -256,7 +255,7 @@ final class WriteOperations<K, V> {
             } else {
                 target = r.encodeValue(expected);
             }
-            MutationResult result = Writes.run(r, segment, mutation.apply(target));
+            MutationResult result = r.store().mutate(segment, mutation.apply(target));
             if (result.outcome() != Outcome.CONFLICT) {
                 return result;
             }
@@ -270,8 +269,7 @@ final class WriteOperations<K, V> {
         boolean needPrevious = returnPrevious || r.wants(EventType.UPDATED);
         long creation = r.expiry().creationHint();
         long update = r.expiry().updateHint();
-        MutationResult first = r.store().put(segment, bytes, creation, update, r.events().hasListeners(), needPrevious);
-        return Writes.resolve(r, segment, Mutation.put(bytes, creation, update, needPrevious), first);
+        return r.store().put(segment, bytes, creation, update, r.events().hasListeners(), needPrevious);
     }
 
     void countPut(MutationResult result) {

@@ -19,6 +19,12 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
     /** The URI of the default CacheManager; it connects to {@link #defaultRedisUrl}. */
     public static final URI DEFAULT_URI = URI.create("jcache-redis:default");
 
+    /**
+     * The scheme of URIs whose manager keeps its caches in this JVM's memory, with the same JCache
+     * behaviour and no Redis: for tests. The connection of such a config is null.
+     */
+    public static final String MEMORY_SCHEME = "memory";
+
     static final String REDIS_URL_ENV = "REDIS_URL";
     static final String REDIS_URL_PROPERTY = "redis.url";
     static final String FALLBACK_REDIS_URL = "redis://localhost:6379";
@@ -40,6 +46,9 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
         Map<String, String> values = source.values();
         ConnectionSpec connection = source.connection();
         ProviderSettings settings = settings(values, properties, RedisUris.redact(target));
+        if (connection == null) {
+            return new ManagerConfig(null, settings); // in memory: nothing to connect to
+        }
         // a config file keeps its own Redisson timeouts unless the timeout setting is given
         boolean explicitTimeout = values.containsKey(ProviderSettings.TIMEOUT)
                 || (properties != null && properties.getProperty(ProviderSettings.TIMEOUT) != null);
@@ -77,13 +86,16 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
             values.putAll(providerKeysOnly(RedisUris.providerQuery(target)));
             return new Source(RedisUris.connection(target), values, false);
         }
+        if (MEMORY_SCHEME.equals(target.getScheme())) {
+            return new Source(null, values, false);
+        }
         if (ConfigFiles.isConfigFileUri(target)) {
             ConfigFiles.ParsedFile file = ConfigFiles.read(target, classLoader);
             values.putAll(providerKeysOnly(file.providerKeys()));
             return new Source(file.connection(), values, true);
         }
         throw new CacheException("unsupported CacheManager URI '" + target + "': use redis://host:port,"
-                + " rediss://host:port, or a file:, jar: or classpath: URI of a config file");
+                + " rediss://host:port, a file:, jar: or classpath: URI of a config file, or memory:<name>");
     }
 
     /**

@@ -1,13 +1,12 @@
 package io.github.jcacheredis.event;
 
-import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.RedisEntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.ListenerRegistry;
 import io.github.jcacheredis.store.Publication;
 import io.github.jcacheredis.store.WriteTickets;
-import java.io.Closeable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * instance listens for EXPIRED events, writes keep a shadow copy of each value and its due time,
  * and one instance sweeps what is due ({@link ExpiryReporting}).
  */
-public final class CacheEventBridge<K, V> implements Closeable {
+public final class CacheEventBridge<K, V> implements SharedEvents {
 
 
     static final int EXPIRED_BIT = 1 << EventType.EXPIRED.ordinal();
@@ -38,7 +37,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
 
     private final InstanceEvents instance;
     private final KeyLayout layout;
-    private final EntryStore store;
+    private final RedisEntryStore store;
     private final EventDispatcher<K, V> dispatcher;
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
     private final SerialExecutor inbound = new SerialExecutor(EventDispatcher.ASYNC);
@@ -55,7 +54,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
     private volatile boolean registryRead;
     private volatile boolean closed;
 
-    CacheEventBridge(InstanceEvents instance, KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
+    CacheEventBridge(InstanceEvents instance, KeyLayout layout, RedisEntryStore store, EventDispatcher<K, V> dispatcher,
                      Function<EventMessage, EntryEvent<K, V>> decoder) {
         this.instance = instance;
         this.layout = layout;
@@ -79,7 +78,7 @@ public final class CacheEventBridge<K, V> implements Closeable {
         return store.nearNeedsPublication();
     }
 
-    /** Called after local listeners were registered or deregistered. */
+    @Override
     public synchronized void localListenersChanged() {
         int mask = dispatcher.typeMask() | (nearCacheFollowsPublications() ? NEAR_CACHE_BIT : 0);
         if (closed || mask == localMask) {

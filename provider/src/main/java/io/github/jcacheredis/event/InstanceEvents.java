@@ -1,7 +1,7 @@
 package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.concurrent.DaemonThreads;
-import io.github.jcacheredis.store.EntryStore;
+import io.github.jcacheredis.store.RedisEntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
@@ -80,7 +80,7 @@ public final class InstanceEvents implements Closeable {
      * until then the cache's writes publish everything, as when the instance is in doubt, so that
      * no listener elsewhere misses them and creating a cache waits on nothing.
      */
-    public <K, V> CacheEventBridge<K, V> bridge(KeyLayout layout, EntryStore store, EventDispatcher<K, V> dispatcher,
+    public <K, V> CacheEventBridge<K, V> bridge(KeyLayout layout, RedisEntryStore store, EventDispatcher<K, V> dispatcher,
                                                 Function<EventMessage, EntryEvent<K, V>> decoder) {
         CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, dispatcher, decoder);
         bridges.put(layout.prefix(), bridge);

@@ -1,5 +1,7 @@
 package io.github.jcacheredis.expiry;
 
+import io.github.jcacheredis.storage.Ttl;
+import io.github.jcacheredis.storage.TtlResolver;
 import java.util.Set;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
@@ -15,7 +17,7 @@ import javax.cache.expiry.TouchedExpiryPolicy;
  * creation and the update TTL in one round trip. Any other policy is asked only when the store
  * reports which case applies, so it sees exactly the calls the specification prescribes.
  */
-public final class ExpiryDecisions {
+public final class ExpiryDecisions implements TtlResolver {
 
     private static final Set<Class<?>> CONSTANT_POLICIES = Set.of(CreatedExpiryPolicy.class,
             AccessedExpiryPolicy.class, ModifiedExpiryPolicy.class, TouchedExpiryPolicy.class,
@@ -60,11 +62,13 @@ public final class ExpiryDecisions {
     }
 
     /** The TTL of a new entry; a policy that fails or answers null leaves it eternal. */
+    @Override
     public long creation() {
         return constant ? creation : askCreation();
     }
 
     /** The TTL after an update; a policy that fails leaves it unchanged. */
+    @Override
     public long update() {
         return constant ? update : askUpdate();
     }

@@ -1,7 +1,7 @@
 package io.github.jcacheredis.keyv;
 
 import io.github.jcacheredis.expiry.ExpiryDecisions;
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Ttl;
 import javax.cache.CacheException;
 
 /**

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.jcacheredis.codec.CodecException;
 import io.github.jcacheredis.codec.ValueCodec;
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Ttl;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,9 @@
 package io.github.jcacheredis.store;
 
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.Outcome;
+import io.github.jcacheredis.storage.Ttl;
+import io.github.jcacheredis.store.Scripts.MutateReply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,13 +112,11 @@ final class BulkCommands {
         }
     }
 
-    List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
-        try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return mutateAll(write.publication(), mutations);
-        }
-    }
-
-    private List<MutationResult> mutateAll(Publication pub, Map<String, Mutation> mutations) {
+    /**
+     * Runs the mutations in one pipeline; replies in their order. A reply may ask for a TTL (see
+     * {@link MutateReply#needsTtl}): that write did not happen.
+     */
+    List<MutateReply> mutateAll(Publication pub, Map<String, Mutation> mutations) {
         if (mutations.isEmpty()) {
             return List.of();
         }
@@ -123,26 +124,26 @@ final class BulkCommands {
         List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
         List<Long> writeIds = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
-        List<MutationResult> whenDegraded = new ArrayList<>(mutations.size());
+        List<MutateReply> whenDegraded = new ArrayList<>(mutations.size());
         mutations.forEach((segment, mutation) -> {
             long writeId = pub.tickets().open();
             writeIds.add(writeId);
             queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
                     Scripts.mutateArguments(segment, mutation, pub, writeId)));
-            if (mutation.skipCounts()) {
+            if (mutation.skippedWhenDegraded()) {
                 skipped.add(segment);
             }
-            whenDegraded.add(mutation.whenDegraded());
+            whenDegraded.add(MutateReply.of(mutation.whenDegraded()));
         });
-        List<MutationResult> results = null;
+        List<MutateReply> results = null;
         try {
             results = ctx.calls.write("mutate pipeline", skipped, () -> {
                 mutations.keySet().forEach(segment -> expiry.noteWrite(pub, segment));
                 ScriptRunner.execute(batch);
-                List<MutationResult> replies = new ArrayList<>(queued.size());
+                List<MutateReply> replies = new ArrayList<>(queued.size());
                 List<List<Object>> raw = ScriptRunner.replies(queued);
                 for (int i = 0; i < raw.size(); i++) {
-                    replies.add(Scripts.mutateResult(raw.get(i), writeIds.get(i)));
+                    replies.add(MutateReply.of(raw.get(i), writeIds.get(i)));
                 }
                 return replies;
             }, whenDegraded);
@@ -167,7 +168,7 @@ final class BulkCommands {
         if (values.isEmpty()) {
             return;
         }
-        if (pub.isActive() || !EntryStore.plainSet(creationTtl, updateTtl)) {
+        if (pub.isActive() || !RedisEntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, creationTtl, updateTtl, false)));
             nobodyWaits(pub, mutateAll(pub, mutations));
@@ -188,7 +189,7 @@ final class BulkCommands {
                 return;
             }
             RBatch batch = ctx.writeBatch();
-            values.forEach((segment, value) -> EntryStore.set(
+            values.forEach((segment, value) -> RedisEntryStore.set(
                     batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
             ctx.calls.blindWrite("SET pipeline", segments, batch::execute, null);
         } finally {
@@ -209,7 +210,7 @@ final class BulkCommands {
         if (pub.isActive()) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             segments.forEach(segment -> mutations.put(segment, Mutation.remove(false)));
-            return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(r -> r.outcome() == Outcome.DELETED).count();
+            return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
         }
         String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         try {
@@ -219,14 +220,17 @@ final class BulkCommands {
         }
     }
 
-    /** Writes whose callers fire no events of their own: their events come back through the channel alone. */
-    private static List<MutationResult> nobodyWaits(Publication pub, List<MutationResult> results) {
+    /**
+     * Writes whose callers fire no events of their own (their events come back through the channel
+     * alone), with known TTLs (no reply asks for one).
+     */
+    private static List<MutateReply> nobodyWaits(Publication pub, List<MutateReply> replies) {
         WriteTickets tickets = pub.tickets();
-        results.forEach(result -> {
-            if (result.writeId() != 0) {
-                tickets.unused(result.writeId());
+        replies.forEach(reply -> {
+            if (reply.writeId() != 0) {
+                tickets.unused(reply.writeId());
             }
         });
-        return results;
+        return replies;
     }
 }

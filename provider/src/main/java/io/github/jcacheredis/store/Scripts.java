@@ -3,6 +3,10 @@ package io.github.jcacheredis.store;
 import static io.github.jcacheredis.store.StoreContext.ascii;
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
+import io.github.jcacheredis.storage.TtlResolver;
 import java.util.List;
 
 /** The provider's Lua scripts and the KEYS and ARGV each one takes (documented in the scripts). */
@@ -26,7 +30,7 @@ final class Scripts {
      * for a fenced write.
      */
     static List<Object> mutateKeys(KeyLayout layout, String segment, Mutation m, Publication pub) {
-        if (m.lease != null && !m.lease.token().isEmpty()) {
+        if (m.lease() instanceof RedisWriteLease lease && !lease.token().isEmpty()) {
             return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.dueKey(segment),
                     layout.leaseKey(segment));
         }
@@ -40,28 +44,67 @@ final class Scripts {
 
     static Object[] mutateArguments(String segment, Mutation m, Publication pub, long writeId) {
         return new Object[] {
-            ascii(m.precondition.code),
-            m.expected == null ? EMPTY : m.expected,
-            ascii(m.delete ? "d" : "s"),
-            m.value == null ? EMPTY : m.value,
-            ascii(m.absentTtl),
-            ascii(m.presentTtl),
-            ascii(m.returnPrevious ? "1" : "0"),
+            ascii(m.precondition().code()),
+            m.expected() == null ? EMPTY : m.expected(),
+            ascii(m.delete() ? "d" : "s"),
+            m.value() == null ? EMPTY : m.value(),
+            ascii(m.absentTtl()),
+            ascii(m.presentTtl()),
+            ascii(m.returnPrevious() ? "1" : "0"),
             utf8(pub.channel()),
             utf8(pub.originOf(writeId)),
             utf8(pub.isActive() ? segment : ""),
             ascii(pub.withValues() ? "1" : "0"),
             ascii(pub.shadowGraceMillis()),
-            m.lease == null ? EMPTY : utf8(m.lease.token()),  // '' for a degraded cache's stand-in
-            ascii(m.lease == null || m.lease.nested() ? "0" : "1"),
+            m.lease() == null ? EMPTY : utf8(lease(m).token()),  // '' for a degraded cache's stand-in
+            ascii(m.lease() == null || lease(m).nested() ? "0" : "1"),
         };
     }
 
-    static MutationResult mutateResult(List<Object> reply, long writeId) {
-        Outcome outcome = Outcome.ofScriptStatus((Long) reply.get(0));
-        Object previous = reply.size() > 1 ? reply.get(1) : null;
-        return new MutationResult(outcome, previous instanceof byte[] bytes ? bytes : null,
-                outcome.publishes() ? writeId : 0);
+    /** The lease a mutation is fenced by, as this store issued it. */
+    static RedisWriteLease lease(Mutation m) {
+        return (RedisWriteLease) m.lease();
+    }
+
+    /** The outcomes of {@code mutate.lua}'s statuses 0 to 7. */
+    private static final Outcome[] OUTCOMES = {Outcome.CONFLICT, Outcome.CREATED, Outcome.UPDATED, Outcome.DELETED,
+        Outcome.NOT_STORED, Outcome.EXPIRED_ON_UPDATE, Outcome.ABSENT, Outcome.FENCED};
+
+    /**
+     * What {@code mutate.lua} answered: a result, or (status -1 or -2, no result) a request for
+     * the creation or the update TTL, which it needs before it writes.
+     */
+    record MutateReply(long ttlAsked, MutationResult result) {
+
+        /** A result decided without Redis (a degraded cache's answer). */
+        static MutateReply of(MutationResult result) {
+            return new MutateReply(0, result);
+        }
+
+        static MutateReply of(List<Object> reply, long writeId) {
+            long status = (Long) reply.get(0);
+            if (status < 0) {
+                return new MutateReply(status, null);
+            }
+            Outcome outcome = OUTCOMES[(int) status];
+            Object previous = reply.size() > 1 ? reply.get(1) : null;
+            return new MutateReply(0, new MutationResult(outcome, previous instanceof byte[] bytes ? bytes : null,
+                    outcome.publishes() ? writeId : 0));
+        }
+
+        boolean needsTtl() {
+            return ttlAsked != 0;
+        }
+
+        /** The mutation again, with the TTL the script asked for. */
+        Mutation completed(Mutation m, TtlResolver ttls) {
+            return ttlAsked == -1 ? m.withTtls(ttls.creation(), m.presentTtl()) : m.withTtls(m.absentTtl(), ttls.update());
+        }
+
+        /** The write id under which the write published events for this instance, 0 for none. */
+        long writeId() {
+            return result == null ? 0 : result.writeId();
+        }
     }
 
     static Object[] touchArguments(String segment, long ttl, Publication pub, boolean returnValue) {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * would make the writer and the cache disagree. The lease is a Redis key in the entry's slot
  * holding the holder's token ({@code lease.lua}), taken with the entry's value in one round trip,
  * renewed while held, and checked by the write itself ({@code mutate.lua}): a holder that paused
- * longer than the lease finds its write refused ({@link io.github.jcacheredis.store.Outcome#FENCED}).
+ * longer than the lease finds its write refused ({@link io.github.jcacheredis.storage.Outcome#FENCED}).
  * Caches without a writer never take one.
  */
 final class WriteLeases {
@@ -40,8 +40,8 @@ final class WriteLeases {
     private final String cacheName;
     private final String owner = UUID.randomUUID().toString();
     private final AtomicLong counter = new AtomicLong();
-    private final Set<WriteLease> held = ConcurrentHashMap.newKeySet();
-    private final ThreadLocal<Map<String, WriteLease>> heldByThread = ThreadLocal.withInitial(HashMap::new);
+    private final Set<RedisWriteLease> held = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Map<String, RedisWriteLease>> heldByThread = ThreadLocal.withInitial(HashMap::new);
     private ScheduledFuture<?> renewal;
 
     WriteLeases(StoreContext ctx, String cacheName) {
@@ -53,11 +53,11 @@ final class WriteLeases {
      * Takes the lease of an entry, waiting while another instance holds it, and answers it with the
      * entry's value. A thread that already holds it gets a nested lease on the same token.
      */
-    WriteLease acquire(String segment) {
-        WriteLease outer = heldByThread.get().get(segment);
+    RedisWriteLease acquire(String segment) {
+        RedisWriteLease outer = heldByThread.get().get(segment);
         if (outer != null && !outer.released()) {
             byte[] current = ctx.calls.read("GET", () -> ctx.bucket(segment).get(), null);
-            return new WriteLease(segment, outer.token(), current, true);
+            return new RedisWriteLease(segment, outer.token(), current, true);
         }
         String token = owner + ":" + counter.incrementAndGet();
         List<Object> keys = List.of(ctx.layout.entryKey(segment), ctx.layout.leaseKey(segment));
@@ -69,10 +69,10 @@ final class WriteLeases {
                     List.of());
             if (reply.isEmpty()) {
                 // degraded: Redis is unreachable and the cache acts as empty; its write will be skipped
-                return new WriteLease(segment, "", null, true);
+                return new RedisWriteLease(segment, "", null, true);
             }
             if (Long.valueOf(1).equals(reply.get(0))) {
-                WriteLease lease = new WriteLease(segment, token, reply.get(1) instanceof byte[] b ? b : null, false);
+                RedisWriteLease lease = new RedisWriteLease(segment, token, reply.get(1) instanceof byte[] b ? b : null, false);
                 hold(lease);
                 return lease;
             }
@@ -88,7 +88,7 @@ final class WriteLeases {
     }
 
     /** Releases a lease whose holder did not write (a fenced write releases it itself). */
-    void release(WriteLease lease) {
+    void release(RedisWriteLease lease) {
         forget(lease);
         if (lease.nested()) {
             return;
@@ -101,11 +101,11 @@ final class WriteLeases {
     }
 
     /** Forgets a lease the write script released (or refused). */
-    void written(WriteLease lease) {
+    void written(RedisWriteLease lease) {
         forget(lease);
     }
 
-    private synchronized void hold(WriteLease lease) {
+    private synchronized void hold(RedisWriteLease lease) {
         held.add(lease);
         heldByThread.get().put(lease.segment(), lease);
         if (renewal == null) {
@@ -114,7 +114,7 @@ final class WriteLeases {
         }
     }
 
-    private void forget(WriteLease lease) {
+    private void forget(RedisWriteLease lease) {
         if (lease.nested()) {
             return;
         }
@@ -124,7 +124,7 @@ final class WriteLeases {
     }
 
     private void renewAll() {
-        for (WriteLease lease : held) {
+        for (RedisWriteLease lease : held) {
             try {
                 if (!lease.released() && !keep(lease, LEASE_MILLIS)) {
                     held.remove(lease);
@@ -137,7 +137,7 @@ final class WriteLeases {
         }
     }
 
-    private boolean keep(WriteLease lease, long millis) {
+    private boolean keep(RedisWriteLease lease, long millis) {
         return Scripts.succeeded(ctx.scripts.runOnce(Scripts.LEASE_KEEP, List.of(ctx.layout.leaseKey(lease.segment())),
                 new Object[] {utf8(lease.token()), ascii(millis)}));
     }

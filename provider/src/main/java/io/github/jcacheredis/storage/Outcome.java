@@ -1,4 +1,4 @@
-package io.github.jcacheredis.store;
+package io.github.jcacheredis.storage;
 
 /** What a write did to an entry, as reported by the store. */
 public enum Outcome {
@@ -18,32 +18,12 @@ public enum Outcome {
     EXPIRED_ON_UPDATE,
     /** There was no entry to remove. */
     ABSENT,
-    /** The entry is absent and the creation TTL must be supplied. */
-    NEED_CREATION_TTL,
-    /** The entry is present and the update TTL must be supplied. */
-    NEED_UPDATE_TTL,
     /** Redis was unreachable and the manager degrades: the write was skipped (and will be undone). */
     SKIPPED,
     /** The write was refused: the writer no longer held the entry's write lease. */
     FENCED;
 
-    static Outcome ofScriptStatus(long status) {
-        return switch ((int) status) {
-            case 0 -> CONFLICT;
-            case 1 -> CREATED;
-            case 2 -> UPDATED;
-            case 3 -> DELETED;
-            case 4 -> NOT_STORED;
-            case 5 -> EXPIRED_ON_UPDATE;
-            case 6 -> ABSENT;
-            case 7 -> FENCED;
-            case -1 -> NEED_CREATION_TTL;
-            case -2 -> NEED_UPDATE_TTL;
-            default -> throw new IllegalStateException("unknown script status " + status);
-        };
-    }
-
-    /** True when the write script published events for this outcome. */
+    /** True when the write changed the entry, so that it has events (published by a Redis store). */
     public boolean publishes() {
         return this == CREATED || this == UPDATED || this == DELETED || this == EXPIRED_ON_UPDATE;
     }

@@ -1,4 +1,4 @@
-package io.github.jcacheredis.expiry;
+package io.github.jcacheredis.storage;
 
 import java.util.concurrent.TimeUnit;
 import javax.cache.expiry.Duration;
@@ -16,7 +16,7 @@ public final class Ttl {
     public static final long EXPIRE_NOW = 0;
 
     /** Redis refuses expiry times that overflow; nothing cached needs more than a thousand years. */
-    static final long MAX_MILLIS = TimeUnit.DAYS.toMillis(365L * 1000);
+    public static final long MAX_MILLIS = TimeUnit.DAYS.toMillis(365L * 1000);
 
     private Ttl() {
     }

@@ -1,32 +1,38 @@
-package io.github.jcacheredis.store;
+package io.github.jcacheredis.storage;
 
-import io.github.jcacheredis.expiry.Ttl;
+import io.github.jcacheredis.storage.Ttl;
 
 /**
- * A conditional write of one entry, run atomically by {@code mutate.lua}: a precondition on the
+ * A conditional write of one entry, which a store applies atomically: a precondition on the
  * current value, then set or delete, with the TTL to apply if the entry is absent or present.
  */
 public final class Mutation {
 
-    enum Precondition {
+    /** What the entry must hold for the write to apply. */
+    public enum Precondition {
         ANY("a"), ABSENT("n"), PRESENT("p"), EQUALS("e");
 
-        final String code;
+        private final String code;
 
         Precondition(String code) {
             this.code = code;
         }
+
+        /** The one-letter code the Redis write script takes. */
+        public String code() {
+            return code;
+        }
     }
 
-    final Precondition precondition;
-    final byte[] expected;
-    final boolean delete;
-    final byte[] value;
-    final long absentTtl;
-    final long presentTtl;
-    final boolean returnPrevious;
+    private final Precondition precondition;
+    private final byte[] expected;
+    private final boolean delete;
+    private final byte[] value;
+    private final long absentTtl;
+    private final long presentTtl;
+    private final boolean returnPrevious;
     /** The write lease the writer holds, or null: the write is refused unless it still holds it. */
-    final WriteLease lease;
+    private final WriteLease lease;
 
     private Mutation(Precondition precondition, byte[] expected, boolean delete, byte[] value, long absentTtl,
                      long presentTtl, boolean returnPrevious, WriteLease lease) {
@@ -85,7 +91,7 @@ public final class Mutation {
         return new Mutation(Precondition.EQUALS, expected, true, null, Ttl.KEEP, Ttl.KEEP, true);
     }
 
-    /** The same write with the unknown TTLs replaced. */
+    /** The same write with other TTLs (an unknown one resolved). */
     public Mutation withTtls(long absentTtl, long presentTtl) {
         return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious, lease);
     }
@@ -98,25 +104,58 @@ public final class Mutation {
         return new Mutation(precondition, expected, delete, value, absentTtl, presentTtl, returnPrevious, lease);
     }
 
-    /** True when, skipped while Redis is unreachable, this write must be undone once it is back. */
-    boolean skipCounts() {
+    /**
+     * True when a degraded store (Redis unreachable) skips this write, to be undone once Redis is
+     * back: it applies whatever the entry holds, or only when absent, so an empty cache would take it.
+     * A write that needs the entry present or equal to a value finds it absent instead.
+     */
+    public boolean skippedWhenDegraded() {
         return precondition == Precondition.ANY || precondition == Precondition.ABSENT;
     }
 
     /** The result this write reports when skipped: as if the cache were empty. */
-    MutationResult whenDegraded() {
-        if (!skipCounts()) {
+    public MutationResult whenDegraded() {
+        if (!skippedWhenDegraded()) {
             return MutationResult.CONFLICT;
         }
         return delete ? MutationResult.ABSENT : MutationResult.SKIPPED;
     }
 
+    public Precondition precondition() {
+        return precondition;
+    }
+
+    /** The value the entry must hold (precondition {@link Precondition#EQUALS}), else null. */
+    public byte[] expected() {
+        return expected;
+    }
+
+    /** True for a removal, false for a write of {@link #value}. */
+    public boolean delete() {
+        return delete;
+    }
+
+    /** The new value, null for a removal. */
+    public byte[] value() {
+        return value;
+    }
+
+    /** The TTL if the entry is absent (creation), a {@link Ttl} code or milliseconds. */
     public long absentTtl() {
         return absentTtl;
     }
 
+    /** The TTL if the entry is present (update), a {@link Ttl} code or milliseconds. */
     public long presentTtl() {
         return presentTtl;
     }
 
+    public boolean returnPrevious() {
+        return returnPrevious;
+    }
+
+    /** The write lease that fences this write, or null. */
+    public WriteLease lease() {
+        return lease;
+    }
 }

@@ -2,10 +2,18 @@ package io.github.jcacheredis.store;
 
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
-import io.github.jcacheredis.expiry.Ttl;
 import io.github.jcacheredis.near.NearCache;
+import io.github.jcacheredis.storage.EntryStore;
+import io.github.jcacheredis.storage.Mutation;
+import io.github.jcacheredis.storage.MutationResult;
+import io.github.jcacheredis.storage.Outcome;
+import io.github.jcacheredis.storage.Ttl;
+import io.github.jcacheredis.storage.TtlResolver;
+import io.github.jcacheredis.storage.WriteLease;
+import io.github.jcacheredis.store.Scripts.MutateReply;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +29,17 @@ import org.redisson.client.codec.ByteArrayCodec;
  * The entries of one cache in Redis, one key each. Every single-entry call is one round trip: a
  * native command where one does the job, else one EVALSHA of {@code mutate.lua}. Bulk calls
  * ({@link BulkCommands}) are pipelined and split per slot on a cluster; iteration and clear scan
- * ({@link KeyScans}). Keys are passed as encoded key segments.
+ * ({@link KeyScans}). Keys are passed as encoded key segments. A write whose TTL the script must
+ * know first (a policy asked only for the case that applies) takes a second round trip.
  */
-public final class EntryStore {
+public final class RedisEntryStore implements EntryStore {
 
     private final StoreContext ctx;
     private final BulkCommands bulk;
     private final KeyScans scans;
     private final ExpiryIndex expiry;
     private final WriteLeases leases;
+    private final TtlResolver ttls;
     private final NearTracking tracking;
     /** True when Redis reports changes to the near cache itself (CLIENT TRACKING). */
     private final boolean nearTracked;
@@ -37,15 +47,17 @@ public final class EntryStore {
     /**
      * @param near     the cache's local tier, or null for none
      * @param tracking the manager's tracking connections, which keep {@code near} in step with Redis when they can
+     * @param ttls     answers the TTL of a write that left it unknown
      */
-    public EntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
-                      NearTracking tracking) {
+    public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
+                           NearTracking tracking, TtlResolver ttls) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
         this.scans = new KeyScans(ctx);
         this.expiry = new ExpiryIndex(ctx, scans);
         this.bulk = new BulkCommands(ctx, expiry);
         this.leases = new WriteLeases(ctx, cacheName);
         this.tracking = tracking;
+        this.ttls = ttls;
         this.nearTracked = near != null && tracking.register(layout, near);
     }
 
@@ -62,16 +74,23 @@ public final class EntryStore {
      * holds it; the lease carries the entry's value. Write with a mutation fenced by it, or
      * {@link #release} it.
      */
+    @Override
     public WriteLease lease(String segment) {
         return leases.acquire(segment);
     }
 
-    /** Releases a lease without writing. */
+    @Override
     public void release(WriteLease lease) {
-        leases.release(lease);
+        leases.release((RedisWriteLease) lease);
+    }
+
+    @Override
+    public String describe(String segment) {
+        return ctx.layout.entryKey(segment);
     }
 
     /** Stops renewing leases and tracking the cache's keys (the cache closed). */
+    @Override
     public void close() {
         leases.close();
         if (nearTracked) {
@@ -115,6 +134,7 @@ public final class EntryStore {
     }
 
     /** The entry's value as Redis holds it now (never from the local tier: compare-and-set needs it). */
+    @Override
     public byte[] get(String segment) {
         return ctx.calls.read("GET", () -> ctx.bucket(segment).get(), null);
     }
@@ -123,6 +143,7 @@ public final class EntryStore {
      * Reads the entry and applies an access TTL in the same command. With a local tier, a value held
      * there is answered at once (an access TTL is still applied in Redis), and a miss fills it.
      */
+    @Override
     public byte[] getAndExpire(String segment, long ttl) {
         if (ctx.nearUsable() && !ctx.publication().tracksExpiry()) {
             return nearGet(segment, ttl);
@@ -185,6 +206,7 @@ public final class EntryStore {
     }
 
     /** Applies an access TTL to an existing entry; false when there is none. */
+    @Override
     public boolean expire(String segment, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
@@ -210,6 +232,7 @@ public final class EntryStore {
         }
     }
 
+    @Override
     public boolean exists(String segment) {
         if (ctx.nearUsable() && ctx.near.get(segment) != null) {
             return true;
@@ -221,6 +244,7 @@ public final class EntryStore {
      * Stores {@code value} with the creation or the update TTL. One SET when the outcome is not
      * needed, nobody else listens and one command covers both TTLs ({@link #plainSet}); else the script.
      */
+    @Override
     public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
@@ -266,6 +290,7 @@ public final class EntryStore {
     }
 
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */
+    @Override
     public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
             return putIfAbsent(write.publication(), segment, value, creationTtl);
@@ -289,6 +314,7 @@ public final class EntryStore {
     }
 
     /** Removes the entry (DEL or GETDEL when nobody else listens). */
+    @Override
     public MutationResult remove(String segment, boolean returnPrevious) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
             return remove(write.publication(), segment, returnPrevious);
@@ -317,6 +343,7 @@ public final class EntryStore {
      * Runs one conditional write atomically. Degraded, a write that applies whatever the entry
      * holds is skipped; one that needs the entry present or equal to a value finds it absent.
      */
+    @Override
     public MutationResult mutate(String segment, Mutation mutation) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
             return mutate(write.publication(), segment, mutation);
@@ -324,21 +351,36 @@ public final class EntryStore {
     }
 
     private MutationResult mutate(Publication pub, String segment, Mutation mutation) {
-        long writeId = pub.tickets().open();
-        MutationResult result = null;
+        Mutation current = mutation;
         try {
-            result = ctx.calls.write("mutate", mutation.skipCounts() ? List.of(segment) : List.of(), () -> {
+            while (true) {
+                MutateReply reply = attempt(pub, segment, current);
+                if (!reply.needsTtl()) {
+                    return reply.result();
+                }
+                current = reply.completed(current, ttls);
+            }
+        } finally {
+            if (mutation.lease() != null) {
+                leases.written((RedisWriteLease) mutation.lease());
+            }
+        }
+    }
+
+    /** One run of the write script: its result, or its request for a TTL (nothing was written). */
+    private MutateReply attempt(Publication pub, String segment, Mutation mutation) {
+        long writeId = pub.tickets().open();
+        MutateReply reply = null;
+        try {
+            reply = ctx.calls.write("mutate", mutation.skippedWhenDegraded() ? List.of(segment) : List.of(), () -> {
                 expiry.noteWrite(pub, segment);
-                return Scripts.mutateResult(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment,
+                return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment,
                         mutation, pub), Scripts.mutateArguments(segment, mutation, pub, writeId)), writeId);
-            }, mutation.whenDegraded());
-            return result;
+            }, MutateReply.of(mutation.whenDegraded()));
+            return reply;
         } finally {
             ctx.invalidate(segment);
-            if (mutation.lease != null) {
-                leases.written(mutation.lease);
-            }
-            if (writeId != 0 && (result == null || result.writeId() == 0)) {
+            if (writeId != 0 && (reply == null || reply.writeId() == 0)) {
                 pub.tickets().unused(writeId);
             }
         }
@@ -353,39 +395,61 @@ public final class EntryStore {
     }
 
     /** The values of the present entries among {@code segments}, by segment. */
+    @Override
     public Map<String, byte[]> getAll(Collection<String> segments) {
         return bulk.getAll(segments);
     }
 
     /** Like {@link #getAll} but applies an access TTL to each entry read. */
+    @Override
     public Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
         return bulk.getAllAndExpire(segments, ttl);
     }
 
-    /** Runs conditional writes in one pipeline; results in the order of {@code mutations}. */
+    /**
+     * Runs conditional writes in one pipeline; results in the order of {@code mutations}. Those
+     * whose script asked for a TTL run again one by one with it.
+     */
+    @Override
     public List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
-        return bulk.mutateAll(mutations);
+        try (PublishedWrites.Write write = ctx.beginWrite()) {
+            Publication pub = write.publication();
+            List<MutateReply> replies = bulk.mutateAll(pub, mutations);
+            List<MutationResult> results = new ArrayList<>(replies.size());
+            int i = 0;
+            for (Map.Entry<String, Mutation> mutation : mutations.entrySet()) {
+                MutateReply reply = replies.get(i++);
+                results.add(reply.needsTtl()
+                        ? mutate(pub, mutation.getKey(), reply.completed(mutation.getValue(), ttls))
+                        : reply.result());
+            }
+            return results;
+        }
     }
 
     /**
      * Stores all values with the creation or update TTL: MSET or a SET pipeline when nobody else
      * listens and one command covers both TTLs, else a pipeline of the script.
      */
+    @Override
     public void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
         bulk.putAll(values, creationTtl, updateTtl);
     }
 
     /** Removes the given entries; returns how many existed. */
+    @Override
     public long removeAll(Collection<String> segments) {
         return bulk.removeAll(segments);
     }
 
     /** Iterates over the encoded keys of the cache with SCAN, {@code batchSize} keys per call. */
+    @Override
     public Iterator<String> scan(int batchSize) {
         return scans.segments(batchSize);
     }
 
     /** Deletes every entry of the cache (SCAN + UNLINK in batches), without events; returns the count. */
+    @Override
     public long clear(int batchSize) {
         return scans.clear(batchSize);
     }

@@ -1,11 +1,12 @@
 package io.github.jcacheredis.store;
 
+import io.github.jcacheredis.storage.WriteLease;
+
 /**
- * The write lease of one entry, held by this instance (see {@link WriteLeases}), with the value
- * the entry held when it was taken. A write fenced by it ({@link Mutation#fencedBy}) applies only
- * while it is still held, and releases it.
+ * A write lease as Redis holds it (see {@link WriteLeases}): the holder's token in a key of the
+ * entry's slot, which the write script checks and releases.
  */
-public final class WriteLease {
+final class RedisWriteLease implements WriteLease {
 
     private final String segment;
     private final String token;
@@ -13,19 +14,19 @@ public final class WriteLease {
     private final boolean nested;
     private volatile boolean released;
 
-    WriteLease(String segment, String token, byte[] current, boolean nested) {
+    RedisWriteLease(String segment, String token, byte[] current, boolean nested) {
         this.segment = segment;
         this.token = token;
         this.current = current;
         this.nested = nested;
     }
 
-    /** The encoded key of the entry. */
+    @Override
     public String segment() {
         return segment;
     }
 
-    /** The entry's value when the lease was taken, null when absent. */
+    @Override
     public byte[] current() {
         return current;
     }

@@ -1,0 +1,111 @@
+package io.github.jcacheredis;
+
+import io.github.jcacheredis.config.EntryFormat;
+import io.github.jcacheredis.config.ProviderSettings;
+import io.github.jcacheredis.event.EventDispatcher;
+import io.github.jcacheredis.event.InstanceEvents;
+import io.github.jcacheredis.event.SharedEvents;
+import io.github.jcacheredis.management.MBeans;
+import io.github.jcacheredis.near.NearCache;
+import io.github.jcacheredis.near.NearCacheSettings;
+import io.github.jcacheredis.storage.EntryStore;
+import io.github.jcacheredis.storage.Ttl;
+import io.github.jcacheredis.storage.TtlResolver;
+import io.github.jcacheredis.store.EventChannels;
+import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.NearTracking;
+import io.github.jcacheredis.store.RedisConnection;
+import io.github.jcacheredis.store.RedisEntryStore;
+import io.github.jcacheredis.store.RedisHealth;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+import org.redisson.api.RedissonClient;
+
+/**
+ * A manager's caches in Redis: one connection, its health (circuit breaker, skipped writes), the
+ * tracking connections of near caches, and the event path to other instances.
+ */
+final class RedisBackend implements CacheBackend {
+
+    /** How long a listener registration waits for the other instances to confirm it. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
+
+    /** The TTLs of a store that only clears (destroying a cache this manager did not open). */
+    private static final TtlResolver CLEAR_ONLY = new TtlResolver() {
+        @Override
+        public long creation() {
+            return Ttl.ETERNAL;
+        }
+
+        @Override
+        public long update() {
+            return Ttl.KEEP;
+        }
+    };
+
+    private final RedisConnection connection;
+    private final ProviderSettings settings;
+    private final RedisHealth health;
+    private final NearTracking nearTracking;
+    private final InstanceEvents instanceEvents;
+
+    RedisBackend(RedisConnection connection, ProviderSettings settings, URI uri) {
+        this.connection = connection;
+        this.settings = settings;
+        RedissonClient redis = connection.client();
+        this.health = new RedisHealth(redis, settings.failureMode(), MBeans.withoutPassword(uri));
+        this.nearTracking = new NearTracking(redis, settings.nearInvalidation(), MBeans.withoutPassword(uri),
+                settings.timeout().toMillis());
+        this.instanceEvents = new InstanceEvents(new EventChannels(redis, settings.namespace()), ACK_TIMEOUT);
+    }
+
+    @Override
+    public EntryStore store(String name, NearCacheSettings near, TtlResolver ttls) {
+        return redisStore(name, near, ttls);
+    }
+
+    private RedisEntryStore redisStore(String name, NearCacheSettings near, TtlResolver ttls) {
+        RedissonClient redis = connection.client();
+        KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
+                : KeyLayout.of(settings.namespace(), name, redis);
+        return new RedisEntryStore(redis, layout, name, health, near == null ? null : new NearCache(near),
+                nearTracking, ttls);
+    }
+
+    @Override
+    public <K, V> Function<CacheResources<K, V>, SharedEvents> sharing(EntryStore store, EventDispatcher<K, V> events) {
+        RedisEntryStore redisStore = (RedisEntryStore) store;
+        return resources -> instanceEvents.bridge(redisStore.layout(), redisStore, events, resources::eventFrom);
+    }
+
+    @Override
+    public void clear(String name) {
+        redisStore(name, null, CLEAR_ONLY).clear(BulkOperations.BATCH);
+    }
+
+    @Override
+    public long skippedWrites() {
+        return health.skippedWrites();
+    }
+
+    @Override
+    public Optional<Instant> unreachableSince() {
+        return health.downSince();
+    }
+
+    @Override
+    public RedissonClient client() {
+        return connection.client();
+    }
+
+    @Override
+    public void close() {
+        instanceEvents.close();
+        nearTracking.close();
+        health.close();
+        connection.close();
+    }
+}

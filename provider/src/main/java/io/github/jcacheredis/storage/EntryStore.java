@@ -1,0 +1,85 @@
+package io.github.jcacheredis.storage;
+
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where one cache's entries live, as the JCache operations see it: values as bytes under encoded
+ * keys ("segments"), TTLs as {@link Ttl} codes, and conditional writes ({@link Mutation}) applied
+ * atomically, each reporting what it did ({@link MutationResult}). A write whose TTL is
+ * {@link Ttl#UNKNOWN} is completed with the store's {@link TtlResolver}, asked only for the case
+ * that applies, so results never ask the caller for a TTL. The operations decide every JCache rule
+ * (statistics, events, loaders and writers, which expiry applies); a store only keeps entries.
+ */
+public interface EntryStore extends AutoCloseable {
+
+    /** The entry's value as the store holds it now (never from a local copy). */
+    byte[] get(String segment);
+
+    /**
+     * Reads the entry and applies an access TTL ({@link Ttl#KEEP} or {@link Ttl#UNKNOWN}: none);
+     * null when absent. May answer from a local copy.
+     */
+    byte[] getAndExpire(String segment, long ttl);
+
+    /** Applies an access TTL to an existing entry; false when there is none. */
+    boolean expire(String segment, long ttl);
+
+    boolean exists(String segment);
+
+    /**
+     * Stores {@code value} with the creation or the update TTL. Without {@code needOutcome} and
+     * {@code returnPrevious} the result may be {@link Outcome#WRITTEN} (created or updated, not told).
+     */
+    MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
+                       boolean returnPrevious);
+
+    /** Stores {@code value} only if the entry is absent. */
+    MutationResult putIfAbsent(String segment, byte[] value, long creationTtl);
+
+    /** Removes the entry. */
+    MutationResult remove(String segment, boolean returnPrevious);
+
+    /** Runs one conditional write atomically. */
+    MutationResult mutate(String segment, Mutation mutation);
+
+    /** The values of the present entries among {@code segments}, by segment. */
+    Map<String, byte[]> getAll(Collection<String> segments);
+
+    /** Like {@link #getAll} but applies an access TTL to each entry read. */
+    Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl);
+
+    /** Runs conditional writes, each atomically; results in the order of {@code mutations}. */
+    List<MutationResult> mutateAll(Map<String, Mutation> mutations);
+
+    /** Stores all values with the creation or update TTL (known TTLs only). */
+    void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl);
+
+    /** Removes the given entries; returns how many existed. */
+    long removeAll(Collection<String> segments);
+
+    /** The encoded keys of the cache, fetched {@code batchSize} at a time. */
+    Iterator<String> scan(int batchSize);
+
+    /** Deletes every entry of the cache, without events; returns how many there were. */
+    long clear(int batchSize);
+
+    /**
+     * Takes the write lease of an entry (caches with a CacheWriter), waiting while another holder
+     * has it; the lease carries the entry's value. Write with a mutation fenced by it, or
+     * {@link #release} it.
+     */
+    WriteLease lease(String segment);
+
+    /** Releases a lease without writing. */
+    void release(WriteLease lease);
+
+    /** How the entry of {@code segment} is named in messages (its Redis key, for example). */
+    String describe(String segment);
+
+    /** The cache closed: stops what the store runs in the background. */
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package io.github.jcacheredis.storage;
+
+/**
+ * Answers a store that must know the TTL of a write whose {@link Mutation} left it
+ * {@code Ttl.UNKNOWN}: the expiry policy is asked only for the case that applies, once the store
+ * knows whether the entry exists.
+ */
+public interface TtlResolver {
+
+    /** The TTL of a new entry ({@code Ttl} code or milliseconds). */
+    long creation();
+
+    /** The TTL of an entry that gets a new value ({@code Ttl} code or milliseconds). */
+    long update();
+}
