@@ -1,6 +1,7 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.codec.Codecs;
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.EntryFormat;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.event.EventDispatcher;
@@ -33,11 +34,13 @@ final class CacheFactory {
     private final ProviderSettings settings;
     private final ClassLoader classLoader;
     private final CacheBackend backend;
+    private final ManagerThreads threads;
 
-    CacheFactory(ProviderSettings settings, ClassLoader classLoader, CacheBackend backend) {
+    CacheFactory(ProviderSettings settings, ClassLoader classLoader, CacheBackend backend, ManagerThreads threads) {
         this.settings = settings;
         this.classLoader = classLoader;
         this.backend = backend;
+        this.threads = threads;
     }
 
     private Codecs codecs(String name, MutableConfiguration<?, ?> configuration, ExpiryDecisions expiry,
@@ -76,7 +79,7 @@ final class CacheFactory {
             CacheLoader<K, V> loader = configuration.getCacheLoaderFactory() == null ? null
                     : track(created, configuration.getCacheLoaderFactory().create());
             CacheWriter<? super K, ? super V> writer = writer(configuration, created);
-            EventDispatcher<K, V> events = track(created, new EventDispatcher<>());
+            EventDispatcher<K, V> events = track(created, new EventDispatcher<>(threads.listeners()));
             for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
                 events.register(listener);
             }

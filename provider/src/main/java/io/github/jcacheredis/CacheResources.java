@@ -18,8 +18,9 @@ import javax.cache.Cache;
 import javax.cache.event.EventType;
 
 /**
- * The collaborators of one cache, built once by the manager and shared by the classes that carry
- * out its operations. Holds the few conversions every operation needs.
+ * The collaborators of one cache, built with the cache from what the manager made for it
+ * ({@link CacheParts}) and shared by the classes that carry out its operations. Holds the few
+ * conversions every operation needs.
  */
 record CacheResources<K, V>(
         String name,

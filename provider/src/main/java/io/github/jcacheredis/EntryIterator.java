@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.integration.ImmutableEntry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -43,7 +44,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
             for (String segment : batch) {
                 byte[] bytes = values.get(segment);
                 if (bytes != null) {
-                    buffer.add(new Fetched<>(segment, new RedisCacheEntry<>(r.decodeKey(segment), r.decode(segment, bytes))));
+                    buffer.add(new Fetched<>(segment, new ImmutableEntry<>(r.decodeKey(segment), r.decode(segment, bytes))));
                 }
             }
         }
@@ -71,6 +72,6 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         last = null;
     }
 
-    private record Fetched<K, V>(String segment, RedisCacheEntry<K, V> entry) {
+    private record Fetched<K, V>(String segment, ImmutableEntry<K, V> entry) {
     }
 }

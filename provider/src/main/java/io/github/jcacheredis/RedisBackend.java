@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.EntryFormat;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.event.EventDispatcher;
@@ -51,15 +52,17 @@ final class RedisBackend implements CacheBackend {
     private final RedisHealth health;
     private final NearTracking nearTracking;
     private final InstanceEvents instanceEvents;
+    private final ManagerThreads threads;
 
-    RedisBackend(RedisConnection connection, ProviderSettings settings, URI uri) {
+    RedisBackend(RedisConnection connection, ProviderSettings settings, URI uri, ManagerThreads threads) {
         this.connection = connection;
         this.settings = settings;
+        this.threads = threads;
         RedissonClient redis = connection.client();
-        this.health = new RedisHealth(redis, settings.failureMode(), MBeans.withoutPassword(uri));
+        this.health = new RedisHealth(redis, settings.failureMode(), MBeans.withoutPassword(uri), threads.scheduler());
         this.nearTracking = new NearTracking(redis, settings.nearInvalidation(), MBeans.withoutPassword(uri),
-                settings.timeout().toMillis());
-        this.instanceEvents = new InstanceEvents(new EventChannels(redis, settings.namespace()), ACK_TIMEOUT);
+                settings.timeout().toMillis(), threads.scheduler());
+        this.instanceEvents = new InstanceEvents(new EventChannels(redis, settings.namespace()), ACK_TIMEOUT, threads);
     }
 
     @Override
@@ -72,7 +75,7 @@ final class RedisBackend implements CacheBackend {
         KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
                 : KeyLayout.of(settings.namespace(), name, redis);
         return new RedisEntryStore(redis, layout, name, health, near == null ? null : new NearCache(near),
-                nearTracking, ttls);
+                nearTracking, ttls, threads.scheduler());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.FailureMode;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.management.CacheConfigurationBean;
@@ -9,11 +9,13 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.Cache;
@@ -32,31 +34,38 @@ import org.redisson.api.RedissonClient;
  */
 public final class RedisCacheManager implements CacheManager {
 
-    private static final ExecutorService LOADERS = DaemonThreads.pool("jcache-redis-loadAll");
-
     private final RedisCachingProvider provider;
     private final URI uri;
     private final ClassLoader classLoader;
     private final Properties properties;
     private final ProviderSettings settings;
     private final CacheBackend backend;
+    private final ManagerThreads threads;
     private final CacheFactory factory;
     private final Map<String, RedisCache<?, ?>> caches = new LinkedHashMap<>();
+    /** Names of caches being created, reserved until they are in {@link #caches}; guarded by it. */
+    private final Set<String> creating = new HashSet<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     RedisCacheManager(RedisCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties,
-                      ProviderSettings settings, CacheBackend backend) {
+                      ProviderSettings settings, ManagerThreads threads, CacheBackend backend) {
         this.provider = provider;
         this.uri = uri;
         this.classLoader = classLoader;
         this.properties = properties;
         this.settings = settings;
+        this.threads = threads;
         this.backend = backend;
-        this.factory = new CacheFactory(settings, classLoader, backend);
+        this.factory = new CacheFactory(settings, classLoader, backend, threads);
+    }
+
+    /** The manager's threads, shut down when it closes. */
+    ManagerThreads threads() {
+        return threads;
     }
 
     ExecutorService executor() {
-        return LOADERS;
+        return threads.loaders();
     }
 
     @Override
@@ -86,20 +95,37 @@ public final class RedisCacheManager implements CacheManager {
         Objects.requireNonNull(configuration, "configuration");
         MutableConfiguration<K, V> copy = CacheFactory.copy(configuration);
         synchronized (caches) {
-            if (caches.containsKey(cacheName)) {
+            if (caches.containsKey(cacheName) || creating.contains(cacheName)) {
                 throw new CacheException("A Cache named [" + cacheName + "] already exists in CacheManager " + uri);
             }
-            RedisCache<K, V> cache = factory.create(this, cacheName, copy);
-            caches.put(cacheName, cache);
-            try {
-                cache.connectListeners();
-                updateMBeans(cache);
-            } catch (RuntimeException e) {
-                cache.close();
-                throw e;
-            }
-            return cache;
+            creating.add(cacheName);
         }
+        // building the cache may open connections, and registering its listeners waits for other
+        // instances to confirm: neither holds the lock that getCache, getCacheNames, close and the
+        // creation of other caches take
+        RedisCache<K, V> cache = null;
+        try {
+            cache = factory.create(this, cacheName, copy);
+        } finally {
+            synchronized (caches) {
+                creating.remove(cacheName);
+                if (cache != null && !closed.get()) {
+                    caches.put(cacheName, cache);
+                }
+            }
+        }
+        if (closed.get()) {
+            cache.close();
+            checkOpen();
+        }
+        try {
+            cache.connectListeners();
+            updateMBeans(cache);
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
+        return cache;
     }
 
     @Override
@@ -184,6 +210,7 @@ public final class RedisCacheManager implements CacheManager {
             cache.close();
         }
         backend.close();
+        threads.shutdown();
     }
 
     @Override

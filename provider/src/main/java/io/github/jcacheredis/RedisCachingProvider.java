@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.ManagerConfig;
 import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.store.RedisConnection;
@@ -37,8 +38,9 @@ public final class RedisCachingProvider implements CachingProvider {
             RedisCacheManager manager = byUri.get(managerUri);
             if (manager == null) {
                 ManagerConfig config = ManagerConfig.resolve(managerUri, managerProperties, loader);
-                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config.settings(),
-                        backend(managerUri, config));
+                ManagerThreads threads = new ManagerThreads();
+                manager = new RedisCacheManager(this, managerUri, loader, managerProperties, config.settings(), threads,
+                        backend(managerUri, config, threads));
                 byUri.put(managerUri, manager);
             }
             return manager;
@@ -63,19 +65,20 @@ public final class RedisCachingProvider implements CachingProvider {
                 throw new CacheException("a CacheManager is already registered under " + uri);
             }
             ProviderSettings settings = ManagerConfig.settingsForClient(managerProperties);
-            RedisCacheManager manager = new RedisCacheManager(this, uri, loader, managerProperties, settings,
-                    new RedisBackend(RedisConnection.external(client), settings, uri));
+            ManagerThreads threads = new ManagerThreads();
+            RedisCacheManager manager = new RedisCacheManager(this, uri, loader, managerProperties, settings, threads,
+                    new RedisBackend(RedisConnection.external(client), settings, uri, threads));
             byUri.put(uri, manager);
             return manager;
         }
     }
 
     /** Redis, or this JVM's memory for a {@code memory:} URI (no connection to open). */
-    private CacheBackend backend(URI uri, ManagerConfig config) {
+    private CacheBackend backend(URI uri, ManagerConfig config, ManagerThreads threads) {
         if (config.connection() == null) {
             return new MemoryBackend(System::currentTimeMillis);
         }
-        return new RedisBackend(connections.open(config.connection()), config.settings(), uri);
+        return new RedisBackend(connections.open(config.connection()), config.settings(), uri, threads);
     }
 
     @Override

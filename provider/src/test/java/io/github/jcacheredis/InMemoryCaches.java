@@ -1,5 +1,6 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.ManagerConfig;
 import java.net.URI;
 import java.util.Properties;
@@ -19,7 +20,7 @@ final class InMemoryCaches {
         Properties properties = new Properties();
         URI uri = URI.create("memory:rules-" + System.nanoTime());
         return new RedisCacheManager(new RedisCachingProvider(), uri, getClass().getClassLoader(), properties,
-                ManagerConfig.settingsForClient(properties), new MemoryBackend(now::get));
+                ManagerConfig.settingsForClient(properties), new ManagerThreads(), new MemoryBackend(now::get));
     }
 
     /** Moves the clock on. */

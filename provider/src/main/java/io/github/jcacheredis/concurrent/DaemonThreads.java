@@ -2,7 +2,6 @@ package io.github.jcacheredis.concurrent;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -10,10 +9,6 @@ import java.util.concurrent.ThreadFactory;
  * exiting, and named, so that a thread dump says whose they are.
  */
 public final class DaemonThreads {
-
-    /** Periodic work: Redis reachability probes and write-lease renewals. */
-    public static final ScheduledExecutorService SCHEDULER =
-            Executors.newScheduledThreadPool(2, factory("jcache-redis-scheduler"));
 
     private DaemonThreads() {
     }

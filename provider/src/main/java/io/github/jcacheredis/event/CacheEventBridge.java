@@ -40,7 +40,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     private final RedisEntryStore store;
     private final EventDispatcher<K, V> dispatcher;
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
-    private final SerialExecutor inbound = new SerialExecutor(EventDispatcher.ASYNC);
+    private final SerialExecutor inbound;
     private final RemoteRegistrations remotes = new RemoteRegistrations();
     /** Guards the decision of what writes publish, so that no older view of the others replaces a newer one. */
     private final Object publication = new Object();
@@ -61,8 +61,9 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         this.store = store;
         this.dispatcher = dispatcher;
         this.decoder = decoder;
+        this.inbound = new SerialExecutor(dispatcher.async());
         this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? store::trustNearCacheUntil : deadline -> { });
-        this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix());
+        this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix(), instance.threads());
         this.subscription = new SubscriptionProbe(instance, layout, this::subscribed);
     }
 

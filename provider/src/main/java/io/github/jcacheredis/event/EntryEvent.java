@@ -1,5 +1,6 @@
 package io.github.jcacheredis.event;
 
+import io.github.jcacheredis.integration.ImmutableEntry;
 import javax.cache.Cache;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.EventType;
@@ -63,10 +64,7 @@ public final class EntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("an event cannot be unwrapped to " + clazz.getName());
+        return ImmutableEntry.unwrap(this, clazz);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.jcacheredis.event;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.WriteTickets;
 import java.io.Closeable;
@@ -21,17 +20,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventDispatcher<K, V> implements Closeable {
 
-    static final ExecutorService ASYNC = DaemonThreads.pool("jcache-redis-listener");
-
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
 
     /** How long a write waits for its own events to come back through Redis before it delivers them itself. */
     static final long ECHO_WAIT_MILLIS = 2_000;
 
+    private final ExecutorService async;
     private final List<ListenerRegistration<K, V>> registrations = new CopyOnWriteArrayList<>();
     private final EventSequencer<K, V> sequencer = new EventSequencer<>(this, ECHO_WAIT_MILLIS);
     private volatile int wantedTypes;
     private volatile boolean synchronousListeners;
+
+    /** @param async the pool asynchronous listeners run on, each in order */
+    public EventDispatcher(ExecutorService async) {
+        this.async = async;
+    }
+
+    /** The pool asynchronous listeners run on. */
+    ExecutorService async() {
+        return async;
+    }
 
     /** Registers a listener; the same configuration twice is refused. */
     public synchronized void register(CacheEntryListenerConfiguration<K, V> configuration) {
@@ -40,7 +48,7 @@ public final class EventDispatcher<K, V> implements Closeable {
                 throw new IllegalArgumentException("this listener configuration is already registered");
             }
         }
-        registrations.add(new ListenerRegistration<>(configuration, new SerialExecutor(ASYNC)));
+        registrations.add(new ListenerRegistration<>(configuration, new SerialExecutor(async)));
         recompute();
     }
 

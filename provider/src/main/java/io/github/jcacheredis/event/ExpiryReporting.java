@@ -1,8 +1,7 @@
 package io.github.jcacheredis.event;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.store.ExpiryIndex;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +25,9 @@ final class ExpiryReporting {
     private static final long ENROL_RETRY_MILLIS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpiryReporting.class);
-    private static final ExecutorService ENROLMENT = DaemonThreads.pool("jcache-redis-expiry-enrolment");
 
     private final ExpiryIndex index;
+    private final ManagerThreads threads;
     private final String token;
     private final String cache;
     /** Until when ({@link System#nanoTime()}) sweeps wait for the subscription to come back, while {@link #held}. */
@@ -38,8 +37,9 @@ final class ExpiryReporting {
     private Future<?> enrolment;
     private volatile boolean sweeping;
 
-    ExpiryReporting(ExpiryIndex index, String token, String cache) {
+    ExpiryReporting(ExpiryIndex index, String token, String cache, ManagerThreads threads) {
         this.index = index;
+        this.threads = threads;
         this.token = token;
         this.cache = cache;
     }
@@ -75,9 +75,9 @@ final class ExpiryReporting {
     /** Starts sweeping and enrolling; the instance's registration has been announced. */
     synchronized void start() {
         if (sweeps == null) {
-            sweeps = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::sweep, 0, ExpiryIndex.SWEEP_MILLIS,
+            sweeps = threads.scheduler().scheduleWithFixedDelay(this::sweep, 0, ExpiryIndex.SWEEP_MILLIS,
                     TimeUnit.MILLISECONDS);
-            enrolment = ENROLMENT.submit(this::enroll);
+            enrolment = threads.enrolment().submit(this::enroll);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.concurrent.DaemonThreads;
+import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.store.RedisEntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
@@ -49,6 +50,7 @@ public final class InstanceEvents implements Closeable {
     private final EventChannels channels;
     private final ListenerRegistry registry;
     private final Duration ackTimeout;
+    private final ManagerThreads threads;
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, CacheEventBridge<?, ?>> bridges = new ConcurrentHashMap<>();
     private final Map<String, Acknowledgements> pending = new ConcurrentHashMap<>();
@@ -61,10 +63,11 @@ public final class InstanceEvents implements Closeable {
     /** The probe on the control channel whose return ends a doubt about this instance's view of the others, or null. */
     private volatile String controlProbe;
 
-    public InstanceEvents(EventChannels channels, Duration ackTimeout) {
+    public InstanceEvents(EventChannels channels, Duration ackTimeout, ManagerThreads threads) {
         this.channels = channels;
         this.registry = channels.registry();
         this.ackTimeout = ackTimeout;
+        this.threads = threads;
         channels.listenToControl(this::onControl, () -> runLater(this::caughtUp));
         this.connectionDrops = channels.onConnectionDrop(this::connectionDropped);
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
@@ -98,6 +101,11 @@ public final class InstanceEvents implements Closeable {
     void readRegistryFor(CacheEventBridge<?, ?> bridge) {
         long readAt = System.nanoTime();
         bridge.refresh(registry.read(LEASE_MILLIS, true), readAt);
+    }
+
+    /** The manager's threads: expiry sweeps and enrolment run on them. */
+    ManagerThreads threads() {
+        return threads;
     }
 
     EventChannels channels() {

@@ -52,10 +52,6 @@ final class ListenerRegistration<K, V> implements Closeable {
         return configuration.isSynchronous();
     }
 
-    boolean isOldValueRequired() {
-        return configuration.isOldValueRequired();
-    }
-
     boolean accepts(EventType type) {
         return switch (type) {
             case CREATED -> listener instanceof CacheEntryCreatedListener;

@@ -14,8 +14,9 @@ import javax.cache.expiry.TouchedExpiryPolicy;
 /**
  * Turns a cache's {@link ExpiryPolicy} into {@link Ttl} codes. The five policies of the JCache API
  * return fixed durations, so their answers are read once and every write can carry both the
- * creation and the update TTL in one round trip. Any other policy is asked only when the store
- * reports which case applies, so it sees exactly the calls the specification prescribes.
+ * creation and the update TTL in one round trip. Any other policy is asked only once the store
+ * knows which case applies (this is its {@link TtlResolver}), so it sees exactly the calls the
+ * specification prescribes.
  */
 public final class ExpiryDecisions implements TtlResolver {
 

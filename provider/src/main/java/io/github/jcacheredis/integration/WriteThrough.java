@@ -43,7 +43,7 @@ public final class WriteThrough<K, V> {
             return;
         }
         try {
-            writer.write(new WrittenEntry<>(key, value));
+            writer.write(new ImmutableEntry<>(key, value));
         } catch (RuntimeException e) {
             throw wrap(e);
         }
@@ -69,7 +69,7 @@ public final class WriteThrough<K, V> {
             return new Partial<>(new LinkedHashSet<>(entries.keySet()), null);
         }
         Collection<Cache.Entry<? extends K, ? extends V>> pending = new ArrayList<>(entries.size());
-        entries.forEach((k, v) -> pending.add(new WrittenEntry<>(k, v)));
+        entries.forEach((k, v) -> pending.add(new ImmutableEntry<>(k, v)));
         try {
             writeAllRaw(pending);
             return new Partial<>(new LinkedHashSet<>(entries.keySet()), null);
@@ -117,28 +117,6 @@ public final class WriteThrough<K, V> {
             if (failure != null) {
                 throw failure;
             }
-        }
-    }
-
-    /** The entry handed to the writer. */
-    private record WrittenEntry<K, V>(K key, V value) implements Cache.Entry<K, V> {
-
-        @Override
-        public K getKey() {
-            return key;
-        }
-
-        @Override
-        public V getValue() {
-            return value;
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> clazz) {
-            if (clazz.isInstance(this)) {
-                return clazz.cast(this);
-            }
-            throw new IllegalArgumentException("cannot unwrap an entry to " + clazz.getName());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.jcacheredis.processor;
 
+import io.github.jcacheredis.integration.ImmutableEntry;
 import java.util.Objects;
 import java.util.function.Function;
 import javax.cache.processor.MutableEntry;
@@ -111,9 +112,6 @@ public final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a processor entry cannot be unwrapped to " + clazz.getName());
+        return ImmutableEntry.unwrap(this, clazz);
     }
 }

@@ -29,10 +29,6 @@ public final class RecentValues {
         return OFF;
     }
 
-    public boolean isOn() {
-        return values != null;
-    }
-
     /** The last value seen for {@code segment}, or null when none is remembered. */
     public byte[] get(String segment) {
         return values == null ? null : values.getIfPresent(segment);

@@ -11,12 +11,10 @@ import java.util.HexFormat;
 /** A Lua script kept as a {@code .lua} resource next to the class that runs it, with its SHA-1. */
 final class LuaScript {
 
-    private final String name;
     private final String source;
     private final String sha;
 
-    private LuaScript(String name, String source) {
-        this.name = name;
+    private LuaScript(String source) {
         this.source = source;
         this.sha = sha1(source);
     }
@@ -26,14 +24,10 @@ final class LuaScript {
             if (in == null) {
                 throw new IllegalStateException("missing Lua script resource " + resourceName);
             }
-            return new LuaScript(resourceName, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read Lua script " + resourceName, e);
         }
-    }
-
-    String name() {
-        return name;
     }
 
     String source() {

@@ -1,6 +1,5 @@
 package io.github.jcacheredis.store;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.near.NearInvalidation;
 import java.io.Closeable;
@@ -12,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
@@ -51,10 +51,13 @@ public final class NearTracking implements Closeable {
     private Boolean available;
     private boolean logged;
     private boolean closed;
+    private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> watch;
 
-    public NearTracking(RedissonClient redis, NearInvalidation mode, String managerName, long timeoutMillis) {
+    public NearTracking(RedissonClient redis, NearInvalidation mode, String managerName, long timeoutMillis,
+                        ScheduledExecutorService scheduler) {
         this.redis = redis;
+        this.scheduler = scheduler;
         this.mode = mode;
         this.managerName = managerName;
         this.timeoutMillis = (int) Math.max(timeoutMillis, 1000);
@@ -144,7 +147,7 @@ public final class NearTracking implements Closeable {
 
     private void startWatching() {
         if (watch == null) {
-            watch = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS,
+            watch = scheduler.scheduleWithFixedDelay(this::watch, WATCH_MILLIS, WATCH_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
     }

@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
@@ -48,14 +49,15 @@ public final class RedisEntryStore implements EntryStore {
      * @param near     the cache's local tier, or null for none
      * @param tracking the manager's tracking connections, which keep {@code near} in step with Redis when they can
      * @param ttls     answers the TTL of a write that left it unknown
+     * @param scheduler the manager's periodic work: write-lease renewals
      */
     public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
-                           NearTracking tracking, TtlResolver ttls) {
+                           NearTracking tracking, TtlResolver ttls, ScheduledExecutorService scheduler) {
         this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
         this.scans = new KeyScans(ctx);
         this.expiry = new ExpiryIndex(ctx, scans);
         this.bulk = new BulkCommands(ctx, expiry);
-        this.leases = new WriteLeases(ctx, cacheName);
+        this.leases = new WriteLeases(ctx, cacheName, scheduler);
         this.tracking = tracking;
         this.ttls = ttls;
         this.nearTracked = near != null && tracking.register(layout, near);

@@ -1,11 +1,11 @@
 package io.github.jcacheredis.store;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.config.FailureMode;
 import java.io.Closeable;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,10 +43,12 @@ public final class RedisHealth implements Closeable {
     private volatile boolean down;
     private volatile long downSince;
     private boolean overflowReported;
+    private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> probe;
 
-    public RedisHealth(RedissonClient redis, FailureMode mode, String managerName) {
+    public RedisHealth(RedissonClient redis, FailureMode mode, String managerName, ScheduledExecutorService scheduler) {
         this.redis = redis;
+        this.scheduler = scheduler;
         this.mode = mode;
         this.managerName = managerName;
     }
@@ -79,7 +81,7 @@ public final class RedisHealth implements Closeable {
         overflowReported = false;
         LOG.warn("Redis is unreachable for CacheManager {} ({}); caches {} until it is back", managerName,
                 cause.getMessage(), mode == FailureMode.DEGRADE ? "act as empty and skip writes" : "fail fast");
-        probe = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::probe, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
+        probe = scheduler.scheduleWithFixedDelay(this::probe, PROBE_MILLIS, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

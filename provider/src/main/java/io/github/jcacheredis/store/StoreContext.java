@@ -16,8 +16,8 @@ import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
- * What the command classes of one cache share: the client, the key layout, calls and scripts.
- * Objects for writes are built with no retry, so Redisson never sends a write twice (after a
+ * What the command classes of one cache share: the client, the key layout, calls and scripts,
+ * the local tier (near cache) if any, and what writes publish now. Objects for writes are built with no retry, so Redisson never sends a write twice (after a
  * response timeout it would, and both copies could run); {@link RedisCalls} decides when a write
  * may be sent again.
  */

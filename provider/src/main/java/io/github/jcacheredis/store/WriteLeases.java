@@ -3,13 +3,13 @@ package io.github.jcacheredis.store;
 import static io.github.jcacheredis.store.StoreContext.ascii;
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
-import io.github.jcacheredis.concurrent.DaemonThreads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,10 +42,12 @@ final class WriteLeases {
     private final AtomicLong counter = new AtomicLong();
     private final Set<RedisWriteLease> held = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Map<String, RedisWriteLease>> heldByThread = ThreadLocal.withInitial(HashMap::new);
+    private final ScheduledExecutorService scheduler;
     private ScheduledFuture<?> renewal;
 
-    WriteLeases(StoreContext ctx, String cacheName) {
+    WriteLeases(StoreContext ctx, String cacheName, ScheduledExecutorService scheduler) {
         this.ctx = ctx;
+        this.scheduler = scheduler;
         this.cacheName = cacheName;
     }
 
@@ -109,7 +111,7 @@ final class WriteLeases {
         held.add(lease);
         heldByThread.get().put(lease.segment(), lease);
         if (renewal == null) {
-            renewal = DaemonThreads.SCHEDULER.scheduleWithFixedDelay(this::renewAll, RENEW_MILLIS, RENEW_MILLIS,
+            renewal = scheduler.scheduleWithFixedDelay(this::renewAll, RENEW_MILLIS, RENEW_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
     }
