@@ -1,5 +1,8 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Ttl;
 import io.github.jcacheredis.integration.WriteThrough;
 import io.github.jcacheredis.storage.Mutation;
@@ -20,11 +23,22 @@ final class BulkOperations<K, V> {
     /** Keys per SCAN call and per pipelined removal in removeAll() and clear(). */
     static final int BATCH = 500;
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheEvents<K, V> events;
+    private final CacheStatistics statistics;
+    private final WriteThrough<K, V> writer;
     private final WriteOperations<K, V> writes;
 
-    BulkOperations(CacheResources<K, V> resources, WriteOperations<K, V> writes) {
-        this.r = resources;
+    BulkOperations(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
+                   CacheStatistics statistics, WriteThrough<K, V> writer, WriteOperations<K, V> writes) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.writer = writer;
         this.writes = writes;
     }
 
@@ -33,31 +47,31 @@ final class BulkOperations<K, V> {
      * failure is rethrown afterwards.
      */
     void putAll(Map<? extends K, ? extends V> entries) {
-        long start = r.statistics().start();
+        long start = statistics.start();
         Map<K, String> segments = new LinkedHashMap<>();
         Map<K, byte[]> encoded = new LinkedHashMap<>();
         entries.forEach((key, value) -> {
-            segments.put(key, r.encodeKey(key));
-            encoded.put(key, r.encodeValue(value));
+            segments.put(key, codec.encodeKey(key));
+            encoded.put(key, codec.encodeValue(value));
         });
         writes.writing(segments.values());
-        WriteThrough.Partial<K> written = r.writer().writeAll(entries);
+        WriteThrough.Partial<K> written = writer.writeAll(entries);
         Set<K> toStore = written.done();
-        long creation = r.expiry().creationHint();
-        long update = r.expiry().updateHint();
+        long creation = expiry.creationHint();
+        long update = expiry.updateHint();
         // every entry is stored (so each counts as a put) unless a TTL is zero or must be asked for
-        boolean storesAll = r.expiry().isConstant() && creation != Ttl.EXPIRE_NOW && update != Ttl.EXPIRE_NOW;
-        if (!r.events().hasListeners() && storesAll) {
+        boolean storesAll = expiry.isConstant() && creation != Ttl.EXPIRE_NOW && update != Ttl.EXPIRE_NOW;
+        if (!events.hasListeners() && storesAll) {
             Map<String, byte[]> values = new LinkedHashMap<>();
             toStore.forEach(key -> values.put(segments.get(key), encoded.get(key)));
-            r.store().putAll(values, creation, update);
-            r.statistics().puts(values.size());
+            store.putAll(values, creation, update);
+            statistics.puts(values.size());
         } else {
-            boolean needPrevious = r.wants(EventType.UPDATED);
+            boolean needPrevious = events.wants(EventType.UPDATED);
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             toStore.forEach(key -> mutations.put(segments.get(key),
                     Mutation.put(encoded.get(key), creation, update, needPrevious)));
-            List<MutationResult> results = r.store().mutateAll(mutations);
+            List<MutationResult> results = store.mutateAll(mutations);
             Iterator<MutationResult> it = results.iterator();
             for (K key : toStore) {
                 String segment = segments.get(key);
@@ -66,28 +80,28 @@ final class BulkOperations<K, V> {
                 writes.firePut(key, entries.get(key), segment, result);
             }
         }
-        r.statistics().recordPutTime(start);
+        statistics.recordPutTime(start);
         written.rethrow();
     }
 
     /** Removes the given keys (after the writer deleted them). */
     void removeAll(Collection<? extends K> keys) {
-        long start = r.statistics().start();
+        long start = statistics.start();
         for (K key : keys) {
-            r.encodeKey(key); // refuse unencodable keys before the writer runs
+            codec.encodeKey(key); // refuse unencodable keys before the writer runs
         }
-        WriteThrough.Partial<K> deleted = r.writer().deleteAll(keys);
+        WriteThrough.Partial<K> deleted = writer.deleteAll(keys);
         removeFromStore(deleted.done());
-        r.statistics().recordRemoveTime(start);
+        statistics.recordRemoveTime(start);
         deleted.rethrow();
     }
 
     /** Removes every entry, in batches, telling the writer and the listeners. */
     void removeAll() {
-        Iterator<String> segments = r.store().scan(BATCH);
+        Iterator<String> segments = store.scan(BATCH);
         List<K> batch = new ArrayList<>(BATCH);
         while (segments.hasNext()) {
-            batch.add(r.decodeKey(segments.next()));
+            batch.add(codec.decodeKey(segments.next()));
             if (batch.size() == BATCH) {
                 removeAll(batch);
                 batch.clear();
@@ -100,7 +114,7 @@ final class BulkOperations<K, V> {
 
     /** Removes every entry without telling writers or listeners. */
     void clear() {
-        r.store().clear(BATCH);
+        store.clear(BATCH);
     }
 
     private void removeFromStore(Collection<K> keys) {
@@ -108,19 +122,19 @@ final class BulkOperations<K, V> {
             return;
         }
         Map<String, K> bySegment = new LinkedHashMap<>();
-        keys.forEach(key -> bySegment.put(r.encodeKey(key), key));
+        keys.forEach(key -> bySegment.put(codec.encodeKey(key), key));
         writes.writing(bySegment.keySet());
-        if (!r.wants(EventType.REMOVED)) {
-            r.statistics().removals(r.store().removeAll(bySegment.keySet()));
+        if (!events.wants(EventType.REMOVED)) {
+            statistics.removals(store.removeAll(bySegment.keySet()));
             return;
         }
         Map<String, Mutation> mutations = new LinkedHashMap<>();
         bySegment.keySet().forEach(segment -> mutations.put(segment, Mutation.remove(true)));
-        Iterator<MutationResult> results = r.store().mutateAll(mutations).iterator();
+        Iterator<MutationResult> results = store.mutateAll(mutations).iterator();
         for (Map.Entry<String, K> entry : bySegment.entrySet()) {
             MutationResult result = results.next();
             if (result.outcome() == Outcome.DELETED) {
-                r.statistics().removals(1);
+                statistics.removals(1);
                 writes.fireRemoved(entry.getValue(), entry.getKey(), result, result.previous());
             }
         }

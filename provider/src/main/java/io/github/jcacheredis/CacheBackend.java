@@ -1,6 +1,5 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.event.SharedEvents;
 import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.storage.EntryStore;
@@ -18,8 +17,8 @@ interface CacheBackend extends AutoCloseable {
     /** The store of a new cache's entries; {@code near} is its local tier's settings, or null. */
     EntryStore store(String name, NearCacheSettings near, TtlResolver ttls);
 
-    /** How a new cache on {@code store} links to the other instances, once it exists. */
-    <K, V> Function<CacheResources<K, V>, SharedEvents> sharing(EntryStore store, EventDispatcher<K, V> events);
+    /** How a new cache on {@code store} links to the other instances, given its events once it exists. */
+    <K, V> Function<CacheEvents<K, V>, SharedEvents> sharing(EntryStore store);
 
     /** Deletes the entries of a cache this manager has not opened (destroyCache). */
     void clear(String name);

@@ -84,12 +84,10 @@ final class CacheFactory {
                 events.register(listener);
             }
             EntryStore store = backend.store(name, near, expiry);
-            CacheParts<K, V> parts = new CacheParts<>(name, codecs, store, expiry, events,
+            return new RedisCache<>(manager, configuration, name, codecs, store, expiry, events,
                     new CacheStatistics(configuration.isStatisticsEnabled()),
                     writer == null ? WriteThrough.none() : WriteThrough.of(writer),
-                    ReadThrough.of(loader, configuration.isReadThrough()),
-                    backend.sharing(store, events));
-            return new RedisCache<>(manager, configuration, parts);
+                    ReadThrough.of(loader, configuration.isReadThrough()), backend.sharing(store));
         } catch (RuntimeException e) {
             closeAll(created, e);
             throw e;

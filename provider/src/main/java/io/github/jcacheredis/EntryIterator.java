@@ -1,6 +1,9 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.expiry.ExpiryDecisions;
 import io.github.jcacheredis.integration.ImmutableEntry;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,18 +22,25 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
     static final int BATCH = 100;
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheStatistics statistics;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
     private final Iterator<String> segments;
     private final Deque<Fetched<K, V>> buffer = new ArrayDeque<>();
     private K last;
 
-    EntryIterator(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
-        this.r = resources;
+    EntryIterator(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheStatistics statistics,
+                  ReadOperations<K, V> reads, WriteOperations<K, V> writes) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.statistics = statistics;
         this.reads = reads;
         this.writes = writes;
-        this.segments = resources.store().scan(BATCH);
+        this.segments = store.scan(BATCH);
     }
 
     @Override
@@ -40,11 +50,12 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
             while (batch.size() < BATCH && segments.hasNext()) {
                 batch.add(segments.next());
             }
-            Map<String, byte[]> values = r.store().getAllAndExpire(batch, r.expiry().accessHint());
+            Map<String, byte[]> values = store.getAllAndExpire(batch, expiry.accessHint());
             for (String segment : batch) {
                 byte[] bytes = values.get(segment);
                 if (bytes != null) {
-                    buffer.add(new Fetched<>(segment, new ImmutableEntry<>(r.decodeKey(segment), r.decode(segment, bytes))));
+                    K key = codec.decodeKey(segment);
+                    buffer.add(new Fetched<>(segment, new ImmutableEntry<>(key, codec.decode(segment, bytes))));
                 }
             }
         }
@@ -57,7 +68,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
             throw new NoSuchElementException();
         }
         Fetched<K, V> fetched = buffer.poll();
-        r.statistics().hits(1);
+        statistics.hits(1);
         reads.applyAccessExpiry(fetched.segment());
         last = fetched.entry().getKey();
         return fetched.entry();

@@ -2,9 +2,14 @@ package io.github.jcacheredis;
 
 import io.github.jcacheredis.concurrent.KeyLocks;
 import io.github.jcacheredis.event.EntryEvent;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
 import io.github.jcacheredis.processor.ProcessorEntry;
 import io.github.jcacheredis.processor.ProcessorResult;
 import io.github.jcacheredis.processor.RecentValues;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
 import io.github.jcacheredis.storage.Outcome;
@@ -37,28 +42,41 @@ final class Invocations<K, V> {
     /** How many compare-and-set conflicts an invocation tolerates before it gives up. */
     static final int MAX_ATTEMPTS = 1_000;
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheEvents<K, V> events;
+    private final CacheStatistics statistics;
+    private final WriteThrough<K, V> writer;
+    private final ReadThrough<K, V> loader;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
     private final OwnKeyWrites ownKeys;
     private final KeyLocks locks = new KeyLocks();
     private final RecentValues recent;
 
-    Invocations(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes,
-                OwnKeyWrites ownKeys) {
-        this.r = resources;
+    Invocations(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
+                CacheStatistics statistics, WriteThrough<K, V> writer, ReadThrough<K, V> loader,
+                ReadOperations<K, V> reads, WriteOperations<K, V> writes, OwnKeyWrites ownKeys) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.writer = writer;
+        this.loader = loader;
         this.reads = reads;
         this.writes = writes;
         this.ownKeys = ownKeys;
         // Running on a remembered value may run the processor on stale data once before the
         // compare-and-set corrects it: harmless unless a writer, a loader or an expiry policy
         // would see the extra call, so only caches with none of them remember.
-        this.recent = !r.writer().isEnabled() && !r.loader().isReadThrough() && r.expiry().isConstant()
+        this.recent = !writer.isEnabled() && !loader.isReadThrough() && expiry.isConstant()
                 ? RecentValues.of(RECENT_VALUES, RECENT_VALUE_BYTES) : RecentValues.off();
     }
 
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-        String segment = r.encodeKey(key);
+        String segment = codec.encodeKey(key);
         try (KeyLocks.Held held = locks.lock(segment)) {
             return writes.leased() != null ? invokeLeased(key, segment, processor, arguments)
                     : invokeLockFree(key, segment, processor, arguments);
@@ -82,18 +100,18 @@ final class Invocations<K, V> {
     }
 
     private <T> T invokeLockFree(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
-        ExpiryAnswers ttls = new ExpiryAnswers(r.expiry());
+        ExpiryAnswers ttls = new ExpiryAnswers(expiry);
         byte[] bytes = recent.get(segment);
         boolean confirmed = bytes == null;
         if (confirmed) {
-            bytes = r.store().get(segment);
+            bytes = store.get(segment);
         }
         int ownWrites = 0;
         for (int attempt = 1; ; attempt++) {
             if (attempt > MAX_ATTEMPTS) {
-                throw new CacheException("Cache[" + r.name() + "]: the entry processor for key '" + segment + "' gave up"
-                        + " after " + MAX_ATTEMPTS + " attempts: other writers changed the entry between every read and"
-                        + " compare-and-set");
+                throw new CacheException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + segment
+                        + "' gave up after " + MAX_ATTEMPTS + " attempts: other writers changed the entry between"
+                        + " every read and compare-and-set");
             }
             ProcessorEntry<K, V> entry = newEntry(key, segment, bytes);
             OwnKeyWrites.Frame frame = ownKeys.enter(segment);
@@ -101,7 +119,7 @@ final class Invocations<K, V> {
             try {
                 result = run(processor, entry, arguments);
             } catch (EntryProcessorException e) {
-                if (confirmed || Arrays.equals(bytes, bytes = r.store().get(segment))) {
+                if (confirmed || Arrays.equals(bytes, bytes = store.get(segment))) {
                     throw e;
                 }
                 confirmed = true; // it failed on a remembered value that was stale: run it on the current one
@@ -115,7 +133,7 @@ final class Invocations<K, V> {
             if (!confirmed && !entry.change().writes()) {
                 // a result computed from a remembered value is only returned once Redis confirms it
                 confirmed = true;
-                if (!Arrays.equals(bytes, bytes = r.store().get(segment))) {
+                if (!Arrays.equals(bytes, bytes = store.get(segment))) {
                     recent.remember(segment, bytes);
                     continue;
                 }
@@ -135,7 +153,7 @@ final class Invocations<K, V> {
         for (int ownWrites = 0; ; ) {
             boolean rerun = false;
             T result = null;
-            WriteLease lease = r.store().lease(segment);
+            WriteLease lease = store.lease(segment);
             try {
                 ProcessorEntry<K, V> entry = newEntry(key, segment, lease.current());
                 OwnKeyWrites.Frame frame = ownKeys.enter(segment);
@@ -154,7 +172,7 @@ final class Invocations<K, V> {
                     applyLeased(leased, key, segment, entry, lease);
                 }
             } finally {
-                r.store().release(lease);
+                store.release(lease);
             }
             if (!rerun) {
                 return result;
@@ -163,13 +181,13 @@ final class Invocations<K, V> {
     }
 
     private EntryProcessorException writesOwnKey(String segment) {
-        return new EntryProcessorException("Cache[" + r.name() + "]: the entry processor for key '" + segment + "' wrote that"
-                + " same key through the cache on every run, so its own change could never apply; change the entry"
-                + " with MutableEntry.setValue or remove instead");
+        return new EntryProcessorException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + segment
+                + "' wrote that same key through the cache on every run, so its own change could never apply;"
+                + " change the entry with MutableEntry.setValue or remove instead");
     }
 
     private ProcessorEntry<K, V> newEntry(K key, String segment, byte[] bytes) {
-        return new ProcessorEntry<>(key, r.decode(segment, bytes), r.loader().isReadThrough() ? r.loader()::load : null);
+        return new ProcessorEntry<>(key, codec.decode(segment, bytes), loader.isReadThrough() ? loader::load : null);
     }
 
     /** Whether a change was applied, and what the entry holds now (null when absent). */
@@ -193,15 +211,15 @@ final class Invocations<K, V> {
             case NONE, REMOVE_MISSING -> {
                 // nothing to write (and no writer to tell)
             }
-            case ACCESS -> r.touch(segment);
+            case ACCESS -> expiry.touch(store, segment);
             case LOAD -> reads.storeLoaded(key, segment, entry.value());
             case CREATE, UPDATE -> {
                 V value = entry.value();
-                byte[] bytes = r.encodeValue(value);
+                byte[] bytes = codec.encodeValue(value);
                 ownKeys.writing(segment);
-                long creation = existed ? r.expiry().creationHint() : ttls.creation();
-                long update = existed ? ttls.update() : r.expiry().updateHint();
-                MutationResult result = r.store().mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
+                long creation = existed ? expiry.creationHint() : ttls.creation();
+                long update = existed ? ttls.update() : expiry.updateHint();
+                MutationResult result = store.mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
@@ -212,11 +230,11 @@ final class Invocations<K, V> {
             }
             case REMOVE -> {
                 ownKeys.writing(segment);
-                MutationResult result = r.store().mutate(segment, Mutation.removeIfEquals(read));
+                MutationResult result = store.mutate(segment, Mutation.removeIfEquals(read));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
-                r.statistics().removals(1);
+                statistics.removals(1);
                 fireRemoved(key, segment, entry, result, read);
                 countRead(existed);
                 return new Attempt(true, null);
@@ -234,27 +252,28 @@ final class Invocations<K, V> {
             case NONE -> {
                 // nothing happened
             }
-            case REMOVE_MISSING -> r.writer().delete(key);
-            case ACCESS -> r.touch(segment);
+            case REMOVE_MISSING -> writer.delete(key);
+            case ACCESS -> expiry.touch(store, segment);
             case LOAD -> {
-                long creation = r.expiry().resolve(r.expiry().creationHint(), false);
-                MutationResult result = leased.fenced(lease, Mutation.putIfAbsent(r.encodeValue(entry.value()), creation));
-                r.fire(result, result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)
-                        ? List.of(EntryEvent.created(r.cache(), key, entry.value())) : List.of());
+                long creation = expiry.resolve(expiry.creationHint(), false);
+                MutationResult result = leased.fenced(lease,
+                        Mutation.putIfAbsent(codec.encodeValue(entry.value()), creation));
+                events.fire(result, result.outcome() == Outcome.CREATED && events.wants(EventType.CREATED)
+                        ? List.of(EntryEvent.created(events.source(), key, entry.value())) : List.of());
             }
             case CREATE, UPDATE -> {
                 ownKeys.writing(segment);
-                r.writer().write(key, entry.value());
-                MutationResult result = leased.store(lease, r.encodeValue(entry.value()));
+                writer.write(key, entry.value());
+                MutationResult result = leased.store(lease, codec.encodeValue(entry.value()));
                 writes.countPut(result);
                 writes.firePut(key, entry.value(), segment, result.withPrevious(lease.current()));
             }
             case REMOVE -> {
                 ownKeys.writing(segment);
-                r.writer().delete(key);
+                writer.delete(key);
                 MutationResult result = leased.fenced(lease, Mutation.remove(false));
                 if (result.outcome() == Outcome.DELETED) {
-                    r.statistics().removals(1);
+                    statistics.removals(1);
                     fireRemoved(key, segment, entry, result, lease.current());
                 }
             }
@@ -264,16 +283,17 @@ final class Invocations<K, V> {
     }
 
     private void fireRemoved(K key, String segment, ProcessorEntry<K, V> entry, MutationResult result, byte[] read) {
-        r.fire(result, r.wants(EventType.REMOVED)
-                ? List.of(EntryEvent.removed(r.cache(), key, entry.existedBefore() ? r.decode(segment, read) : null))
+        events.fire(result, events.wants(EventType.REMOVED)
+                ? List.of(EntryEvent.removed(events.source(), key,
+                        entry.existedBefore() ? codec.decode(segment, read) : null))
                 : List.of());
     }
 
     private void countRead(boolean existed) {
         if (existed) {
-            r.statistics().hits(1);
+            statistics.hits(1);
         } else {
-            r.statistics().misses(1);
+            statistics.misses(1);
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
 import io.github.jcacheredis.storage.Outcome;
@@ -19,32 +23,43 @@ import javax.cache.event.EventType;
  */
 final class LeasedWrites<K, V> {
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheEvents<K, V> events;
+    private final CacheStatistics statistics;
+    private final WriteThrough<K, V> writer;
     private final WriteOperations<K, V> writes;
 
-    LeasedWrites(CacheResources<K, V> resources, WriteOperations<K, V> writes) {
-        this.r = resources;
+    LeasedWrites(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
+                 CacheStatistics statistics, WriteThrough<K, V> writer, WriteOperations<K, V> writes) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.writer = writer;
         this.writes = writes;
     }
 
     /** Runs {@code work} while holding the entry's lease; releases it unless the work's write did. */
     <T> T underLease(String segment, Function<WriteLease, T> work) {
-        WriteLease lease = r.store().lease(segment);
+        WriteLease lease = store.lease(segment);
         try {
             return work.apply(lease);
         } finally {
-            r.store().release(lease); // a no-op when the fenced write already released it
+            store.release(lease); // a no-op when the fenced write already released it
         }
     }
 
     /** put and getAndPut: the writer writes, then the cache stores. */
     V put(K key, V value, boolean returnPrevious) {
-        String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
+        String segment = codec.encodeKey(key);
+        byte[] bytes = codec.encodeValue(value);
         return underLease(segment, lease -> {
-            r.writer().write(key, value);
+            writer.write(key, value);
             MutationResult result = store(lease, bytes);
-            V previous = returnPrevious ? r.decode(segment, lease.current()) : null;
+            V previous = returnPrevious ? codec.decode(segment, lease.current()) : null;
             writes.countPut(result);
             writes.firePut(key, value, segment, withPrevious(result, lease));
             return previous;
@@ -53,16 +68,16 @@ final class LeasedWrites<K, V> {
 
     /** putIfAbsent: the writer is called only when the entry is absent. */
     boolean putIfAbsent(K key, V value) {
-        String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
+        String segment = codec.encodeKey(key);
+        byte[] bytes = codec.encodeValue(value);
         return underLease(segment, lease -> {
             if (lease.current() != null) {
-                r.statistics().hits(1);
+                statistics.hits(1);
                 return false;
             }
-            r.writer().write(key, value);
+            writer.write(key, value);
             MutationResult result = store(lease, bytes);
-            r.statistics().misses(1);
+            statistics.misses(1);
             writes.countPut(result);
             writes.firePut(key, value, segment, result);
             return true;
@@ -76,14 +91,14 @@ final class LeasedWrites<K, V> {
      * @return the outcome: ABSENT, CONFLICT (present but not equal), or what the store did
      */
     MutationResult replace(K key, V expected, V value) {
-        String segment = r.encodeKey(key);
-        byte[] bytes = r.encodeValue(value);
+        String segment = codec.encodeKey(key);
+        byte[] bytes = codec.encodeValue(value);
         return underLease(segment, lease -> {
             Outcome refused = check(segment, lease, expected);
             if (refused != null) {
                 return new MutationResult(refused, lease.current());
             }
-            r.writer().write(key, value);
+            writer.write(key, value);
             MutationResult result = store(lease, bytes);
             writes.countPut(result);
             writes.firePut(key, value, segment, withPrevious(result, lease));
@@ -99,7 +114,7 @@ final class LeasedWrites<K, V> {
      * @return the outcome: ABSENT, CONFLICT (not equal), or DELETED, with the value removed
      */
     MutationResult remove(K key, V expected, boolean hasExpected) {
-        String segment = r.encodeKey(key);
+        String segment = codec.encodeKey(key);
         return underLease(segment, lease -> {
             if (hasExpected) {
                 Outcome refused = check(segment, lease, expected);
@@ -107,13 +122,13 @@ final class LeasedWrites<K, V> {
                     return new MutationResult(refused, lease.current());
                 }
             }
-            r.writer().delete(key);
+            writer.delete(key);
             if (lease.current() == null) {
                 return new MutationResult(Outcome.ABSENT, null);
             }
             MutationResult result = fenced(lease, Mutation.remove(true));
             if (result.outcome() == Outcome.DELETED) {
-                r.statistics().removals(1);
+                statistics.removals(1);
                 writes.fireRemoved(key, segment, result, result.previous());
             }
             return new MutationResult(result.outcome(), lease.current());
@@ -125,7 +140,7 @@ final class LeasedWrites<K, V> {
         if (lease.current() == null) {
             return Outcome.ABSENT;
         }
-        if (expected != null && !Objects.equals(r.decode(segment, lease.current()), expected)) {
+        if (expected != null && !Objects.equals(codec.decode(segment, lease.current()), expected)) {
             return Outcome.CONFLICT;
         }
         return null;
@@ -134,14 +149,14 @@ final class LeasedWrites<K, V> {
     /** Stores a value under the lease with the creation or update TTL, asking the policy only for the one that applies. */
     MutationResult store(WriteLease lease, byte[] bytes) {
         boolean exists = lease.current() != null;
-        long creation = exists ? r.expiry().creationHint() : r.expiry().resolve(r.expiry().creationHint(), false);
-        long update = exists ? r.expiry().resolve(r.expiry().updateHint(), true) : r.expiry().updateHint();
-        return fenced(lease, Mutation.put(bytes, creation, update, r.wants(EventType.UPDATED)));
+        long creation = exists ? expiry.creationHint() : expiry.resolve(expiry.creationHint(), false);
+        long update = exists ? expiry.resolve(expiry.updateHint(), true) : expiry.updateHint();
+        return fenced(lease, Mutation.put(bytes, creation, update, events.wants(EventType.UPDATED)));
     }
 
     /** Runs a write fenced by the lease; a refused write means the lease ran out while this instance held it. */
     MutationResult fenced(WriteLease lease, Mutation mutation) {
-        MutationResult result = r.store().mutate(lease.segment(), mutation.fencedBy(lease));
+        MutationResult result = store.mutate(lease.segment(), mutation.fencedBy(lease));
         if (result.outcome() == Outcome.FENCED) {
             throw lostLease(lease);
         }
@@ -153,8 +168,8 @@ final class LeasedWrites<K, V> {
         String segment = lease.segment();
         try {
             MutationResult removed = underLease(segment,
-                    again -> r.store().mutate(segment, Mutation.remove(false).fencedBy(again)));
-            r.fire(removed, List.of()); // the entry was never what the listeners were told
+                    again -> store.mutate(segment, Mutation.remove(false).fencedBy(again)));
+            events.fire(removed, List.of()); // the entry was never what the listeners were told
             if (removed.outcome() == Outcome.FENCED) {
                 return lostLeaseFailure(segment, "and it lost the lease again while removing the entry");
             }
@@ -167,9 +182,9 @@ final class LeasedWrites<K, V> {
     }
 
     private CacheException lostLeaseFailure(String segment, String what) {
-        return new CacheException("Cache[" + r.name() + "]: this instance held the write lease of key '" + segment
-                + "' for longer than it lasts (a pause?), so its write to the cache was refused after its CacheWriter"
-                + " had been called, " + what);
+        return new CacheException("Cache[" + codec.cacheName() + "]: this instance held the write lease of key '"
+                + segment + "' for longer than it lasts (a pause?), so its write to the cache was refused after"
+                + " its CacheWriter had been called, " + what);
     }
 
     private static MutationResult withPrevious(MutationResult result, WriteLease lease) {

@@ -1,5 +1,7 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.MutationResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,23 +25,27 @@ final class LoadAllOperation<K, V> {
     /** The load the current thread runs, so that a CompletionListener closing the cache does not wait for itself. */
     private static final ThreadLocal<CompletableFuture<Void>> CURRENT = new ThreadLocal<>();
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ReadThrough<K, V> loader;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
     private final Executor executor;
     private final Set<CompletableFuture<Void>> running = ConcurrentHashMap.newKeySet();
     private boolean stopped;
 
-    LoadAllOperation(CacheResources<K, V> resources, ReadOperations<K, V> reads, WriteOperations<K, V> writes,
-                     Executor executor) {
-        this.r = resources;
+    LoadAllOperation(EntryCodec<K, V> codec, EntryStore store, ReadThrough<K, V> loader, ReadOperations<K, V> reads,
+                     WriteOperations<K, V> writes, Executor executor) {
+        this.codec = codec;
+        this.store = store;
+        this.loader = loader;
         this.reads = reads;
         this.writes = writes;
         this.executor = executor;
     }
 
     void loadAll(Set<? extends K> keys, boolean replaceExistingValues, CompletionListener listener) {
-        if (!r.loader().hasLoader()) {
+        if (!loader.hasLoader()) {
             if (listener != null) {
                 listener.onCompletion();
             }
@@ -49,7 +55,7 @@ final class LoadAllOperation<K, V> {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (this) {
             if (stopped) {
-                throw new IllegalStateException("Cache[" + r.name() + "] is closed");
+                throw new IllegalStateException("Cache[" + codec.cacheName() + "] is closed");
             }
             running.add(done);
         }
@@ -113,14 +119,14 @@ final class LoadAllOperation<K, V> {
     private void load(List<K> keys, boolean replaceExistingValues) {
         List<K> toLoad = new ArrayList<>(keys.size());
         for (K key : keys) {
-            if (replaceExistingValues || !r.store().exists(r.encodeKey(key))) {
+            if (replaceExistingValues || !store.exists(codec.encodeKey(key))) {
                 toLoad.add(key);
             }
         }
         if (toLoad.isEmpty()) {
             return;
         }
-        Map<K, V> loaded = r.loader().loadAll(toLoad);
+        Map<K, V> loaded = loader.loadAll(toLoad);
         if (loaded == null) {
             return;
         }
@@ -128,9 +134,9 @@ final class LoadAllOperation<K, V> {
             if (key == null || value == null) {
                 return;
             }
-            String segment = r.encodeKey(key);
+            String segment = codec.encodeKey(key);
             if (replaceExistingValues) {
-                MutationResult result = writes.store(segment, r.encodeValue(value), false);
+                MutationResult result = writes.store(segment, codec.encodeValue(value), false);
                 writes.firePut(key, value, segment, result);
             } else {
                 reads.storeLoaded(key, segment, value);

@@ -1,6 +1,5 @@
 package io.github.jcacheredis;
 
-import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.event.SharedEvents;
 import io.github.jcacheredis.inmemory.MemoryEntryStore;
 import io.github.jcacheredis.near.NearCacheSettings;
@@ -30,8 +29,8 @@ final class MemoryBackend implements CacheBackend {
     }
 
     @Override
-    public <K, V> Function<CacheResources<K, V>, SharedEvents> sharing(EntryStore store, EventDispatcher<K, V> events) {
-        return resources -> SharedEvents.NONE;
+    public <K, V> Function<CacheEvents<K, V>, SharedEvents> sharing(EntryStore store) {
+        return events -> SharedEvents.NONE;
     }
 
     @Override

@@ -1,6 +1,10 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.event.EntryEvent;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
 import io.github.jcacheredis.storage.Outcome;
@@ -16,40 +20,51 @@ import javax.cache.event.EventType;
 /** get, getAll and containsKey, with read-through and access expiry. */
 final class ReadOperations<K, V> {
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheEvents<K, V> events;
+    private final CacheStatistics statistics;
+    private final ReadThrough<K, V> loader;
 
-    ReadOperations(CacheResources<K, V> resources) {
-        this.r = resources;
+    ReadOperations(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
+                   CacheStatistics statistics, ReadThrough<K, V> loader) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.loader = loader;
     }
 
     V get(K key) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
-        byte[] bytes = r.store().getAndExpire(segment, r.expiry().accessHint());
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
+        byte[] bytes = store.getAndExpire(segment, expiry.accessHint());
         V value;
         if (bytes == null) {
-            r.statistics().misses(1);
-            value = r.loader().isReadThrough() ? loadAndStore(key, segment) : null;
+            statistics.misses(1);
+            value = loader.isReadThrough() ? loadAndStore(key, segment) : null;
         } else {
-            r.statistics().hits(1);
-            value = r.decode(segment, bytes);
+            statistics.hits(1);
+            value = codec.decode(segment, bytes);
             applyAccessExpiry(segment);
         }
-        r.statistics().recordGetTime(start);
+        statistics.recordGetTime(start);
         return value;
     }
 
     boolean containsKey(K key) {
-        return r.store().exists(r.encodeKey(key));
+        return store.exists(codec.encodeKey(key));
     }
 
     Map<K, V> getAll(Set<? extends K> keys) {
-        long start = r.statistics().start();
+        long start = statistics.start();
         Map<String, K> bySegment = new LinkedHashMap<>();
         for (K key : keys) {
-            bySegment.put(r.encodeKey(key), key);
+            bySegment.put(codec.encodeKey(key), key);
         }
-        Map<String, byte[]> found = r.store().getAllAndExpire(bySegment.keySet(), r.expiry().accessHint());
+        Map<String, byte[]> found = store.getAllAndExpire(bySegment.keySet(), expiry.accessHint());
         Map<K, V> result = new HashMap<>(found.size() * 2);
         List<K> missing = new ArrayList<>();
         bySegment.forEach((segment, key) -> {
@@ -57,22 +72,22 @@ final class ReadOperations<K, V> {
             if (bytes == null) {
                 missing.add(key);
             } else {
-                result.put(key, r.decode(segment, bytes));
+                result.put(key, codec.decode(segment, bytes));
                 applyAccessExpiry(segment);
             }
         });
-        r.statistics().hits(found.size());
-        r.statistics().misses(missing.size());
-        if (!missing.isEmpty() && r.loader().isReadThrough()) {
+        statistics.hits(found.size());
+        statistics.misses(missing.size());
+        if (!missing.isEmpty() && loader.isReadThrough()) {
             result.putAll(loadAllAndStore(missing));
         }
-        r.statistics().recordGetTime(start);
+        statistics.recordGetTime(start);
         return result;
     }
 
     /** Loads a missing key through the loader and stores what it returns (not written through). */
     V loadAndStore(K key, String segment) {
-        V loaded = r.loader().load(key);
+        V loaded = loader.load(key);
         if (loaded != null) {
             storeLoaded(key, segment, loaded);
         }
@@ -81,14 +96,14 @@ final class ReadOperations<K, V> {
 
     /** Loads missing keys with loadAll and stores the non-null values. */
     Map<K, V> loadAllAndStore(Collection<K> keys) {
-        Map<K, V> loaded = r.loader().loadAll(keys);
+        Map<K, V> loaded = loader.loadAll(keys);
         Map<K, V> result = new HashMap<>();
         if (loaded == null) {
             return result;
         }
         loaded.forEach((key, value) -> {
             if (key != null && value != null) {
-                storeLoaded(key, r.encodeKey(key), value);
+                storeLoaded(key, codec.encodeKey(key), value);
                 result.put(key, value);
             }
         });
@@ -97,17 +112,17 @@ final class ReadOperations<K, V> {
 
     /** Stores a loaded value unless another writer got there first; a created entry fires CREATED. */
     void storeLoaded(K key, String segment, V value) {
-        byte[] bytes = r.encodeValue(value);
-        long ttl = r.expiry().creationHint();
-        MutationResult result = r.store().putIfAbsent(segment, bytes, ttl);
-        r.fire(result, result.outcome() == Outcome.CREATED && r.wants(EventType.CREATED)
-                ? List.of(EntryEvent.created(r.cache(), key, value)) : List.of());
+        byte[] bytes = codec.encodeValue(value);
+        long ttl = expiry.creationHint();
+        MutationResult result = store.putIfAbsent(segment, bytes, ttl);
+        events.fire(result, result.outcome() == Outcome.CREATED && events.wants(EventType.CREATED)
+                ? List.of(EntryEvent.created(events.source(), key, value)) : List.of());
     }
 
     /** After a plain read that hit, a policy that is not constant is asked for the access TTL. */
     void applyAccessExpiry(String segment) {
-        if (!r.expiry().isConstant()) {
-            r.touch(segment);
+        if (!expiry.isConstant()) {
+            expiry.touch(store, segment);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.github.jcacheredis;
 import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.EntryFormat;
 import io.github.jcacheredis.config.ProviderSettings;
-import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.event.SharedEvents;
 import io.github.jcacheredis.management.MBeans;
@@ -79,9 +78,9 @@ final class RedisBackend implements CacheBackend {
     }
 
     @Override
-    public <K, V> Function<CacheResources<K, V>, SharedEvents> sharing(EntryStore store, EventDispatcher<K, V> events) {
+    public <K, V> Function<CacheEvents<K, V>, SharedEvents> sharing(EntryStore store) {
         RedisEntryStore redisStore = (RedisEntryStore) store;
-        return resources -> instanceEvents.bridge(redisStore.layout(), redisStore, events, resources::eventFrom);
+        return events -> instanceEvents.bridge(redisStore.layout(), redisStore, events.dispatcher(), events::eventFrom);
     }
 
     @Override

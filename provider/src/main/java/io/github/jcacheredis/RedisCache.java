@@ -1,12 +1,20 @@
 package io.github.jcacheredis;
 
+import io.github.jcacheredis.codec.Codecs;
+import io.github.jcacheredis.event.EventDispatcher;
 import io.github.jcacheredis.event.SharedEvents;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.ReadThrough;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import java.io.Closeable;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
@@ -31,8 +39,14 @@ public final class RedisCache<K, V> implements Cache<K, V> {
 
     private final RedisCacheManager manager;
     private final MutableConfiguration<K, V> configuration;
-    private final CacheResources<K, V> resources;
-    private final Object expiryPolicy;
+    private final String name;
+    private final EntryStore store;
+    private final EntryCodec<K, V> codec;
+    private final ExpiryDecisions expiry;
+    private final EventDispatcher<K, V> dispatcher;
+    private final CacheStatistics statistics;
+    private final WriteThrough<K, V> writer;
+    private final ReadThrough<K, V> loader;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
     private final BulkOperations<K, V> bulk;
@@ -41,20 +55,33 @@ public final class RedisCache<K, V> implements Cache<K, V> {
     private final SharedEvents bridge;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    RedisCache(RedisCacheManager manager, MutableConfiguration<K, V> configuration, CacheParts<K, V> parts) {
+    /**
+     * A cache of the parts the manager made for it: nothing here reaches Redis; {@code sharing}
+     * links it to the other instances (their registry is read in the background).
+     */
+    RedisCache(RedisCacheManager manager, MutableConfiguration<K, V> configuration, String name, Codecs codecs,
+               EntryStore store, ExpiryDecisions expiry, EventDispatcher<K, V> dispatcher, CacheStatistics statistics,
+               WriteThrough<K, V> writer, ReadThrough<K, V> loader,
+               Function<CacheEvents<K, V>, SharedEvents> sharing) {
         this.manager = manager;
         this.configuration = configuration;
-        this.expiryPolicy = parts.expiry().policy();
-        this.resources = new CacheResources<>(parts.name(), this, configuration.getKeyType(),
-                configuration.getValueType(), parts.codecs().keys(), parts.codecs().values(), parts.store(),
-                parts.expiry(), parts.events(), parts.statistics(), parts.writer(), parts.loader());
-        this.reads = new ReadOperations<>(resources);
+        this.name = name;
+        this.store = store;
+        this.expiry = expiry;
+        this.dispatcher = dispatcher;
+        this.statistics = statistics;
+        this.writer = writer;
+        this.loader = loader;
+        this.codec = new EntryCodec<>(name, configuration.getValueType(), codecs.keys(), codecs.values(), store);
+        CacheEvents<K, V> events = new CacheEvents<>(this, dispatcher, codec);
+        this.reads = new ReadOperations<>(codec, store, expiry, events, statistics, loader);
         OwnKeyWrites ownKeys = new OwnKeyWrites();
-        this.writes = new WriteOperations<>(resources, ownKeys);
-        this.bulk = new BulkOperations<>(resources, writes);
-        this.invocations = new Invocations<>(resources, reads, writes, ownKeys);
-        this.loads = new LoadAllOperation<>(resources, reads, writes, manager.executor());
-        this.bridge = parts.sharing().apply(resources);
+        this.writes = new WriteOperations<>(codec, store, expiry, events, statistics, writer, ownKeys);
+        this.bulk = new BulkOperations<>(codec, store, expiry, events, statistics, writer, writes);
+        this.invocations = new Invocations<>(codec, store, expiry, events, statistics, writer, loader, reads, writes,
+                ownKeys);
+        this.loads = new LoadAllOperation<>(codec, store, loader, reads, writes, manager.executor());
+        this.bridge = sharing.apply(events);
     }
 
     /** Announces the listeners of the configuration to other instances. */
@@ -62,8 +89,9 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         bridge.localListenersChanged();
     }
 
-    CacheResources<K, V> resources() {
-        return resources;
+    /** The cache's statistics (its MXBean). */
+    CacheStatistics statistics() {
+        return statistics;
     }
 
     @Override
@@ -203,7 +231,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
 
     @Override
     public String getName() {
-        return resources.name();
+        return name;
     }
 
     @Override
@@ -220,7 +248,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         closeApplicationParts();
         manager.release(this);
         bridge.close();
-        resources.store().close();
+        store.close();
     }
 
     /**
@@ -239,7 +267,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         } finally {
             manager.release(this);
             bridge.close();
-            resources.store().close();
+            store.close();
         }
         return true;
     }
@@ -253,8 +281,8 @@ public final class RedisCache<K, V> implements Cache<K, V> {
             LOG.warn("Cache[{}] is closing while a loadAll is still running after {} ms; its loader is closed anyway",
                     getName(), LOADS_ON_CLOSE_MILLIS);
         }
-        resources.events().close();
-        for (Object part : new Object[] {resources.loader().delegate(), resources.writer().delegate(), expiryPolicy}) {
+        dispatcher.close();
+        for (Object part : new Object[] {loader.delegate(), writer.delegate(), expiry.policy()}) {
             if (part instanceof Closeable closeable) {
                 try {
                     closeable.close();
@@ -284,7 +312,7 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
         configuration.addCacheEntryListenerConfiguration(listenerConfiguration);
         try {
-            resources.events().register(listenerConfiguration);
+            dispatcher.register(listenerConfiguration);
         } catch (RuntimeException e) {
             configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
             throw e;
@@ -297,14 +325,14 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         checkOpen();
         Objects.requireNonNull(listenerConfiguration, "cacheEntryListenerConfiguration");
         configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
-        resources.events().deregister(listenerConfiguration);
+        dispatcher.deregister(listenerConfiguration);
         bridge.localListenersChanged();
     }
 
     @Override
     public Iterator<Entry<K, V>> iterator() {
         checkOpen();
-        return new EntryIterator<>(resources, reads, writes);
+        return new EntryIterator<>(codec, store, expiry, statistics, reads, writes);
     }
 
     /** The live configuration, for the manager (statistics and management flags). */

@@ -195,7 +195,7 @@ public final class RedisCacheManager implements CacheManager {
         RedisCache<?, ?> cache = lookup(cacheName);
         if (cache != null) {
             cache.liveConfiguration().setStatisticsEnabled(enabled);
-            cache.resources().statistics().setEnabled(enabled);
+            cache.statistics().setEnabled(enabled);
             updateMBeans(cache);
         }
     }
@@ -252,7 +252,8 @@ public final class RedisCacheManager implements CacheManager {
         if (backend.client() instanceof RedissonClient client) {
             return client;
         }
-        throw new IllegalStateException("CacheManager " + uri + " keeps its caches in memory and has no Redisson client");
+        throw new IllegalStateException("CacheManager " + uri
+                + " keeps its caches in memory and has no Redisson client");
     }
 
     /** Called by a closing cache: it is no longer managed here. */
@@ -274,7 +275,7 @@ public final class RedisCacheManager implements CacheManager {
             MBeans.unregister(configName);
         }
         if (configuration.isStatisticsEnabled()) {
-            MBeans.register(cache.resources().statistics(), statsName);
+            MBeans.register(cache.statistics(), statsName);
         } else {
             MBeans.unregister(statsName);
         }

@@ -1,6 +1,10 @@
 package io.github.jcacheredis;
 
 import io.github.jcacheredis.event.EntryEvent;
+import io.github.jcacheredis.expiry.ExpiryDecisions;
+import io.github.jcacheredis.integration.WriteThrough;
+import io.github.jcacheredis.management.CacheStatistics;
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
 import io.github.jcacheredis.storage.Outcome;
@@ -17,14 +21,26 @@ import javax.cache.event.EventType;
  */
 final class WriteOperations<K, V> {
 
-    private final CacheResources<K, V> r;
+    private final EntryCodec<K, V> codec;
+    private final EntryStore store;
+    private final ExpiryDecisions expiry;
+    private final CacheEvents<K, V> events;
+    private final CacheStatistics statistics;
+    private final WriteThrough<K, V> writer;
     private final OwnKeyWrites ownKeys;
     private final LeasedWrites<K, V> leased;
 
-    WriteOperations(CacheResources<K, V> resources, OwnKeyWrites ownKeys) {
-        this.r = resources;
+    WriteOperations(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
+                    CacheStatistics statistics, WriteThrough<K, V> writer, OwnKeyWrites ownKeys) {
+        this.codec = codec;
+        this.store = store;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.writer = writer;
         this.ownKeys = ownKeys;
-        this.leased = resources.writer().isEnabled() ? new LeasedWrites<>(resources, this) : null;
+        this.leased = writer.isEnabled()
+                ? new LeasedWrites<>(codec, store, expiry, events, statistics, writer, this) : null;
     }
 
     /** Notes writes of {@code segments} for entry processors of those keys running on this thread. */
@@ -38,52 +54,52 @@ final class WriteOperations<K, V> {
     }
 
     void put(K key, V value) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         if (leased != null) {
             leased.put(key, value, false);
         } else {
-            MutationResult result = store(segment, r.encodeValue(value), false);
+            MutationResult result = store(segment, codec.encodeValue(value), false);
             countPut(result);
             firePut(key, value, segment, result);
         }
-        r.statistics().recordPutTime(start);
+        statistics.recordPutTime(start);
     }
 
     V getAndPut(K key, V value) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         V previous;
         if (leased != null) {
             previous = leased.put(key, value, true);
         } else {
-            MutationResult result = store(segment, r.encodeValue(value), true);
-            previous = r.decode(segment, result.previous());
+            MutationResult result = store(segment, codec.encodeValue(value), true);
+            previous = codec.decode(segment, result.previous());
             countPut(result);
             firePut(key, value, segment, result);
         }
         countRead(previous != null);
-        r.statistics().recordGetTime(start);
-        r.statistics().recordPutTime(start);
+        statistics.recordGetTime(start);
+        statistics.recordPutTime(start);
         return previous;
     }
 
     boolean putIfAbsent(K key, V value) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         if (leased != null) {
             boolean stored = leased.putIfAbsent(key, value);
             if (stored) {
-                r.statistics().recordPutTime(start);
+                statistics.recordPutTime(start);
             }
             return stored;
         }
-        byte[] bytes = r.encodeValue(value);
-        long ttl = r.expiry().creationHint();
-        MutationResult result = r.store().putIfAbsent(segment, bytes, ttl);
+        byte[] bytes = codec.encodeValue(value);
+        long ttl = expiry.creationHint();
+        MutationResult result = store.putIfAbsent(segment, bytes, ttl);
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(true);
             return false;
@@ -91,7 +107,7 @@ final class WriteOperations<K, V> {
         countRead(false);
         countPut(result);
         firePut(key, value, segment, result);
-        r.statistics().recordPutTime(start);
+        statistics.recordPutTime(start);
         return true;
     }
 
@@ -101,27 +117,27 @@ final class WriteOperations<K, V> {
 
     V getAndReplace(K key, V value) {
         MutationResult result = replace(key, value, true);
-        return result == null ? null : r.decode(r.encodeKey(key), result.previous());
+        return result == null ? null : codec.decode(codec.encodeKey(key), result.previous());
     }
 
     /** Replaces an existing entry; null when there was none. */
     private MutationResult replace(K key, V value, boolean returnPrevious) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         if (leased != null) {
             MutationResult result = leased.replace(key, null, value);
             boolean replaced = result.outcome() != Outcome.ABSENT;
             countRead(replaced);
             if (replaced) {
-                r.statistics().recordPutTime(start);
+                statistics.recordPutTime(start);
             }
             return replaced ? result : null;
         }
-        byte[] bytes = r.encodeValue(value);
-        boolean needPrevious = returnPrevious || r.wants(EventType.UPDATED);
-        MutationResult result = r.store().mutate(segment,
-                Mutation.replace(bytes, r.expiry().updateHint(), needPrevious));
+        byte[] bytes = codec.encodeValue(value);
+        boolean needPrevious = returnPrevious || events.wants(EventType.UPDATED);
+        MutationResult result = store.mutate(segment,
+                Mutation.replace(bytes, expiry.updateHint(), needPrevious));
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(false);
             return null;
@@ -129,21 +145,21 @@ final class WriteOperations<K, V> {
         countRead(true);
         countPut(result);
         firePut(key, value, segment, result);
-        r.statistics().recordPutTime(start);
+        statistics.recordPutTime(start);
         return result;
     }
 
     boolean replace(K key, V oldValue, V newValue) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         MutationResult result;
         if (leased != null) {
             result = leased.replace(key, oldValue, newValue);
         } else {
-            byte[] bytes = r.encodeValue(newValue);
+            byte[] bytes = codec.encodeValue(newValue);
             result = whenEquals(segment, oldValue, current -> Mutation.replaceIfEquals(current, bytes,
-                    r.expiry().updateHint()));
+                    expiry.updateHint()));
         }
         if (result.outcome() == Outcome.ABSENT) {
             countRead(false);
@@ -151,39 +167,39 @@ final class WriteOperations<K, V> {
         }
         countRead(true);
         if (result.outcome() == Outcome.CONFLICT) {
-            r.touch(segment); // a present entry that did not match was read: an access
+            expiry.touch(store, segment); // a present entry that did not match was read: an access
             return false;
         }
         if (leased == null) {
             countPut(result);
             firePut(key, newValue, segment, result);
         }
-        r.statistics().recordPutTime(start);
+        statistics.recordPutTime(start);
         return true;
     }
 
     boolean remove(K key) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         boolean removed;
         if (leased != null) {
             removed = leased.remove(key, null, false).outcome() == Outcome.DELETED;
         } else {
-            MutationResult result = r.store().remove(segment, r.wants(EventType.REMOVED));
+            MutationResult result = store.remove(segment, events.wants(EventType.REMOVED));
             removed = result.outcome() == Outcome.DELETED;
             if (removed) {
-                r.statistics().removals(1);
+                statistics.removals(1);
                 fireRemoved(key, segment, result, result.previous());
             }
         }
-        r.statistics().recordRemoveTime(start);
+        statistics.recordRemoveTime(start);
         return removed;
     }
 
     boolean remove(K key, V oldValue) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         if (leased != null) {
             MutationResult result = leased.remove(key, oldValue, true);
@@ -191,7 +207,7 @@ final class WriteOperations<K, V> {
         }
         MutationResult result = whenEquals(segment, oldValue, Mutation::removeIfEquals);
         if (result.outcome() == Outcome.DELETED) {
-            r.statistics().removals(1);
+            statistics.removals(1);
             fireRemoved(key, segment, result, result.previous());
         }
         return countConditionalRemove(segment, result, start);
@@ -204,31 +220,31 @@ final class WriteOperations<K, V> {
         }
         countRead(true);
         if (result.outcome() == Outcome.CONFLICT) {
-            r.touch(segment); // a present entry that did not match was read: an access
+            expiry.touch(store, segment); // a present entry that did not match was read: an access
             return false;
         }
-        r.statistics().recordRemoveTime(start);
+        statistics.recordRemoveTime(start);
         return true;
     }
 
     V getAndRemove(K key) {
-        long start = r.statistics().start();
-        String segment = r.encodeKey(key);
+        long start = statistics.start();
+        String segment = codec.encodeKey(key);
         ownKeys.writing(segment);
         V previous;
         if (leased != null) {
-            previous = r.decode(segment, leased.remove(key, null, false).previous());
+            previous = codec.decode(segment, leased.remove(key, null, false).previous());
         } else {
-            MutationResult result = r.store().remove(segment, true);
-            previous = r.decode(segment, result.previous());
+            MutationResult result = store.remove(segment, true);
+            previous = codec.decode(segment, result.previous());
             if (result.outcome() == Outcome.DELETED) {
-                r.statistics().removals(1);
+                statistics.removals(1);
                 fireRemoved(key, segment, result, result.previous());
             }
         }
         countRead(previous != null);
-        r.statistics().recordGetTime(start);
-        r.statistics().recordRemoveTime(start);
+        statistics.recordGetTime(start);
+        statistics.recordRemoveTime(start);
         return previous;
     }
 
@@ -248,14 +264,14 @@ final class WriteOperations<K, V> {
                 if (current == null) {
                     return new MutationResult(Outcome.ABSENT, null);
                 }
-                if (!Objects.equals(r.decode(segment, current), expected)) {
+                if (!Objects.equals(codec.decode(segment, current), expected)) {
                     return new MutationResult(Outcome.CONFLICT, current);
                 }
                 target = current;
             } else {
-                target = r.encodeValue(expected);
+                target = codec.encodeValue(expected);
             }
-            MutationResult result = r.store().mutate(segment, mutation.apply(target));
+            MutationResult result = store.mutate(segment, mutation.apply(target));
             if (result.outcome() != Outcome.CONFLICT) {
                 return result;
             }
@@ -266,23 +282,23 @@ final class WriteOperations<K, V> {
 
     /** Stores a value with the creation or update TTL; the outcome is exact when listeners need it. */
     MutationResult store(String segment, byte[] bytes, boolean returnPrevious) {
-        boolean needPrevious = returnPrevious || r.wants(EventType.UPDATED);
-        long creation = r.expiry().creationHint();
-        long update = r.expiry().updateHint();
-        return r.store().put(segment, bytes, creation, update, r.events().hasListeners(), needPrevious);
+        boolean needPrevious = returnPrevious || events.wants(EventType.UPDATED);
+        long creation = expiry.creationHint();
+        long update = expiry.updateHint();
+        return store.put(segment, bytes, creation, update, events.hasListeners(), needPrevious);
     }
 
     void countPut(MutationResult result) {
         if (result.outcome() != Outcome.NOT_STORED && result.outcome() != Outcome.SKIPPED) {
-            r.statistics().puts(1);
+            statistics.puts(1);
         }
     }
 
     private void countRead(boolean hit) {
         if (hit) {
-            r.statistics().hits(1);
+            statistics.hits(1);
         } else {
-            r.statistics().misses(1);
+            statistics.misses(1);
         }
     }
 
@@ -292,31 +308,32 @@ final class WriteOperations<K, V> {
      * back through Redis is accounted for.
      */
     void firePut(K key, V value, String segment, MutationResult result) {
-        List<EntryEvent<K, V>> events = new ArrayList<>(2);
+        List<EntryEvent<K, V>> fired = new ArrayList<>(2);
         switch (result.outcome()) {
             case CREATED -> {
-                if (r.wants(EventType.CREATED)) {
-                    events.add(EntryEvent.created(r.cache(), key, value));
+                if (events.wants(EventType.CREATED)) {
+                    fired.add(EntryEvent.created(events.source(), key, value));
                 }
             }
             case UPDATED, EXPIRED_ON_UPDATE -> {
-                if (r.wants(EventType.UPDATED)) {
-                    events.add(EntryEvent.updated(r.cache(), key, value, r.decode(segment, result.previous())));
+                if (events.wants(EventType.UPDATED)) {
+                    V previous = codec.decode(segment, result.previous());
+                    fired.add(EntryEvent.updated(events.source(), key, value, previous));
                 }
-                if (result.outcome() == Outcome.EXPIRED_ON_UPDATE && r.wants(EventType.EXPIRED)) {
-                    events.add(EntryEvent.expired(r.cache(), key, value));
+                if (result.outcome() == Outcome.EXPIRED_ON_UPDATE && events.wants(EventType.EXPIRED)) {
+                    fired.add(EntryEvent.expired(events.source(), key, value));
                 }
             }
             default -> {
                 // nothing stored, or not asked what happened because nobody listens
             }
         }
-        r.fire(result, events);
+        events.fire(result, fired);
     }
 
     /** The REMOVED event of a removal that removed {@code previous}. */
     void fireRemoved(K key, String segment, MutationResult result, byte[] previous) {
-        r.fire(result, r.wants(EventType.REMOVED)
-                ? List.of(EntryEvent.removed(r.cache(), key, r.decode(segment, previous))) : List.of());
+        events.fire(result, events.wants(EventType.REMOVED)
+                ? List.of(EntryEvent.removed(events.source(), key, codec.decode(segment, previous))) : List.of());
     }
 }

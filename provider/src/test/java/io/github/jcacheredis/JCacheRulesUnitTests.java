@@ -52,7 +52,7 @@ class JCacheRulesUnitTests {
     }
 
     private static CacheStatisticsMXBean statistics(Cache<?, ?> cache) {
-        return ((RedisCache<?, ?>) cache).resources().statistics();
+        return ((RedisCache<?, ?>) cache).statistics();
     }
 
     @Test

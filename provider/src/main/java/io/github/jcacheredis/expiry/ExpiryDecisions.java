@@ -1,5 +1,6 @@
 package io.github.jcacheredis.expiry;
 
+import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Ttl;
 import io.github.jcacheredis.storage.TtlResolver;
 import java.util.Set;
@@ -77,6 +78,14 @@ public final class ExpiryDecisions implements TtlResolver {
     /** The TTL after a read; a policy that fails leaves it unchanged. */
     public long access() {
         return constant ? access : askAccess();
+    }
+
+    /** Applies the access TTL to an entry that was read (a policy that is not constant is asked). */
+    public void touch(EntryStore store, String segment) {
+        long ttl = access();
+        if (ttl != Ttl.KEEP) {
+            store.expire(segment, ttl);
+        }
     }
 
     /** Resolves an {@link Ttl#UNKNOWN} hint for an entry that exists or not. */
