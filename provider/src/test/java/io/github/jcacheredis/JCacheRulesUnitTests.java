@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jcacheredis.testsupport.Await;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,6 +183,25 @@ class JCacheRulesUnitTests {
         cache.removeAll(Set.of("j"));
         assertEquals(List.of("CREATED k null->1", "UPDATED k 1->2", "UPDATED k 2->4", "UPDATED k 4->5",
                 "REMOVED k 5", "CREATED j null->6", "REMOVED j 6"), heard);
+    }
+
+    @Test
+    void anAsynchronousListenerHearsOneKeysEventsInWriteOrder() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        Recorder.target = heard;
+        Cache<String, Integer> cache = cache(new MutableConfiguration<>());
+        cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<String, Integer>(
+                FactoryBuilder.factoryOf(Recorder.class), null, true, false));
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            cache.put("k", i);
+            expected.add(i == 1 ? "CREATED k null->1" : "UPDATED k " + (i - 1) + "->" + i);
+        }
+        cache.remove("k");
+        expected.add("REMOVED k 200");
+        Await.until("every event delivered", java.time.Duration.ofSeconds(10), () -> heard.size() >= expected.size(),
+                () -> heard.size() + " of " + expected.size());
+        assertEquals(expected, List.copyOf(heard));
     }
 
     @Test

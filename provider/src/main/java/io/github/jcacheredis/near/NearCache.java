@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The local tier of one cache: the encoded values of recently read entries (decoded afresh for
@@ -26,6 +27,8 @@ public final class NearCache {
     private final Cache<String, Local> values;
     private final ConcurrentHashMap<String, Object> pendingLoads = new ConcurrentHashMap<>();
     private final long localTtlNanos;
+    /** The time in nanoseconds, as {@link System#nanoTime()} gives it (or a test's clock). */
+    private final LongSupplier clock;
     /** False while changes may go unreported (a lost tracking connection): see {@link #distrust}. */
     private volatile boolean trusted = true;
     /** Whether {@link #trustedUntil} bounds the use of the tier at all (it does not until first set). */
@@ -34,7 +37,14 @@ public final class NearCache {
     private volatile long trustedUntil;
 
     public NearCache(NearCacheSettings settings) {
-        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries());
+        this(settings, System::nanoTime);
+    }
+
+    /** A tier whose deadlines count on {@code clock} (nanoseconds, as {@link System#nanoTime()}). */
+    public NearCache(NearCacheSettings settings, LongSupplier clock) {
+        this.clock = clock;
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().maximumSize(settings.maxEntries())
+                .ticker(clock::getAsLong);
         if (settings.localTtl() != null) {
             builder.expireAfterWrite(settings.localTtl());
         }
@@ -51,7 +61,7 @@ public final class NearCache {
         if (local == null) {
             return null;
         }
-        if (System.nanoTime() - local.deadline >= 0) {
+        if (clock.getAsLong() - local.deadline >= 0) {
             values.asMap().remove(segment, local);
             return null;
         }
@@ -74,7 +84,7 @@ public final class NearCache {
             if (current == token && bytes != null && ttlMillis != 0 && isTrusted()) {
                 long ttlNanos = ttlMillis > 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(ttlMillis), localTtlNanos)
                         : localTtlNanos;
-                values.put(key, new Local(bytes, System.nanoTime() + Math.min(ttlNanos, Long.MAX_VALUE / 4)));
+                values.put(key, new Local(bytes, clock.getAsLong() + Math.min(ttlNanos, Long.MAX_VALUE / 4)));
                 return null;
             }
             return current == token ? null : current;
@@ -116,7 +126,7 @@ public final class NearCache {
      * after a lapse empties it too, since what it held was not kept in step meanwhile.
      */
     public synchronized void trustUntil(long deadline) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (deadline - now <= 0) {
             trustedUntil = deadline;
             bounded = true;
@@ -132,7 +142,7 @@ public final class NearCache {
 
     /** True while the tier may be served and filled. */
     public boolean isTrusted() {
-        return isTrusted(System.nanoTime());
+        return isTrusted(clock.getAsLong());
     }
 
     private boolean isTrusted(long now) {

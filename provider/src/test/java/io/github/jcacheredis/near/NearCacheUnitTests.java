@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.jcacheredis.support.Await;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class NearCacheUnitTests {
@@ -54,14 +56,21 @@ class NearCacheUnitTests {
     }
 
     @Test
-    void aValueLivesNoLongerThanItsRedisTtlNorTheLocalTtl() throws InterruptedException {
-        NearCache near = new NearCache(new NearCacheSettings(10, Duration.ofSeconds(60)));
+    void aValueLivesNoLongerThanItsRedisTtlNorTheLocalTtl() {
+        AtomicLong now = new AtomicLong();
+        NearCache near = new NearCache(new NearCacheSettings(10, Duration.ofSeconds(60)), now::get);
         near.completeLoad("short", near.beginLoad("short"), OLD, 30);
+        near.completeLoad("long", near.beginLoad("long"), OLD, -1);
         near.completeLoad("gone", near.beginLoad("gone"), OLD, 0);
         assertNull(near.get("gone"), "an entry that expired in Redis is not kept");
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(29));
         assertArrayEquals(OLD, near.get("short"));
-        Thread.sleep(50); // past the 30 ms the entry had left in Redis
-        assertNull(near.get("short"));
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        assertNull(near.get("short"), "gone with the 30 ms it had left in Redis");
+        now.addAndGet(TimeUnit.SECONDS.toNanos(60) - TimeUnit.MILLISECONDS.toNanos(31));
+        assertArrayEquals(OLD, near.get("long"), "an entry without a TTL is kept up to the local TTL");
+        now.addAndGet(TimeUnit.MILLISECONDS.toNanos(1));
+        assertNull(near.get("long"), "and no longer");
     }
 
     @Test
