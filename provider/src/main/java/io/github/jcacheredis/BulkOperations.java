@@ -48,13 +48,13 @@ final class BulkOperations<K, V> {
      */
     void putAll(Map<? extends K, ? extends V> entries) {
         long start = statistics.start();
-        Map<K, String> segments = new LinkedHashMap<>();
+        Map<K, String> encodedKeys = new LinkedHashMap<>();
         Map<K, byte[]> encoded = new LinkedHashMap<>();
         entries.forEach((key, value) -> {
-            segments.put(key, codec.encodeKey(key));
+            encodedKeys.put(key, codec.encodeKey(key));
             encoded.put(key, codec.encodeValue(value));
         });
-        writes.writing(segments.values());
+        writes.writing(encodedKeys.values());
         WriteThrough.Partial<K> written = writer.writeAll(entries);
         Set<K> toStore = written.done();
         long creation = expiry.creationHint();
@@ -63,21 +63,21 @@ final class BulkOperations<K, V> {
         boolean storesAll = expiry.isConstant() && creation != Ttl.EXPIRE_NOW && update != Ttl.EXPIRE_NOW;
         if (!events.hasListeners() && storesAll) {
             Map<String, byte[]> values = new LinkedHashMap<>();
-            toStore.forEach(key -> values.put(segments.get(key), encoded.get(key)));
+            toStore.forEach(key -> values.put(encodedKeys.get(key), encoded.get(key)));
             store.putAll(values, creation, update);
             statistics.puts(values.size());
         } else {
             boolean needPrevious = events.wants(EventType.UPDATED);
             Map<String, Mutation> mutations = new LinkedHashMap<>();
-            toStore.forEach(key -> mutations.put(segments.get(key),
+            toStore.forEach(key -> mutations.put(encodedKeys.get(key),
                     Mutation.put(encoded.get(key), creation, update, needPrevious)));
             List<MutationResult> results = store.mutateAll(mutations);
             Iterator<MutationResult> it = results.iterator();
             for (K key : toStore) {
-                String segment = segments.get(key);
+                String encodedKey = encodedKeys.get(key);
                 MutationResult result = it.next();
                 writes.countPut(result);
-                writes.firePut(key, entries.get(key), segment, result);
+                writes.firePut(key, entries.get(key), encodedKey, result);
             }
         }
         statistics.recordPutTime(start);
@@ -98,10 +98,10 @@ final class BulkOperations<K, V> {
 
     /** Removes every entry, in batches, telling the writer and the listeners. */
     void removeAll() {
-        Iterator<String> segments = store.scan(BATCH);
+        Iterator<String> encodedKeys = store.scan(BATCH);
         List<K> batch = new ArrayList<>(BATCH);
-        while (segments.hasNext()) {
-            batch.add(codec.decodeKey(segments.next()));
+        while (encodedKeys.hasNext()) {
+            batch.add(codec.decodeKey(encodedKeys.next()));
             if (batch.size() == BATCH) {
                 removeAll(batch);
                 batch.clear();
@@ -121,17 +121,17 @@ final class BulkOperations<K, V> {
         if (keys.isEmpty()) {
             return;
         }
-        Map<String, K> bySegment = new LinkedHashMap<>();
-        keys.forEach(key -> bySegment.put(codec.encodeKey(key), key));
-        writes.writing(bySegment.keySet());
+        Map<String, K> byEncodedKey = new LinkedHashMap<>();
+        keys.forEach(key -> byEncodedKey.put(codec.encodeKey(key), key));
+        writes.writing(byEncodedKey.keySet());
         if (!events.wants(EventType.REMOVED)) {
-            statistics.removals(store.removeAll(bySegment.keySet()));
+            statistics.removals(store.removeAll(byEncodedKey.keySet()));
             return;
         }
         Map<String, Mutation> mutations = new LinkedHashMap<>();
-        bySegment.keySet().forEach(segment -> mutations.put(segment, Mutation.remove(true)));
+        byEncodedKey.keySet().forEach(encodedKey -> mutations.put(encodedKey, Mutation.remove(true)));
         Iterator<MutationResult> results = store.mutateAll(mutations).iterator();
-        for (Map.Entry<String, K> entry : bySegment.entrySet()) {
+        for (Map.Entry<String, K> entry : byEncodedKey.entrySet()) {
             MutationResult result = results.next();
             if (result.outcome() == Outcome.DELETED) {
                 statistics.removals(1);

@@ -55,10 +55,10 @@ final class CacheEvents<K, V> {
 
     /** The event another instance published, decoded for this instance's listeners. */
     EntryEvent<K, V> eventFrom(EventMessage message) {
-        String segment = message.keySegment();
-        K key = codec.decodeKey(segment);
-        V oldValue = codec.decode(segment, message.oldValue());
-        V newValue = codec.decode(segment, message.newValue());
+        String encodedKey = message.encodedKey();
+        K key = codec.decodeKey(encodedKey);
+        V oldValue = codec.decode(encodedKey, message.oldValue());
+        V newValue = codec.decode(encodedKey, message.newValue());
         return switch (message.kind()) {
             case EventMessage.CREATED -> EntryEvent.created(source, key, newValue);
             case EventMessage.UPDATED -> EntryEvent.updated(source, key, newValue, oldValue);

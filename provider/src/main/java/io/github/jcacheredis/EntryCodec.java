@@ -5,7 +5,7 @@ import io.github.jcacheredis.codec.ValueCodec;
 import io.github.jcacheredis.storage.EntryStore;
 
 /**
- * How one cache's keys and values become what its store keeps: keys as encoded segments, values as
+ * How one cache's keys and values become what its store keeps: keys as their encoded form, values as
  * bytes. Decoding names the entry ({@link EntryStore#describe}) in its errors.
  */
 final class EntryCodec<K, V> {
@@ -37,16 +37,16 @@ final class EntryCodec<K, V> {
         return values.encode(value);
     }
 
-    /** The value for bytes read at {@code segment}; null stays null. */
-    V decode(String segment, byte[] bytes) {
+    /** The value for bytes read at {@code encodedKey}; null stays null. */
+    V decode(String encodedKey, byte[] bytes) {
         if (bytes == null) {
             return null;
         }
-        return valueType.cast(values.decode(bytes, store.describe(segment)));
+        return valueType.cast(values.decode(bytes, store.describe(encodedKey)));
     }
 
     @SuppressWarnings("unchecked")
-    K decodeKey(String segment) {
-        return (K) keys.decode(segment);
+    K decodeKey(String encodedKey) {
+        return (K) keys.decode(encodedKey);
     }
 }

@@ -28,7 +28,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     private final CacheStatistics statistics;
     private final ReadOperations<K, V> reads;
     private final WriteOperations<K, V> writes;
-    private final Iterator<String> segments;
+    private final Iterator<String> encodedKeys;
     private final Deque<Fetched<K, V>> buffer = new ArrayDeque<>();
     private K last;
 
@@ -40,22 +40,22 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         this.statistics = statistics;
         this.reads = reads;
         this.writes = writes;
-        this.segments = store.scan(BATCH);
+        this.encodedKeys = store.scan(BATCH);
     }
 
     @Override
     public boolean hasNext() {
-        while (buffer.isEmpty() && segments.hasNext()) {
+        while (buffer.isEmpty() && encodedKeys.hasNext()) {
             List<String> batch = new ArrayList<>(BATCH);
-            while (batch.size() < BATCH && segments.hasNext()) {
-                batch.add(segments.next());
+            while (batch.size() < BATCH && encodedKeys.hasNext()) {
+                batch.add(encodedKeys.next());
             }
             Map<String, byte[]> values = store.getAllAndExpire(batch, expiry.accessHint());
-            for (String segment : batch) {
-                byte[] bytes = values.get(segment);
+            for (String encodedKey : batch) {
+                byte[] bytes = values.get(encodedKey);
                 if (bytes != null) {
-                    K key = codec.decodeKey(segment);
-                    buffer.add(new Fetched<>(segment, new ImmutableEntry<>(key, codec.decode(segment, bytes))));
+                    K key = codec.decodeKey(encodedKey);
+                    buffer.add(new Fetched<>(encodedKey, new ImmutableEntry<>(key, codec.decode(encodedKey, bytes))));
                 }
             }
         }
@@ -69,7 +69,7 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         }
         Fetched<K, V> fetched = buffer.poll();
         statistics.hits(1);
-        reads.applyAccessExpiry(fetched.segment());
+        reads.applyAccessExpiry(fetched.encodedKey());
         last = fetched.entry().getKey();
         return fetched.entry();
     }
@@ -83,6 +83,6 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
         last = null;
     }
 
-    private record Fetched<K, V>(String segment, ImmutableEntry<K, V> entry) {
+    private record Fetched<K, V>(String encodedKey, ImmutableEntry<K, V> entry) {
     }
 }

@@ -76,10 +76,10 @@ final class Invocations<K, V> {
     }
 
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-        String segment = codec.encodeKey(key);
-        try (KeyLocks.Held held = locks.lock(segment)) {
-            return writes.leased() != null ? invokeLeased(key, segment, processor, arguments)
-                    : invokeLockFree(key, segment, processor, arguments);
+        String encodedKey = codec.encodeKey(key);
+        try (KeyLocks.Held held = locks.lock(encodedKey)) {
+            return writes.leased() != null ? invokeLeased(key, encodedKey, processor, arguments)
+                    : invokeLockFree(key, encodedKey, processor, arguments);
         }
     }
 
@@ -99,27 +99,27 @@ final class Invocations<K, V> {
         return results;
     }
 
-    private <T> T invokeLockFree(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
+    private <T> T invokeLockFree(K key, String encodedKey, EntryProcessor<K, V, T> processor, Object... arguments) {
         ExpiryAnswers ttls = new ExpiryAnswers(expiry);
-        byte[] bytes = recent.get(segment);
+        byte[] bytes = recent.get(encodedKey);
         boolean confirmed = bytes == null;
         if (confirmed) {
-            bytes = store.get(segment);
+            bytes = store.get(encodedKey);
         }
         int ownWrites = 0;
         for (int attempt = 1; ; attempt++) {
             if (attempt > MAX_ATTEMPTS) {
-                throw new CacheException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + segment
+                throw new CacheException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + encodedKey
                         + "' gave up after " + MAX_ATTEMPTS + " attempts: other writers changed the entry between"
                         + " every read and compare-and-set");
             }
-            ProcessorEntry<K, V> entry = newEntry(key, segment, bytes);
-            OwnKeyWrites.Frame frame = ownKeys.enter(segment);
+            ProcessorEntry<K, V> entry = newEntry(key, encodedKey, bytes);
+            OwnKeyWrites.Frame frame = ownKeys.enter(encodedKey);
             T result;
             try {
                 result = run(processor, entry, arguments);
             } catch (EntryProcessorException e) {
-                if (confirmed || Arrays.equals(bytes, bytes = store.get(segment))) {
+                if (confirmed || Arrays.equals(bytes, bytes = store.get(encodedKey))) {
                     throw e;
                 }
                 confirmed = true; // it failed on a remembered value that was stale: run it on the current one
@@ -128,18 +128,18 @@ final class Invocations<K, V> {
                 ownKeys.exit(frame);
             }
             if (frame.wroteOwnKey && ++ownWrites > 1) {
-                throw writesOwnKey(segment);
+                throw writesOwnKey(encodedKey);
             }
             if (!confirmed && !entry.change().writes()) {
                 // a result computed from a remembered value is only returned once Redis confirms it
                 confirmed = true;
-                if (!Arrays.equals(bytes, bytes = store.get(segment))) {
-                    recent.remember(segment, bytes);
+                if (!Arrays.equals(bytes, bytes = store.get(encodedKey))) {
+                    recent.remember(encodedKey, bytes);
                     continue;
                 }
             }
-            Attempt applied = apply(key, segment, entry, bytes, ttls);
-            recent.remember(segment, applied.current());
+            Attempt applied = apply(key, encodedKey, entry, bytes, ttls);
+            recent.remember(encodedKey, applied.current());
             if (applied.applied()) {
                 return result;
             }
@@ -148,15 +148,15 @@ final class Invocations<K, V> {
         }
     }
 
-    private <T> T invokeLeased(K key, String segment, EntryProcessor<K, V, T> processor, Object... arguments) {
+    private <T> T invokeLeased(K key, String encodedKey, EntryProcessor<K, V, T> processor, Object... arguments) {
         LeasedWrites<K, V> leased = writes.leased();
         for (int ownWrites = 0; ; ) {
             boolean rerun = false;
             T result = null;
-            WriteLease lease = store.lease(segment);
+            WriteLease lease = store.lease(encodedKey);
             try {
-                ProcessorEntry<K, V> entry = newEntry(key, segment, lease.current());
-                OwnKeyWrites.Frame frame = ownKeys.enter(segment);
+                ProcessorEntry<K, V> entry = newEntry(key, encodedKey, lease.current());
+                OwnKeyWrites.Frame frame = ownKeys.enter(encodedKey);
                 try {
                     result = run(processor, entry, arguments);
                 } finally {
@@ -165,11 +165,11 @@ final class Invocations<K, V> {
                 if (frame.wroteOwnKey) {
                     // it decided on a value its own write through the cache replaced: run it again on the new one
                     if (++ownWrites > 1) {
-                        throw writesOwnKey(segment);
+                        throw writesOwnKey(encodedKey);
                     }
                     rerun = true;
                 } else {
-                    applyLeased(leased, key, segment, entry, lease);
+                    applyLeased(leased, key, encodedKey, entry, lease);
                 }
             } finally {
                 store.release(lease);
@@ -180,14 +180,14 @@ final class Invocations<K, V> {
         }
     }
 
-    private EntryProcessorException writesOwnKey(String segment) {
-        return new EntryProcessorException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + segment
+    private EntryProcessorException writesOwnKey(String encodedKey) {
+        return new EntryProcessorException("Cache[" + codec.cacheName() + "]: the entry processor for key '" + encodedKey
                 + "' wrote that same key through the cache on every run, so its own change could never apply;"
                 + " change the entry with MutableEntry.setValue or remove instead");
     }
 
-    private ProcessorEntry<K, V> newEntry(K key, String segment, byte[] bytes) {
-        return new ProcessorEntry<>(key, codec.decode(segment, bytes), loader.isReadThrough() ? loader::load : null);
+    private ProcessorEntry<K, V> newEntry(K key, String encodedKey, byte[] bytes) {
+        return new ProcessorEntry<>(key, codec.decode(encodedKey, bytes), loader.isReadThrough() ? loader::load : null);
     }
 
     /** Whether a change was applied, and what the entry holds now (null when absent). */
@@ -205,37 +205,37 @@ final class Invocations<K, V> {
     }
 
     /** Applies the processor's change, unless the entry changed since it was read. */
-    private Attempt apply(K key, String segment, ProcessorEntry<K, V> entry, byte[] read, ExpiryAnswers ttls) {
+    private Attempt apply(K key, String encodedKey, ProcessorEntry<K, V> entry, byte[] read, ExpiryAnswers ttls) {
         boolean existed = entry.existedBefore();
         switch (entry.change()) {
             case NONE, REMOVE_MISSING -> {
                 // nothing to write (and no writer to tell)
             }
-            case ACCESS -> expiry.touch(store, segment);
-            case LOAD -> reads.storeLoaded(key, segment, entry.value());
+            case ACCESS -> expiry.touch(store, encodedKey);
+            case LOAD -> reads.storeLoaded(key, encodedKey, entry.value());
             case CREATE, UPDATE -> {
                 V value = entry.value();
                 byte[] bytes = codec.encodeValue(value);
-                ownKeys.writing(segment);
+                ownKeys.writing(encodedKey);
                 long creation = existed ? expiry.creationHint() : ttls.creation();
                 long update = existed ? ttls.update() : expiry.updateHint();
-                MutationResult result = store.mutate(segment, Mutation.compareAndSet(read, bytes, creation, update));
+                MutationResult result = store.mutate(encodedKey, Mutation.compareAndSet(read, bytes, creation, update));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
                 writes.countPut(result);
-                writes.firePut(key, value, segment, result.withPrevious(read));
+                writes.firePut(key, value, encodedKey, result.withPrevious(read));
                 countRead(existed);
                 return new Attempt(true, result.outcome().stored() ? bytes : null);
             }
             case REMOVE -> {
-                ownKeys.writing(segment);
-                MutationResult result = store.mutate(segment, Mutation.removeIfEquals(read));
+                ownKeys.writing(encodedKey);
+                MutationResult result = store.mutate(encodedKey, Mutation.removeIfEquals(read));
                 if (result.outcome() == Outcome.CONFLICT) {
                     return new Attempt(false, result.previous());
                 }
                 statistics.removals(1);
-                fireRemoved(key, segment, entry, result, read);
+                fireRemoved(key, encodedKey, entry, result, read);
                 countRead(existed);
                 return new Attempt(true, null);
             }
@@ -246,14 +246,14 @@ final class Invocations<K, V> {
     }
 
     /** Applies the processor's change under the entry's lease: the writer is told once. */
-    private void applyLeased(LeasedWrites<K, V> leased, K key, String segment, ProcessorEntry<K, V> entry,
+    private void applyLeased(LeasedWrites<K, V> leased, K key, String encodedKey, ProcessorEntry<K, V> entry,
                              WriteLease lease) {
         switch (entry.change()) {
             case NONE -> {
                 // nothing happened
             }
             case REMOVE_MISSING -> writer.delete(key);
-            case ACCESS -> expiry.touch(store, segment);
+            case ACCESS -> expiry.touch(store, encodedKey);
             case LOAD -> {
                 long creation = expiry.resolve(expiry.creationHint(), false);
                 MutationResult result = leased.fenced(lease,
@@ -262,19 +262,19 @@ final class Invocations<K, V> {
                         ? List.of(EntryEvent.created(events.source(), key, entry.value())) : List.of());
             }
             case CREATE, UPDATE -> {
-                ownKeys.writing(segment);
+                ownKeys.writing(encodedKey);
                 writer.write(key, entry.value());
                 MutationResult result = leased.store(lease, codec.encodeValue(entry.value()));
                 writes.countPut(result);
-                writes.firePut(key, entry.value(), segment, result.withPrevious(lease.current()));
+                writes.firePut(key, entry.value(), encodedKey, result.withPrevious(lease.current()));
             }
             case REMOVE -> {
-                ownKeys.writing(segment);
+                ownKeys.writing(encodedKey);
                 writer.delete(key);
                 MutationResult result = leased.fenced(lease, Mutation.remove(false));
                 if (result.outcome() == Outcome.DELETED) {
                     statistics.removals(1);
-                    fireRemoved(key, segment, entry, result, lease.current());
+                    fireRemoved(key, encodedKey, entry, result, lease.current());
                 }
             }
             default -> throw new IllegalStateException("unknown change " + entry.change());
@@ -282,10 +282,10 @@ final class Invocations<K, V> {
         countRead(entry.existedBefore());
     }
 
-    private void fireRemoved(K key, String segment, ProcessorEntry<K, V> entry, MutationResult result, byte[] read) {
+    private void fireRemoved(K key, String encodedKey, ProcessorEntry<K, V> entry, MutationResult result, byte[] read) {
         events.fire(result, events.wants(EventType.REMOVED)
                 ? List.of(EntryEvent.removed(events.source(), key,
-                        entry.existedBefore() ? codec.decode(segment, read) : null))
+                        entry.existedBefore() ? codec.decode(encodedKey, read) : null))
                 : List.of());
     }
 

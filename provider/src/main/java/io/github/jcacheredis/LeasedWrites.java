@@ -43,8 +43,8 @@ final class LeasedWrites<K, V> {
     }
 
     /** Runs {@code work} while holding the entry's lease; releases it unless the work's write did. */
-    <T> T underLease(String segment, Function<WriteLease, T> work) {
-        WriteLease lease = store.lease(segment);
+    <T> T underLease(String encodedKey, Function<WriteLease, T> work) {
+        WriteLease lease = store.lease(encodedKey);
         try {
             return work.apply(lease);
         } finally {
@@ -54,23 +54,23 @@ final class LeasedWrites<K, V> {
 
     /** put and getAndPut: the writer writes, then the cache stores. */
     V put(K key, V value, boolean returnPrevious) {
-        String segment = codec.encodeKey(key);
+        String encodedKey = codec.encodeKey(key);
         byte[] bytes = codec.encodeValue(value);
-        return underLease(segment, lease -> {
+        return underLease(encodedKey, lease -> {
             writer.write(key, value);
             MutationResult result = store(lease, bytes);
-            V previous = returnPrevious ? codec.decode(segment, lease.current()) : null;
+            V previous = returnPrevious ? codec.decode(encodedKey, lease.current()) : null;
             writes.countPut(result);
-            writes.firePut(key, value, segment, withPrevious(result, lease));
+            writes.firePut(key, value, encodedKey, withPrevious(result, lease));
             return previous;
         });
     }
 
     /** putIfAbsent: the writer is called only when the entry is absent. */
     boolean putIfAbsent(K key, V value) {
-        String segment = codec.encodeKey(key);
+        String encodedKey = codec.encodeKey(key);
         byte[] bytes = codec.encodeValue(value);
-        return underLease(segment, lease -> {
+        return underLease(encodedKey, lease -> {
             if (lease.current() != null) {
                 statistics.hits(1);
                 return false;
@@ -79,7 +79,7 @@ final class LeasedWrites<K, V> {
             MutationResult result = store(lease, bytes);
             statistics.misses(1);
             writes.countPut(result);
-            writes.firePut(key, value, segment, result);
+            writes.firePut(key, value, encodedKey, result);
             return true;
         });
     }
@@ -91,17 +91,17 @@ final class LeasedWrites<K, V> {
      * @return the outcome: ABSENT, CONFLICT (present but not equal), or what the store did
      */
     MutationResult replace(K key, V expected, V value) {
-        String segment = codec.encodeKey(key);
+        String encodedKey = codec.encodeKey(key);
         byte[] bytes = codec.encodeValue(value);
-        return underLease(segment, lease -> {
-            Outcome refused = check(segment, lease, expected);
+        return underLease(encodedKey, lease -> {
+            Outcome refused = check(encodedKey, lease, expected);
             if (refused != null) {
                 return new MutationResult(refused, lease.current());
             }
             writer.write(key, value);
             MutationResult result = store(lease, bytes);
             writes.countPut(result);
-            writes.firePut(key, value, segment, withPrevious(result, lease));
+            writes.firePut(key, value, encodedKey, withPrevious(result, lease));
             return new MutationResult(result.outcome(), lease.current());
         });
     }
@@ -114,10 +114,10 @@ final class LeasedWrites<K, V> {
      * @return the outcome: ABSENT, CONFLICT (not equal), or DELETED, with the value removed
      */
     MutationResult remove(K key, V expected, boolean hasExpected) {
-        String segment = codec.encodeKey(key);
-        return underLease(segment, lease -> {
+        String encodedKey = codec.encodeKey(key);
+        return underLease(encodedKey, lease -> {
             if (hasExpected) {
-                Outcome refused = check(segment, lease, expected);
+                Outcome refused = check(encodedKey, lease, expected);
                 if (refused != null) {
                     return new MutationResult(refused, lease.current());
                 }
@@ -129,18 +129,18 @@ final class LeasedWrites<K, V> {
             MutationResult result = fenced(lease, Mutation.remove(true));
             if (result.outcome() == Outcome.DELETED) {
                 statistics.removals(1);
-                writes.fireRemoved(key, segment, result, result.previous());
+                writes.fireRemoved(key, encodedKey, result, result.previous());
             }
             return new MutationResult(result.outcome(), lease.current());
         });
     }
 
     /** Null when the entry is present (and equal to {@code expected} when that is not null), else why not. */
-    private Outcome check(String segment, WriteLease lease, V expected) {
+    private Outcome check(String encodedKey, WriteLease lease, V expected) {
         if (lease.current() == null) {
             return Outcome.ABSENT;
         }
-        if (expected != null && !Objects.equals(codec.decode(segment, lease.current()), expected)) {
+        if (expected != null && !Objects.equals(codec.decode(encodedKey, lease.current()), expected)) {
             return Outcome.CONFLICT;
         }
         return null;
@@ -156,7 +156,7 @@ final class LeasedWrites<K, V> {
 
     /** Runs a write fenced by the lease; a refused write means the lease ran out while this instance held it. */
     MutationResult fenced(WriteLease lease, Mutation mutation) {
-        MutationResult result = store.mutate(lease.segment(), mutation.fencedBy(lease));
+        MutationResult result = store.mutate(lease.encodedKey(), mutation.fencedBy(lease));
         if (result.outcome() == Outcome.FENCED) {
             throw lostLease(lease);
         }
@@ -165,25 +165,25 @@ final class LeasedWrites<K, V> {
 
     private CacheException lostLease(WriteLease lease) {
         // the writer already saw this change; the cache must not keep a value it may not agree with
-        String segment = lease.segment();
+        String encodedKey = lease.encodedKey();
         try {
-            MutationResult removed = underLease(segment,
-                    again -> store.mutate(segment, Mutation.remove(false).fencedBy(again)));
+            MutationResult removed = underLease(encodedKey,
+                    again -> store.mutate(encodedKey, Mutation.remove(false).fencedBy(again)));
             events.fire(removed, List.of()); // the entry was never what the listeners were told
             if (removed.outcome() == Outcome.FENCED) {
-                return lostLeaseFailure(segment, "and it lost the lease again while removing the entry");
+                return lostLeaseFailure(encodedKey, "and it lost the lease again while removing the entry");
             }
         } catch (RuntimeException e) {
-            CacheException failure = lostLeaseFailure(segment, "and removing the entry failed too");
+            CacheException failure = lostLeaseFailure(encodedKey, "and removing the entry failed too");
             failure.addSuppressed(e);
             return failure;
         }
-        return lostLeaseFailure(segment, "so the entry was removed: the next read goes to the system of record");
+        return lostLeaseFailure(encodedKey, "so the entry was removed: the next read goes to the system of record");
     }
 
-    private CacheException lostLeaseFailure(String segment, String what) {
+    private CacheException lostLeaseFailure(String encodedKey, String what) {
         return new CacheException("Cache[" + codec.cacheName() + "]: this instance held the write lease of key '"
-                + segment + "' for longer than it lasts (a pause?), so its write to the cache was refused after"
+                + encodedKey + "' for longer than it lasts (a pause?), so its write to the cache was refused after"
                 + " its CacheWriter had been called, " + what);
     }
 

@@ -134,12 +134,12 @@ final class LoadAllOperation<K, V> {
             if (key == null || value == null) {
                 return;
             }
-            String segment = codec.encodeKey(key);
+            String encodedKey = codec.encodeKey(key);
             if (replaceExistingValues) {
-                MutationResult result = writes.store(segment, codec.encodeValue(value), false);
-                writes.firePut(key, value, segment, result);
+                MutationResult result = writes.store(encodedKey, codec.encodeValue(value), false);
+                writes.firePut(key, value, encodedKey, result);
             } else {
-                reads.storeLoaded(key, segment, value);
+                reads.storeLoaded(key, encodedKey, value);
             }
         });
     }

@@ -13,19 +13,19 @@ final class OwnKeyWrites {
 
     /** One running processor: its key, and whether it wrote that key through the cache. */
     static final class Frame {
-        final String segment;
+        final String encodedKey;
         boolean wroteOwnKey;
 
-        Frame(String segment) {
-            this.segment = segment;
+        Frame(String encodedKey) {
+            this.encodedKey = encodedKey;
         }
     }
 
     private final ThreadLocal<Deque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
 
-    /** Marks the start of a processor run for {@code segment} on this thread. */
-    Frame enter(String segment) {
-        Frame frame = new Frame(segment);
+    /** Marks the start of a processor run for {@code encodedKey} on this thread. */
+    Frame enter(String encodedKey) {
+        Frame frame = new Frame(encodedKey);
         frames.get().push(frame);
         return frame;
     }
@@ -38,15 +38,15 @@ final class OwnKeyWrites {
         }
     }
 
-    /** Called before every write of {@code segment}: notes it when a processor of that key runs here. */
-    void writing(String segment) {
+    /** Called before every write of {@code encodedKey}: notes it when a processor of that key runs here. */
+    void writing(String encodedKey) {
         Deque<Frame> stack = frames.get();
         if (stack.isEmpty()) {
             frames.remove();
             return;
         }
         for (Frame frame : stack) {
-            if (frame.segment.equals(segment)) {
+            if (frame.encodedKey.equals(encodedKey)) {
                 frame.wroteOwnKey = true;
             }
         }

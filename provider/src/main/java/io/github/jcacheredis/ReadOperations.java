@@ -39,16 +39,16 @@ final class ReadOperations<K, V> {
 
     V get(K key) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        byte[] bytes = store.getAndExpire(segment, expiry.accessHint());
+        String encodedKey = codec.encodeKey(key);
+        byte[] bytes = store.getAndExpire(encodedKey, expiry.accessHint());
         V value;
         if (bytes == null) {
             statistics.misses(1);
-            value = loader.isReadThrough() ? loadAndStore(key, segment) : null;
+            value = loader.isReadThrough() ? loadAndStore(key, encodedKey) : null;
         } else {
             statistics.hits(1);
-            value = codec.decode(segment, bytes);
-            applyAccessExpiry(segment);
+            value = codec.decode(encodedKey, bytes);
+            applyAccessExpiry(encodedKey);
         }
         statistics.recordGetTime(start);
         return value;
@@ -60,20 +60,20 @@ final class ReadOperations<K, V> {
 
     Map<K, V> getAll(Set<? extends K> keys) {
         long start = statistics.start();
-        Map<String, K> bySegment = new LinkedHashMap<>();
+        Map<String, K> byEncodedKey = new LinkedHashMap<>();
         for (K key : keys) {
-            bySegment.put(codec.encodeKey(key), key);
+            byEncodedKey.put(codec.encodeKey(key), key);
         }
-        Map<String, byte[]> found = store.getAllAndExpire(bySegment.keySet(), expiry.accessHint());
+        Map<String, byte[]> found = store.getAllAndExpire(byEncodedKey.keySet(), expiry.accessHint());
         Map<K, V> result = new HashMap<>(found.size() * 2);
         List<K> missing = new ArrayList<>();
-        bySegment.forEach((segment, key) -> {
-            byte[] bytes = found.get(segment);
+        byEncodedKey.forEach((encodedKey, key) -> {
+            byte[] bytes = found.get(encodedKey);
             if (bytes == null) {
                 missing.add(key);
             } else {
-                result.put(key, codec.decode(segment, bytes));
-                applyAccessExpiry(segment);
+                result.put(key, codec.decode(encodedKey, bytes));
+                applyAccessExpiry(encodedKey);
             }
         });
         statistics.hits(found.size());
@@ -86,10 +86,10 @@ final class ReadOperations<K, V> {
     }
 
     /** Loads a missing key through the loader and stores what it returns (not written through). */
-    V loadAndStore(K key, String segment) {
+    V loadAndStore(K key, String encodedKey) {
         V loaded = loader.load(key);
         if (loaded != null) {
-            storeLoaded(key, segment, loaded);
+            storeLoaded(key, encodedKey, loaded);
         }
         return loaded;
     }
@@ -111,18 +111,18 @@ final class ReadOperations<K, V> {
     }
 
     /** Stores a loaded value unless another writer got there first; a created entry fires CREATED. */
-    void storeLoaded(K key, String segment, V value) {
+    void storeLoaded(K key, String encodedKey, V value) {
         byte[] bytes = codec.encodeValue(value);
         long ttl = expiry.creationHint();
-        MutationResult result = store.putIfAbsent(segment, bytes, ttl);
+        MutationResult result = store.putIfAbsent(encodedKey, bytes, ttl);
         events.fire(result, result.outcome() == Outcome.CREATED && events.wants(EventType.CREATED)
                 ? List.of(EntryEvent.created(events.source(), key, value)) : List.of());
     }
 
     /** After a plain read that hit, a policy that is not constant is asked for the access TTL. */
-    void applyAccessExpiry(String segment) {
+    void applyAccessExpiry(String encodedKey) {
         if (!expiry.isConstant()) {
-            expiry.touch(store, segment);
+            expiry.touch(store, encodedKey);
         }
     }
 }

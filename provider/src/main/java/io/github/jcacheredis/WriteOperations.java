@@ -43,9 +43,9 @@ final class WriteOperations<K, V> {
                 ? new LeasedWrites<>(codec, store, expiry, events, statistics, writer, this) : null;
     }
 
-    /** Notes writes of {@code segments} for entry processors of those keys running on this thread. */
-    void writing(Iterable<String> segments) {
-        segments.forEach(ownKeys::writing);
+    /** Notes writes of {@code encodedKeys} for entry processors of those keys running on this thread. */
+    void writing(Iterable<String> encodedKeys) {
+        encodedKeys.forEach(ownKeys::writing);
     }
 
     /** The leased path, or null for a cache without a writer. */
@@ -55,30 +55,30 @@ final class WriteOperations<K, V> {
 
     void put(K key, V value) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         if (leased != null) {
             leased.put(key, value, false);
         } else {
-            MutationResult result = store(segment, codec.encodeValue(value), false);
+            MutationResult result = store(encodedKey, codec.encodeValue(value), false);
             countPut(result);
-            firePut(key, value, segment, result);
+            firePut(key, value, encodedKey, result);
         }
         statistics.recordPutTime(start);
     }
 
     V getAndPut(K key, V value) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         V previous;
         if (leased != null) {
             previous = leased.put(key, value, true);
         } else {
-            MutationResult result = store(segment, codec.encodeValue(value), true);
-            previous = codec.decode(segment, result.previous());
+            MutationResult result = store(encodedKey, codec.encodeValue(value), true);
+            previous = codec.decode(encodedKey, result.previous());
             countPut(result);
-            firePut(key, value, segment, result);
+            firePut(key, value, encodedKey, result);
         }
         countRead(previous != null);
         statistics.recordGetTime(start);
@@ -88,8 +88,8 @@ final class WriteOperations<K, V> {
 
     boolean putIfAbsent(K key, V value) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         if (leased != null) {
             boolean stored = leased.putIfAbsent(key, value);
             if (stored) {
@@ -99,14 +99,14 @@ final class WriteOperations<K, V> {
         }
         byte[] bytes = codec.encodeValue(value);
         long ttl = expiry.creationHint();
-        MutationResult result = store.putIfAbsent(segment, bytes, ttl);
+        MutationResult result = store.putIfAbsent(encodedKey, bytes, ttl);
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(true);
             return false;
         }
         countRead(false);
         countPut(result);
-        firePut(key, value, segment, result);
+        firePut(key, value, encodedKey, result);
         statistics.recordPutTime(start);
         return true;
     }
@@ -123,8 +123,8 @@ final class WriteOperations<K, V> {
     /** Replaces an existing entry; null when there was none. */
     private MutationResult replace(K key, V value, boolean returnPrevious) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         if (leased != null) {
             MutationResult result = leased.replace(key, null, value);
             boolean replaced = result.outcome() != Outcome.ABSENT;
@@ -136,7 +136,7 @@ final class WriteOperations<K, V> {
         }
         byte[] bytes = codec.encodeValue(value);
         boolean needPrevious = returnPrevious || events.wants(EventType.UPDATED);
-        MutationResult result = store.mutate(segment,
+        MutationResult result = store.mutate(encodedKey,
                 Mutation.replace(bytes, expiry.updateHint(), needPrevious));
         if (result.outcome() == Outcome.CONFLICT) {
             countRead(false);
@@ -144,21 +144,21 @@ final class WriteOperations<K, V> {
         }
         countRead(true);
         countPut(result);
-        firePut(key, value, segment, result);
+        firePut(key, value, encodedKey, result);
         statistics.recordPutTime(start);
         return result;
     }
 
     boolean replace(K key, V oldValue, V newValue) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         MutationResult result;
         if (leased != null) {
             result = leased.replace(key, oldValue, newValue);
         } else {
             byte[] bytes = codec.encodeValue(newValue);
-            result = whenEquals(segment, oldValue, current -> Mutation.replaceIfEquals(current, bytes,
+            result = whenEquals(encodedKey, oldValue, current -> Mutation.replaceIfEquals(current, bytes,
                     expiry.updateHint()));
         }
         if (result.outcome() == Outcome.ABSENT) {
@@ -167,12 +167,12 @@ final class WriteOperations<K, V> {
         }
         countRead(true);
         if (result.outcome() == Outcome.CONFLICT) {
-            expiry.touch(store, segment); // a present entry that did not match was read: an access
+            expiry.touch(store, encodedKey); // a present entry that did not match was read: an access
             return false;
         }
         if (leased == null) {
             countPut(result);
-            firePut(key, newValue, segment, result);
+            firePut(key, newValue, encodedKey, result);
         }
         statistics.recordPutTime(start);
         return true;
@@ -180,17 +180,17 @@ final class WriteOperations<K, V> {
 
     boolean remove(K key) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         boolean removed;
         if (leased != null) {
             removed = leased.remove(key, null, false).outcome() == Outcome.DELETED;
         } else {
-            MutationResult result = store.remove(segment, events.wants(EventType.REMOVED));
+            MutationResult result = store.remove(encodedKey, events.wants(EventType.REMOVED));
             removed = result.outcome() == Outcome.DELETED;
             if (removed) {
                 statistics.removals(1);
-                fireRemoved(key, segment, result, result.previous());
+                fireRemoved(key, encodedKey, result, result.previous());
             }
         }
         statistics.recordRemoveTime(start);
@@ -199,28 +199,28 @@ final class WriteOperations<K, V> {
 
     boolean remove(K key, V oldValue) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         if (leased != null) {
             MutationResult result = leased.remove(key, oldValue, true);
-            return countConditionalRemove(segment, result, start);
+            return countConditionalRemove(encodedKey, result, start);
         }
-        MutationResult result = whenEquals(segment, oldValue, Mutation::removeIfEquals);
+        MutationResult result = whenEquals(encodedKey, oldValue, Mutation::removeIfEquals);
         if (result.outcome() == Outcome.DELETED) {
             statistics.removals(1);
-            fireRemoved(key, segment, result, result.previous());
+            fireRemoved(key, encodedKey, result, result.previous());
         }
-        return countConditionalRemove(segment, result, start);
+        return countConditionalRemove(encodedKey, result, start);
     }
 
-    private boolean countConditionalRemove(String segment, MutationResult result, long start) {
+    private boolean countConditionalRemove(String encodedKey, MutationResult result, long start) {
         if (result.outcome() == Outcome.ABSENT) {
             countRead(false);
             return false;
         }
         countRead(true);
         if (result.outcome() == Outcome.CONFLICT) {
-            expiry.touch(store, segment); // a present entry that did not match was read: an access
+            expiry.touch(store, encodedKey); // a present entry that did not match was read: an access
             return false;
         }
         statistics.recordRemoveTime(start);
@@ -229,17 +229,17 @@ final class WriteOperations<K, V> {
 
     V getAndRemove(K key) {
         long start = statistics.start();
-        String segment = codec.encodeKey(key);
-        ownKeys.writing(segment);
+        String encodedKey = codec.encodeKey(key);
+        ownKeys.writing(encodedKey);
         V previous;
         if (leased != null) {
-            previous = codec.decode(segment, leased.remove(key, null, false).previous());
+            previous = codec.decode(encodedKey, leased.remove(key, null, false).previous());
         } else {
-            MutationResult result = store.remove(segment, true);
-            previous = codec.decode(segment, result.previous());
+            MutationResult result = store.remove(encodedKey, true);
+            previous = codec.decode(encodedKey, result.previous());
             if (result.outcome() == Outcome.DELETED) {
                 statistics.removals(1);
-                fireRemoved(key, segment, result, result.previous());
+                fireRemoved(key, encodedKey, result, result.previous());
             }
         }
         countRead(previous != null);
@@ -255,7 +255,7 @@ final class WriteOperations<K, V> {
      *
      * @return ABSENT when there is no entry, CONFLICT when it differs, else the write's result
      */
-    private MutationResult whenEquals(String segment, V expected, Function<byte[], Mutation> mutation) {
+    private MutationResult whenEquals(String encodedKey, V expected, Function<byte[], Mutation> mutation) {
         byte[] current = null;
         boolean known = false;
         while (true) {
@@ -264,14 +264,14 @@ final class WriteOperations<K, V> {
                 if (current == null) {
                     return new MutationResult(Outcome.ABSENT, null);
                 }
-                if (!Objects.equals(codec.decode(segment, current), expected)) {
+                if (!Objects.equals(codec.decode(encodedKey, current), expected)) {
                     return new MutationResult(Outcome.CONFLICT, current);
                 }
                 target = current;
             } else {
                 target = codec.encodeValue(expected);
             }
-            MutationResult result = store.mutate(segment, mutation.apply(target));
+            MutationResult result = store.mutate(encodedKey, mutation.apply(target));
             if (result.outcome() != Outcome.CONFLICT) {
                 return result;
             }
@@ -281,11 +281,11 @@ final class WriteOperations<K, V> {
     }
 
     /** Stores a value with the creation or update TTL; the outcome is exact when listeners need it. */
-    MutationResult store(String segment, byte[] bytes, boolean returnPrevious) {
+    MutationResult store(String encodedKey, byte[] bytes, boolean returnPrevious) {
         boolean needPrevious = returnPrevious || events.wants(EventType.UPDATED);
         long creation = expiry.creationHint();
         long update = expiry.updateHint();
-        return store.put(segment, bytes, creation, update, events.hasListeners(), needPrevious);
+        return store.put(encodedKey, bytes, creation, update, events.hasListeners(), needPrevious);
     }
 
     void countPut(MutationResult result) {
@@ -307,7 +307,7 @@ final class WriteOperations<K, V> {
      * Called for every write result, with or without events, so that a write whose events come
      * back through Redis is accounted for.
      */
-    void firePut(K key, V value, String segment, MutationResult result) {
+    void firePut(K key, V value, String encodedKey, MutationResult result) {
         List<EntryEvent<K, V>> fired = new ArrayList<>(2);
         switch (result.outcome()) {
             case CREATED -> {
@@ -317,7 +317,7 @@ final class WriteOperations<K, V> {
             }
             case UPDATED, EXPIRED_ON_UPDATE -> {
                 if (events.wants(EventType.UPDATED)) {
-                    V previous = codec.decode(segment, result.previous());
+                    V previous = codec.decode(encodedKey, result.previous());
                     fired.add(EntryEvent.updated(events.source(), key, value, previous));
                 }
                 if (result.outcome() == Outcome.EXPIRED_ON_UPDATE && events.wants(EventType.EXPIRED)) {
@@ -332,8 +332,8 @@ final class WriteOperations<K, V> {
     }
 
     /** The REMOVED event of a removal that removed {@code previous}. */
-    void fireRemoved(K key, String segment, MutationResult result, byte[] previous) {
+    void fireRemoved(K key, String encodedKey, MutationResult result, byte[] previous) {
         events.fire(result, events.wants(EventType.REMOVED)
-                ? List.of(EntryEvent.removed(events.source(), key, codec.decode(segment, previous))) : List.of());
+                ? List.of(EntryEvent.removed(events.source(), key, codec.decode(encodedKey, previous))) : List.of());
     }
 }

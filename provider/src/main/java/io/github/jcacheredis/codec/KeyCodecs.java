@@ -25,7 +25,7 @@ final class KeyCodecs {
 
     static KeyCodec forType(String cacheName, Class<?> keyType, ObjectMapper keyMapper) {
         if (keyType == String.class) {
-            return new Plain(segment -> segment);
+            return new Plain(encodedKey -> encodedKey);
         }
         if (keyType == Long.class) {
             return new Plain(Long::valueOf);
@@ -45,8 +45,8 @@ final class KeyCodecs {
         }
 
         @Override
-        public Object decode(String segment) {
-            return parser.apply(segment);
+        public Object decode(String encodedKey) {
+            return parser.apply(encodedKey);
         }
     }
 
@@ -105,19 +105,19 @@ final class KeyCodecs {
         }
 
         @Override
-        public Object decode(String segment) {
-            if (segment.isEmpty() || segment.charAt(0) != TAG) {
-                return segment;
+        public Object decode(String encodedKey) {
+            if (encodedKey.isEmpty() || encodedKey.charAt(0) != TAG) {
+                return encodedKey;
             }
-            if (segment.length() > 1 && segment.charAt(1) == TAG) {
-                return segment.substring(1);
+            if (encodedKey.length() > 1 && encodedKey.charAt(1) == TAG) {
+                return encodedKey.substring(1);
             }
-            if (segment.length() < 3 || segment.charAt(2) != ':') {
-                throw undecodable(segment, "no tag", null);
+            if (encodedKey.length() < 3 || encodedKey.charAt(2) != ':') {
+                throw undecodable(encodedKey, "no tag", null);
             }
-            String text = segment.substring(3);
+            String text = encodedKey.substring(3);
             try {
-                return switch (segment.charAt(1)) {
+                return switch (encodedKey.charAt(1)) {
                     case 'l' -> Long.valueOf(text);
                     case 'i' -> Integer.valueOf(text);
                     case 's' -> Short.valueOf(text);
@@ -126,18 +126,18 @@ final class KeyCodecs {
                     case 'z' -> Boolean.valueOf(text);
                     case 'u' -> UUID.fromString(text);
                     case 'j' -> reader.readValue(text);
-                    default -> throw undecodable(segment, "unknown tag", null);
+                    default -> throw undecodable(encodedKey, "unknown tag", null);
                 };
             } catch (IOException | RuntimeException e) {
                 if (e instanceof CodecException codecException) {
                     throw codecException;
                 }
-                throw undecodable(segment, e.getMessage(), e);
+                throw undecodable(encodedKey, e.getMessage(), e);
             }
         }
 
-        private CodecException undecodable(String segment, String reason, Throwable cause) {
-            return new CodecException("Cache[" + cacheName + "] cannot decode the key segment '" + segment
+        private CodecException undecodable(String encodedKey, String reason, Throwable cause) {
+            return new CodecException("Cache[" + cacheName + "] cannot decode the encoded key '" + encodedKey
                     + "' as a key of type " + keyType.getName() + ": " + reason, cause);
         }
     }

@@ -295,7 +295,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
             store.nearInvalidateAll();
             return;
         }
-        store.nearInvalidate(message.keySegment());
+        store.nearInvalidate(message.encodedKey());
         if ((localMask & LISTENER_BITS) == 0) {
             return;
         }

@@ -52,7 +52,7 @@ final class SubscriptionProbe {
             return false;
         }
         String nonce = awaited;
-        if (message.origin().equals(instance.origin()) && message.keySegment().equals(nonce)) {
+        if (message.origin().equals(instance.origin()) && message.encodedKey().equals(nonce)) {
             awaited = null;
             subscribed.accept(true);
         }

@@ -81,10 +81,10 @@ public final class ExpiryDecisions implements TtlResolver {
     }
 
     /** Applies the access TTL to an entry that was read (a policy that is not constant is asked). */
-    public void touch(EntryStore store, String segment) {
+    public void touch(EntryStore store, String encodedKey) {
         long ttl = access();
         if (ttl != Ttl.KEEP) {
-            store.expire(segment, ttl);
+            store.expire(encodedKey, ttl);
         }
     }
 

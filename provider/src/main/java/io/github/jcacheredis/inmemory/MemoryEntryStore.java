@@ -39,7 +39,7 @@ public final class MemoryEntryStore implements EntryStore {
     private final Map<String, Holder> leases = new HashMap<>();
 
     /**
-     * @param name  how entries are named in messages ({@code name:segment})
+     * @param name  how entries are named in messages ({@code name:encodedKey})
      * @param clock the current time in milliseconds
      * @param ttls  answers the TTL of a write that left it unknown
      */
@@ -63,60 +63,60 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     /** A lease of this store: the entry's value when taken; nested when its thread already held it. */
-    private record Lease(String segment, byte[] current, Thread thread) implements WriteLease {
+    private record Lease(String encodedKey, byte[] current, Thread thread) implements WriteLease {
     }
 
     @Override
-    public synchronized byte[] get(String segment) {
-        Entry entry = live(segment);
+    public synchronized byte[] get(String encodedKey) {
+        Entry entry = live(encodedKey);
         return entry == null ? null : entry.value;
     }
 
     @Override
-    public synchronized byte[] getAndExpire(String segment, long ttl) {
-        Entry entry = live(segment);
+    public synchronized byte[] getAndExpire(String encodedKey, long ttl) {
+        Entry entry = live(encodedKey);
         if (entry == null) {
             return null;
         }
-        applyAccess(segment, entry, ttl);
+        applyAccess(encodedKey, entry, ttl);
         return entry.value;
     }
 
     @Override
-    public synchronized boolean expire(String segment, long ttl) {
-        Entry entry = live(segment);
+    public synchronized boolean expire(String encodedKey, long ttl) {
+        Entry entry = live(encodedKey);
         if (entry == null) {
             return false;
         }
-        applyAccess(segment, entry, ttl);
+        applyAccess(encodedKey, entry, ttl);
         return true;
     }
 
     @Override
-    public synchronized boolean exists(String segment) {
-        return live(segment) != null;
+    public synchronized boolean exists(String encodedKey) {
+        return live(encodedKey) != null;
     }
 
     @Override
-    public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
+    public MutationResult put(String encodedKey, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
-        return mutate(segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
+        return mutate(encodedKey, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
 
     @Override
-    public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
-        return mutate(segment, Mutation.putIfAbsent(value, creationTtl));
+    public MutationResult putIfAbsent(String encodedKey, byte[] value, long creationTtl) {
+        return mutate(encodedKey, Mutation.putIfAbsent(value, creationTtl));
     }
 
     @Override
-    public MutationResult remove(String segment, boolean returnPrevious) {
-        return mutate(segment, Mutation.remove(returnPrevious));
+    public MutationResult remove(String encodedKey, boolean returnPrevious) {
+        return mutate(encodedKey, Mutation.remove(returnPrevious));
     }
 
     @Override
-    public synchronized MutationResult mutate(String segment, Mutation mutation) {
+    public synchronized MutationResult mutate(String encodedKey, Mutation mutation) {
         try {
-            return apply(segment, mutation);
+            return apply(encodedKey, mutation);
         } finally {
             if (mutation.lease() instanceof Lease lease) {
                 releaseHeld(lease);
@@ -124,11 +124,11 @@ public final class MemoryEntryStore implements EntryStore {
         }
     }
 
-    private MutationResult apply(String segment, Mutation m) {
+    private MutationResult apply(String encodedKey, Mutation m) {
         if (m.lease() instanceof Lease lease && !holds(lease)) {
             return new MutationResult(Outcome.FENCED, null);
         }
-        Entry entry = live(segment);
+        Entry entry = live(encodedKey);
         byte[] current = entry == null ? null : entry.value;
         boolean conflict = switch (m.precondition()) {
             case ANY -> false;
@@ -145,7 +145,7 @@ public final class MemoryEntryStore implements EntryStore {
             if (current == null) {
                 return new MutationResult(Outcome.ABSENT, null);
             }
-            entries.remove(segment);
+            entries.remove(encodedKey);
             return new MutationResult(Outcome.DELETED, previous);
         }
         long ttl = current == null ? m.absentTtl() : m.presentTtl();
@@ -156,33 +156,33 @@ public final class MemoryEntryStore implements EntryStore {
             if (current == null) {
                 return new MutationResult(Outcome.NOT_STORED, null);
             }
-            entries.remove(segment);
+            entries.remove(encodedKey);
             return new MutationResult(Outcome.EXPIRED_ON_UPDATE, previous);
         }
         long deadline = ttl == Ttl.KEEP && entry != null ? entry.deadline : deadline(ttl);
-        entries.put(segment, new Entry(m.value(), deadline));
+        entries.put(encodedKey, new Entry(m.value(), deadline));
         return current == null ? new MutationResult(Outcome.CREATED, null) : new MutationResult(Outcome.UPDATED, previous);
     }
 
     @Override
-    public synchronized Map<String, byte[]> getAll(Collection<String> segments) {
+    public synchronized Map<String, byte[]> getAll(Collection<String> encodedKeys) {
         Map<String, byte[]> values = new LinkedHashMap<>();
-        for (String segment : segments) {
-            Entry entry = live(segment);
+        for (String encodedKey : encodedKeys) {
+            Entry entry = live(encodedKey);
             if (entry != null) {
-                values.put(segment, entry.value);
+                values.put(encodedKey, entry.value);
             }
         }
         return values;
     }
 
     @Override
-    public synchronized Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
+    public synchronized Map<String, byte[]> getAllAndExpire(Collection<String> encodedKeys, long ttl) {
         Map<String, byte[]> values = new LinkedHashMap<>();
-        for (String segment : segments) {
-            byte[] value = getAndExpire(segment, ttl);
+        for (String encodedKey : encodedKeys) {
+            byte[] value = getAndExpire(encodedKey, ttl);
             if (value != null) {
-                values.put(segment, value);
+                values.put(encodedKey, value);
             }
         }
         return values;
@@ -191,21 +191,21 @@ public final class MemoryEntryStore implements EntryStore {
     @Override
     public synchronized List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
         List<MutationResult> results = new ArrayList<>(mutations.size());
-        mutations.forEach((segment, mutation) -> results.add(mutate(segment, mutation)));
+        mutations.forEach((encodedKey, mutation) -> results.add(mutate(encodedKey, mutation)));
         return results;
     }
 
     @Override
     public synchronized void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
-        values.forEach((segment, value) -> mutate(segment, Mutation.put(value, creationTtl, updateTtl, false)));
+        values.forEach((encodedKey, value) -> mutate(encodedKey, Mutation.put(value, creationTtl, updateTtl, false)));
     }
 
     @Override
-    public synchronized long removeAll(Collection<String> segments) {
+    public synchronized long removeAll(Collection<String> encodedKeys) {
         long removed = 0;
-        for (String segment : segments) {
-            if (live(segment) != null) {
-                entries.remove(segment);
+        for (String encodedKey : encodedKeys) {
+            if (live(encodedKey) != null) {
+                entries.remove(encodedKey);
                 removed++;
             }
         }
@@ -215,9 +215,9 @@ public final class MemoryEntryStore implements EntryStore {
     @Override
     public synchronized Iterator<String> scan(int batchSize) {
         List<String> live = new ArrayList<>();
-        for (String segment : new ArrayList<>(entries.keySet())) {
-            if (live(segment) != null) {
-                live.add(segment);
+        for (String encodedKey : new ArrayList<>(entries.keySet())) {
+            if (live(encodedKey) != null) {
+                live.add(encodedKey);
             }
         }
         return live.iterator();
@@ -225,21 +225,21 @@ public final class MemoryEntryStore implements EntryStore {
 
     @Override
     public synchronized long clear(int batchSize) {
-        long count = entries.keySet().stream().filter(segment -> live(segment) != null).count();
+        long count = entries.keySet().stream().filter(encodedKey -> live(encodedKey) != null).count();
         entries.clear();
         return count;
     }
 
     @Override
-    public synchronized WriteLease lease(String segment) {
+    public synchronized WriteLease lease(String encodedKey) {
         Thread me = Thread.currentThread();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LEASE_WAIT_MILLIS);
-        Holder holder = leases.get(segment);
+        Holder holder = leases.get(encodedKey);
         while (holder != null && holder.thread != me) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw new CacheException("Cache[" + name + "]: another thread has held the write lease of key '"
-                        + segment + "' for more than " + LEASE_WAIT_MILLIS + " ms; nothing was written");
+                        + encodedKey + "' for more than " + LEASE_WAIT_MILLIS + " ms; nothing was written");
             }
             try {
                 TimeUnit.NANOSECONDS.timedWait(this, left);
@@ -247,14 +247,14 @@ public final class MemoryEntryStore implements EntryStore {
                 Thread.currentThread().interrupt();
                 throw new CacheException("interrupted while waiting for a write lease", e);
             }
-            holder = leases.get(segment);
+            holder = leases.get(encodedKey);
         }
         if (holder == null) {
             holder = new Holder(me);
-            leases.put(segment, holder);
+            leases.put(encodedKey, holder);
         }
         holder.count++;
-        return new Lease(segment, get(segment), me);
+        return new Lease(encodedKey, get(encodedKey), me);
     }
 
     @Override
@@ -263,21 +263,21 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     private boolean holds(Lease lease) {
-        Holder holder = leases.get(lease.segment());
+        Holder holder = leases.get(lease.encodedKey());
         return holder != null && holder.thread == lease.thread();
     }
 
     private void releaseHeld(Lease lease) {
-        Holder holder = leases.get(lease.segment());
+        Holder holder = leases.get(lease.encodedKey());
         if (holder != null && holder.thread == lease.thread() && --holder.count == 0) {
-            leases.remove(lease.segment());
+            leases.remove(lease.encodedKey());
             notifyAll();
         }
     }
 
     @Override
-    public String describe(String segment) {
-        return name + ":" + segment;
+    public String describe(String encodedKey) {
+        return name + ":" + encodedKey;
     }
 
     @Override
@@ -286,24 +286,24 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     /** The entry, or null when absent or expired (an expired one is dropped). */
-    private Entry live(String segment) {
-        Entry entry = entries.get(segment);
+    private Entry live(String encodedKey) {
+        Entry entry = entries.get(encodedKey);
         if (entry != null && entry.deadline <= clock.getAsLong()) {
-            entries.remove(segment);
+            entries.remove(encodedKey);
             return null;
         }
         return entry;
     }
 
-    private void applyAccess(String segment, Entry entry, long ttl) {
+    private void applyAccess(String encodedKey, Entry entry, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return;
         }
         if (ttl == Ttl.EXPIRE_NOW) {
-            entries.remove(segment);
+            entries.remove(encodedKey);
             return;
         }
-        entries.put(segment, new Entry(entry.value, deadline(ttl)));
+        entries.put(encodedKey, new Entry(entry.value, deadline(ttl)));
     }
 
     private long deadline(long ttl) {

@@ -41,8 +41,8 @@ final class KeyvKeys {
         }
 
         @Override
-        public Object decode(String segment) {
-            return segment;
+        public Object decode(String encodedKey) {
+            return encodedKey;
         }
     }
 }

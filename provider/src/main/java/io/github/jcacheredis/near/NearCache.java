@@ -52,26 +52,26 @@ public final class NearCache {
         this.localTtlNanos = settings.localTtl() == null ? Long.MAX_VALUE : settings.localTtl().toNanos();
     }
 
-    /** The bytes held for {@code segment}, or null. */
-    public byte[] get(String segment) {
+    /** The bytes held for {@code encodedKey}, or null. */
+    public byte[] get(String encodedKey) {
         if (!isTrusted()) {
             return null;
         }
-        Local local = values.getIfPresent(segment);
+        Local local = values.getIfPresent(encodedKey);
         if (local == null) {
             return null;
         }
         if (clock.getAsLong() - local.deadline >= 0) {
-            values.asMap().remove(segment, local);
+            values.asMap().remove(encodedKey, local);
             return null;
         }
         return local.bytes;
     }
 
     /** Marks the start of a read that may fill the tier; returns its token. */
-    public Object beginLoad(String segment) {
+    public Object beginLoad(String encodedKey) {
         Object token = new Object();
-        pendingLoads.put(segment, token);
+        pendingLoads.put(encodedKey, token);
         return token;
     }
 
@@ -79,8 +79,8 @@ public final class NearCache {
      * Fills the tier with what a read found, unless the key was invalidated since
      * {@link #beginLoad}: {@code ttlMillis} is the entry's remaining TTL in Redis (negative: none).
      */
-    public void completeLoad(String segment, Object token, byte[] bytes, long ttlMillis) {
-        pendingLoads.computeIfPresent(segment, (key, current) -> {
+    public void completeLoad(String encodedKey, Object token, byte[] bytes, long ttlMillis) {
+        pendingLoads.computeIfPresent(encodedKey, (key, current) -> {
             if (current == token && bytes != null && ttlMillis != 0 && isTrusted()) {
                 long ttlNanos = ttlMillis > 0 ? Math.min(TimeUnit.MILLISECONDS.toNanos(ttlMillis), localTtlNanos)
                         : localTtlNanos;
@@ -92,8 +92,8 @@ public final class NearCache {
     }
 
     /** Forgets one key, and cancels the reads of it in flight. */
-    public void invalidate(String segment) {
-        pendingLoads.compute(segment, (key, current) -> {
+    public void invalidate(String encodedKey) {
+        pendingLoads.compute(encodedKey, (key, current) -> {
             values.invalidate(key);
             return null;
         });

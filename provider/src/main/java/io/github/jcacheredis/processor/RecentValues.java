@@ -29,20 +29,20 @@ public final class RecentValues {
         return OFF;
     }
 
-    /** The last value seen for {@code segment}, or null when none is remembered. */
-    public byte[] get(String segment) {
-        return values == null ? null : values.getIfPresent(segment);
+    /** The last value seen for {@code encodedKey}, or null when none is remembered. */
+    public byte[] get(String encodedKey) {
+        return values == null ? null : values.getIfPresent(encodedKey);
     }
 
     /** Remembers what the entry holds now; null (absent) or a large value forgets it. */
-    public void remember(String segment, byte[] bytes) {
+    public void remember(String encodedKey, byte[] bytes) {
         if (values == null) {
             return;
         }
         if (bytes == null || bytes.length > maxValueBytes) {
-            values.invalidate(segment);
+            values.invalidate(encodedKey);
         } else {
-            values.put(segment, bytes);
+            values.put(encodedKey, bytes);
         }
     }
 }

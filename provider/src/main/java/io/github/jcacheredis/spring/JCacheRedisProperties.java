@@ -21,7 +21,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties(prefix = "jcache-redis")
 public class JCacheRedisProperties {
 
-    /** First segment of every Redis key; isolates applications and environments sharing a Redis. Default: jcache. */
+    /** First encoded key of every Redis key; isolates applications and environments sharing a Redis. Default: jcache. */
     private String namespace;
 
     /** How values are encoded: json (readable, the default) or java (Java serialization). */

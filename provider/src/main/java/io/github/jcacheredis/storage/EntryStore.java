@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Where one cache's entries live, as the JCache operations see it: values as bytes under encoded
- * keys ("segments"), TTLs as {@link Ttl} codes, and conditional writes ({@link Mutation}) applied
+ * keys (the cache's part of the entry's key), TTLs as {@link Ttl} codes, and conditional writes ({@link Mutation}) applied
  * atomically, each reporting what it did ({@link MutationResult}). A write whose TTL is
  * {@link Ttl#UNKNOWN} is completed with the store's {@link TtlResolver}, asked only for the case
  * that applies, so results never ask the caller for a TTL. The operations decide every JCache rule
@@ -16,40 +16,40 @@ import java.util.Map;
 public interface EntryStore extends AutoCloseable {
 
     /** The entry's value as the store holds it now (never from a local copy). */
-    byte[] get(String segment);
+    byte[] get(String encodedKey);
 
     /**
      * Reads the entry and applies an access TTL ({@link Ttl#KEEP} or {@link Ttl#UNKNOWN}: none);
      * null when absent. May answer from a local copy.
      */
-    byte[] getAndExpire(String segment, long ttl);
+    byte[] getAndExpire(String encodedKey, long ttl);
 
     /** Applies an access TTL to an existing entry; false when there is none. */
-    boolean expire(String segment, long ttl);
+    boolean expire(String encodedKey, long ttl);
 
-    boolean exists(String segment);
+    boolean exists(String encodedKey);
 
     /**
      * Stores {@code value} with the creation or the update TTL. Without {@code needOutcome} and
      * {@code returnPrevious} the result may be {@link Outcome#WRITTEN} (created or updated, not told).
      */
-    MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
+    MutationResult put(String encodedKey, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                        boolean returnPrevious);
 
     /** Stores {@code value} only if the entry is absent. */
-    MutationResult putIfAbsent(String segment, byte[] value, long creationTtl);
+    MutationResult putIfAbsent(String encodedKey, byte[] value, long creationTtl);
 
     /** Removes the entry. */
-    MutationResult remove(String segment, boolean returnPrevious);
+    MutationResult remove(String encodedKey, boolean returnPrevious);
 
     /** Runs one conditional write atomically. */
-    MutationResult mutate(String segment, Mutation mutation);
+    MutationResult mutate(String encodedKey, Mutation mutation);
 
-    /** The values of the present entries among {@code segments}, by segment. */
-    Map<String, byte[]> getAll(Collection<String> segments);
+    /** The values of the present entries among {@code encodedKeys}, by encoded key. */
+    Map<String, byte[]> getAll(Collection<String> encodedKeys);
 
     /** Like {@link #getAll} but applies an access TTL to each entry read. */
-    Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl);
+    Map<String, byte[]> getAllAndExpire(Collection<String> encodedKeys, long ttl);
 
     /** Runs conditional writes, each atomically; results in the order of {@code mutations}. */
     List<MutationResult> mutateAll(Map<String, Mutation> mutations);
@@ -58,7 +58,7 @@ public interface EntryStore extends AutoCloseable {
     void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl);
 
     /** Removes the given entries; returns how many existed. */
-    long removeAll(Collection<String> segments);
+    long removeAll(Collection<String> encodedKeys);
 
     /** The encoded keys of the cache, fetched {@code batchSize} at a time. */
     Iterator<String> scan(int batchSize);
@@ -71,13 +71,13 @@ public interface EntryStore extends AutoCloseable {
      * has it; the lease carries the entry's value. Write with a mutation fenced by it, or
      * {@link #release} it.
      */
-    WriteLease lease(String segment);
+    WriteLease lease(String encodedKey);
 
     /** Releases a lease without writing. */
     void release(WriteLease lease);
 
-    /** How the entry of {@code segment} is named in messages (its Redis key, for example). */
-    String describe(String segment);
+    /** How the entry of {@code encodedKey} is named in messages (its Redis key, for example). */
+    String describe(String encodedKey);
 
     /** The cache closed: stops what the store runs in the background. */
     @Override

@@ -8,7 +8,7 @@ package io.github.jcacheredis.storage;
 public interface WriteLease {
 
     /** The encoded key of the entry. */
-    String segment();
+    String encodedKey();
 
     /** The entry's value when the lease was taken, null when absent. */
     byte[] current();

@@ -31,42 +31,42 @@ final class BulkCommands {
         this.expiry = expiry;
     }
 
-    Map<String, byte[]> getAll(Collection<String> segments) {
-        if (segments.isEmpty()) {
+    Map<String, byte[]> getAll(Collection<String> encodedKeys) {
+        if (encodedKeys.isEmpty()) {
             return Map.of();
         }
-        String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
+        String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         Map<String, byte[]> byKey = ctx.calls.read("MGET",
                 () -> ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).get(keys), Map.of());
-        Map<String, byte[]> bySegment = new HashMap<>(byKey.size() * 2);
-        byKey.forEach((key, value) -> bySegment.put(ctx.layout.keySegment(key), value));
-        return bySegment;
+        Map<String, byte[]> byEncodedKey = new HashMap<>(byKey.size() * 2);
+        byKey.forEach((key, value) -> byEncodedKey.put(ctx.layout.encodedKey(key), value));
+        return byEncodedKey;
     }
 
-    Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
+    Map<String, byte[]> getAllAndExpire(Collection<String> encodedKeys, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
-            return getAll(segments);
+            return getAll(encodedKeys);
         }
         Publication pub = ctx.publication();
         if (pub.tracksExpiry()) {
-            return touchAll(segments, ttl, pub);
+            return touchAll(encodedKeys, ttl, pub);
         }
         boolean deletes = ttl == Ttl.EXPIRE_NOW;
         RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
         Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
-        for (String segment : segments) {
-            RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
-            futures.put(segment, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
+        for (String encodedKey : encodedKeys) {
+            RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
+            futures.put(encodedKey, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
                     : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
                     : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
         }
         Supplier<Map<String, byte[]>> call = () -> {
             batch.execute();
             Map<String, byte[]> result = new HashMap<>();
-            futures.forEach((segment, future) -> {
+            futures.forEach((encodedKey, future) -> {
                 byte[] value = future.toCompletableFuture().join();
                 if (value != null) {
-                    result.put(segment, value);
+                    result.put(encodedKey, value);
                 }
             });
             return result;
@@ -77,27 +77,27 @@ final class BulkCommands {
         try {
             return ctx.calls.destructiveRead("GETDEL pipeline", call, Map.of());
         } finally {
-            ctx.invalidate(segments);
+            ctx.invalidate(encodedKeys);
         }
     }
 
     /** Access TTLs while expiry is tracked: the touch script extends each shadow copy too. */
-    private Map<String, byte[]> touchAll(Collection<String> segments, long ttl, Publication pub) {
+    private Map<String, byte[]> touchAll(Collection<String> encodedKeys, long ttl, Publication pub) {
         boolean deletes = ttl == Ttl.EXPIRE_NOW;
         RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
         Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
-        for (String segment : segments) {
-            queued.put(segment, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.tracked(ctx.layout, segment),
-                    Scripts.touchArguments(segment, ttl, pub, true)));
+        for (String encodedKey : encodedKeys) {
+            queued.put(encodedKey, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.tracked(ctx.layout, encodedKey),
+                    Scripts.touchArguments(encodedKey, ttl, pub, true)));
         }
         Supplier<Map<String, byte[]>> call = () -> {
-            segments.forEach(segment -> expiry.noteWrite(pub, segment));
+            encodedKeys.forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
             ScriptRunner.execute(batch);
             Map<String, byte[]> result = new HashMap<>();
-            queued.forEach((segment, reply) -> {
+            queued.forEach((encodedKey, reply) -> {
                 byte[] value = Scripts.touchedValue(reply.reply());
                 if (value != null) {
-                    result.put(segment, value);
+                    result.put(encodedKey, value);
                 }
             });
             return result;
@@ -108,7 +108,7 @@ final class BulkCommands {
         try {
             return ctx.calls.destructiveRead("touch pipeline", call, Map.of());
         } finally {
-            ctx.invalidate(segments);
+            ctx.invalidate(encodedKeys);
         }
     }
 
@@ -125,20 +125,20 @@ final class BulkCommands {
         List<Long> writeIds = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
         List<MutateReply> whenDegraded = new ArrayList<>(mutations.size());
-        mutations.forEach((segment, mutation) -> {
+        mutations.forEach((encodedKey, mutation) -> {
             long writeId = pub.tickets().open();
             writeIds.add(writeId);
-            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment, mutation, pub),
-                    Scripts.mutateArguments(segment, mutation, pub, writeId)));
+            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey, mutation, pub),
+                    Scripts.mutateArguments(encodedKey, mutation, pub, writeId)));
             if (mutation.skippedWhenDegraded()) {
-                skipped.add(segment);
+                skipped.add(encodedKey);
             }
             whenDegraded.add(MutateReply.of(mutation.whenDegraded()));
         });
         List<MutateReply> results = null;
         try {
             results = ctx.calls.write("mutate pipeline", skipped, () -> {
-                mutations.keySet().forEach(segment -> expiry.noteWrite(pub, segment));
+                mutations.keySet().forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
                 ScriptRunner.execute(batch);
                 List<MutateReply> replies = new ArrayList<>(queued.size());
                 List<List<Object>> raw = ScriptRunner.replies(queued);
@@ -170,53 +170,53 @@ final class BulkCommands {
         }
         if (pub.isActive() || !RedisEntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
-            values.forEach((segment, value) -> mutations.put(segment, Mutation.put(value, creationTtl, updateTtl, false)));
+            values.forEach((encodedKey, value) -> mutations.put(encodedKey, Mutation.put(value, creationTtl, updateTtl, false)));
             nobodyWaits(pub, mutateAll(pub, mutations));
             return;
         }
-        List<String> segments = new ArrayList<>(values.keySet());
+        List<String> encodedKeys = new ArrayList<>(values.keySet());
         try {
             if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
                 // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
                 // whose policy never gives a TTL have none to keep (unless another instance runs the
                 // same cache with another policy, which is a configuration error)
                 Map<String, Object> byKey = new HashMap<>(values.size() * 2);
-                values.forEach((segment, value) -> byKey.put(ctx.layout.entryKey(segment), value));
-                ctx.calls.blindWrite("MSET", segments, () -> {
+                values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
+                ctx.calls.blindWrite("MSET", encodedKeys, () -> {
                     ctx.writeBuckets().set(byKey);
                     return null;
                 }, null);
                 return;
             }
             RBatch batch = ctx.writeBatch();
-            values.forEach((segment, value) -> RedisEntryStore.set(
-                    batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
-            ctx.calls.blindWrite("SET pipeline", segments, batch::execute, null);
+            values.forEach((encodedKey, value) -> RedisEntryStore.set(
+                    batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
+            ctx.calls.blindWrite("SET pipeline", encodedKeys, batch::execute, null);
         } finally {
-            ctx.invalidate(segments);
+            ctx.invalidate(encodedKeys);
         }
     }
 
-    long removeAll(Collection<String> segments) {
+    long removeAll(Collection<String> encodedKeys) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return removeAll(write.publication(), segments);
+            return removeAll(write.publication(), encodedKeys);
         }
     }
 
-    private long removeAll(Publication pub, Collection<String> segments) {
-        if (segments.isEmpty()) {
+    private long removeAll(Publication pub, Collection<String> encodedKeys) {
+        if (encodedKeys.isEmpty()) {
             return 0;
         }
         if (pub.isActive()) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
-            segments.forEach(segment -> mutations.put(segment, Mutation.remove(false)));
+            encodedKeys.forEach(encodedKey -> mutations.put(encodedKey, Mutation.remove(false)));
             return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
         }
-        String[] keys = segments.stream().map(ctx.layout::entryKey).toArray(String[]::new);
+        String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         try {
-            return ctx.calls.blindWrite("DEL", new ArrayList<>(segments), () -> ctx.writeKeys().delete(keys), 0L);
+            return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.writeKeys().delete(keys), 0L);
         } finally {
-            ctx.invalidate(segments);
+            ctx.invalidate(encodedKeys);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
  * the instance that wrote, the encoded key, and the old and new value bytes when carried.
  * On the wire each part is {@code <length>:<bytes>}, in that order.
  */
-public record EventMessage(char kind, String origin, String keySegment, byte[] oldValue, byte[] newValue) {
+public record EventMessage(char kind, String origin, String encodedKey, byte[] oldValue, byte[] newValue) {
 
     public static final char CREATED = 'c';
     public static final char UPDATED = 'u';
@@ -43,9 +43,9 @@ public record EventMessage(char kind, String origin, String keySegment, byte[] o
     }
 
     /** A message of three parts (no values), as Java publishes it. */
-    public static byte[] encode(char kind, String origin, String keySegment) {
+    public static byte[] encode(char kind, String origin, String encodedKey) {
         StringBuilder message = new StringBuilder();
-        for (String part : new String[] {String.valueOf(kind), origin, keySegment}) {
+        for (String part : new String[] {String.valueOf(kind), origin, encodedKey}) {
             message.append(part.getBytes(StandardCharsets.UTF_8).length).append(':').append(part);
         }
         return message.toString().getBytes(StandardCharsets.UTF_8);
@@ -78,12 +78,12 @@ public record EventMessage(char kind, String origin, String keySegment, byte[] o
         }
         char kind = (char) parts.get(0)[0];
         String origin = new String(parts.get(1), StandardCharsets.UTF_8);
-        String segment = new String(parts.get(2), StandardCharsets.UTF_8);
+        String encodedKey = new String(parts.get(2), StandardCharsets.UTF_8);
         if (parts.size() == 3) {
-            return new EventMessage(kind, origin, segment, null, null);
+            return new EventMessage(kind, origin, encodedKey, null, null);
         }
         byte[] oldValue = parts.get(5)[0] == '1' ? parts.get(3) : null;
         byte[] newValue = parts.get(6)[0] == '1' ? parts.get(4) : null;
-        return new EventMessage(kind, origin, segment, oldValue, newValue);
+        return new EventMessage(kind, origin, encodedKey, oldValue, newValue);
     }
 }

@@ -49,21 +49,21 @@ public final class ExpiryIndex {
     }
 
     /**
-     * Before a tracked write of {@code segment} on a cluster: lists its slot among those whose index
+     * Before a tracked write of {@code encodedKey} on a cluster: lists its slot among those whose index
      * the sweeper visits (once per slot and instance; a slot listed with nothing due costs a call).
      * Runs inside the write's own call, so its failures count as the write's.
      */
-    void noteWrite(Publication pub, String segment) {
+    void noteWrite(Publication pub, String encodedKey) {
         if (!pub.tracksExpiry() || !ctx.layout.clustered()) {
             return;
         }
-        int slot = ClusterSlots.slot(ctx.layout.entryKey(segment));
+        int slot = ClusterSlots.slot(ctx.layout.entryKey(encodedKey));
         synchronized (listedTags) {
             if (listedTags.get(slot)) {
                 return;
             }
         }
-        tags().add(ctx.layout.tagOf(segment));
+        tags().add(ctx.layout.tagOf(encodedKey));
         synchronized (listedTags) {
             listedTags.set(slot);
         }
@@ -97,12 +97,12 @@ public final class ExpiryIndex {
      */
     public long enroll(long graceMillis) {
         long enrolled = 0;
-        Iterator<String> segments = scans.segments(ENROLL_BATCH * 5);
+        Iterator<String> encodedKeys = scans.encodedKeys(ENROLL_BATCH * 5);
         Map<String, List<String>> byTag = new LinkedHashMap<>();
         int pending = 0;
-        while (segments.hasNext()) {
-            String segment = segments.next();
-            byTag.computeIfAbsent(ctx.layout.tagOf(segment), t -> new ArrayList<>()).add(segment);
+        while (encodedKeys.hasNext()) {
+            String encodedKey = encodedKeys.next();
+            byTag.computeIfAbsent(ctx.layout.tagOf(encodedKey), t -> new ArrayList<>()).add(encodedKey);
             if (++pending >= ENROLL_BATCH * 5) {
                 enrolled += enrollBatches(byTag, graceMillis);
                 byTag.clear();
@@ -115,9 +115,9 @@ public final class ExpiryIndex {
     private long enrollBatches(Map<String, List<String>> byTag, long graceMillis) {
         long enrolled = 0;
         for (Map.Entry<String, List<String>> group : byTag.entrySet()) {
-            List<String> segments = group.getValue();
-            for (int from = 0; from < segments.size(); from += ENROLL_BATCH) {
-                List<String> batch = segments.subList(from, Math.min(segments.size(), from + ENROLL_BATCH));
+            List<String> encodedKeys = group.getValue();
+            for (int from = 0; from < encodedKeys.size(); from += ENROLL_BATCH) {
+                List<String> batch = encodedKeys.subList(from, Math.min(encodedKeys.size(), from + ENROLL_BATCH));
                 List<Object> keys = new ArrayList<>(1 + 2 * batch.size());
                 Object[] args = new Object[1 + batch.size()];
                 keys.add(ctx.layout.dueKey(batch.get(0)));

@@ -50,17 +50,17 @@ public final class KeyLayout {
     }
 
     /** The hash tag of an entry's companion keys: its slot's on a cluster, empty on one server. */
-    private String tag(String keySegment) {
-        return clustered ? '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(keySegment))) + '}' : "{}";
+    private String tag(String encodedKey) {
+        return clustered ? '{' + ClusterSlots.tagFor(ClusterSlots.slot(entryKey(encodedKey))) + '}' : "{}";
     }
 
     /**
      * The index of due times (a sorted set of encoded keys by the time their entry expires) that
-     * holds {@code keySegment} while expiry is tracked: one per slot on a cluster, in that slot, so
+     * holds {@code encodedKey} while expiry is tracked: one per slot on a cluster, in that slot, so
      * one script can keep entry, shadow copy and index in step; one per cache on one server.
      */
-    public String dueKey(String keySegment) {
-        return duePrefix + tag(keySegment);
+    public String dueKey(String encodedKey) {
+        return duePrefix + tag(encodedKey);
     }
 
     /** The index of due times of a slot tag (as the set at {@link #dueTagsKey} lists them). */
@@ -79,8 +79,8 @@ public final class KeyLayout {
     }
 
     /** The slot tag of an entry's companion keys ({@code ""} on one server). */
-    public String tagOf(String keySegment) {
-        String tag = tag(keySegment);
+    public String tagOf(String encodedKey) {
+        String tag = tag(encodedKey);
         return tag.substring(1, tag.length() - 1);
     }
 
@@ -108,8 +108,8 @@ public final class KeyLayout {
      * The write lease of an entry (caches with a CacheWriter): outside every cache's key space and,
      * through a hash tag, in the entry's cluster slot, so one script can check it and write.
      */
-    public String leaseKey(String keySegment) {
-        return leasePrefix + tag(keySegment) + keySegment;
+    public String leaseKey(String encodedKey) {
+        return leasePrefix + tag(encodedKey) + encodedKey;
     }
 
     /**
@@ -130,8 +130,8 @@ public final class KeyLayout {
      * event can carry it after Redis expired the entry itself. Outside every cache's key space
      * ({@code %s} never starts an encoded name) and, through a hash tag, in the entry's cluster slot.
      */
-    public String shadowKey(String keySegment) {
-        return shadowPrefix + tag(keySegment) + keySegment;
+    public String shadowKey(String encodedKey) {
+        return shadowPrefix + tag(encodedKey) + encodedKey;
     }
 
     /** The SCAN MATCH pattern of this cache's shadow copies. */
@@ -139,13 +139,13 @@ public final class KeyLayout {
         return escapeGlob(shadowPrefix) + '*';
     }
 
-    /** The Redis key of the entry whose encoded key is {@code keySegment}. */
-    public String entryKey(String keySegment) {
-        return prefix.concat(keySegment);
+    /** The Redis key of the entry whose encoded key is {@code encodedKey}. */
+    public String entryKey(String encodedKey) {
+        return prefix.concat(encodedKey);
     }
 
     /** The encoded key of an entry from its Redis key. */
-    public String keySegment(String redisKey) {
+    public String encodedKey(String redisKey) {
         if (!redisKey.startsWith(prefix)) {
             throw new IllegalArgumentException("'" + redisKey + "' is not an entry key under '" + prefix + "'");
         }

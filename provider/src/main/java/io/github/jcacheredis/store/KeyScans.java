@@ -23,7 +23,7 @@ final class KeyScans {
         this.ctx = ctx;
     }
 
-    Iterator<String> segments(int batchSize) {
+    Iterator<String> encodedKeys(int batchSize) {
         Iterator<String> keys = ctx.calls.read("SCAN", () -> scan(ctx.redis, ctx.layout.scanPattern(), batchSize),
                 Collections.emptyIterator());
         return new Iterator<>() {
@@ -34,7 +34,7 @@ final class KeyScans {
 
             @Override
             public String next() {
-                return ctx.layout.keySegment(keys.next());
+                return ctx.layout.encodedKey(keys.next());
             }
         };
     }

@@ -94,12 +94,12 @@ final class RedisCalls {
     }
 
     /**
-     * A write of {@code segments} whose outcome the caller reports (a result, an event). Degraded,
+     * A write of {@code encodedKeys} whose outcome the caller reports (a result, an event). Degraded,
      * it is skipped and recorded, and answers {@code whenDegraded}. If Redis took it but did not
      * answer, it throws: its outcome is unknown.
      */
-    <T> T write(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded) {
-        return write(operation, segments, call, whenDegraded, false);
+    <T> T write(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded) {
+        return write(operation, encodedKeys, call, whenDegraded, false);
     }
 
     /**
@@ -107,18 +107,18 @@ final class RedisCalls {
      * did not answer it is recorded like a skipped write and answers {@code whenDegraded}, since the
      * entry is removed once Redis is back whatever happened to it.
      */
-    <T> T blindWrite(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded) {
-        return write(operation, segments, call, whenDegraded, true);
+    <T> T blindWrite(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded) {
+        return write(operation, encodedKeys, call, whenDegraded, true);
     }
 
-    private <T> T write(String operation, Collection<String> segments, Supplier<T> call, T whenDegraded,
+    private <T> T write(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded,
                         boolean blind) {
         boolean degrade = degrades();
         if (isDown()) {
             if (!degrade) {
                 throw unreachable();
             }
-            if (health.skip(layout, segments)) {
+            if (health.skip(layout, encodedKeys)) {
                 return whenDegraded;
             }
         }
@@ -129,12 +129,12 @@ final class RedisCalls {
                 throw e.failure;
             }
             if (e.kind == Failures.NOT_RUN) {
-                if (health.skip(layout, segments)) {
+                if (health.skip(layout, encodedKeys)) {
                     return whenDegraded;
                 }
                 throw e.failure;
             }
-            health.recordUncertain(layout, segments);
+            health.recordUncertain(layout, encodedKeys);
             if (blind) {
                 return whenDegraded;
             }

@@ -30,7 +30,7 @@ import org.redisson.client.codec.ByteArrayCodec;
  * The entries of one cache in Redis, one key each. Every single-entry call is one round trip: a
  * native command where one does the job, else one EVALSHA of {@code mutate.lua}. Bulk calls
  * ({@link BulkCommands}) are pipelined and split per slot on a cluster; iteration and clear scan
- * ({@link KeyScans}). Keys are passed as encoded key segments. A write whose TTL the script must
+ * ({@link KeyScans}). Keys are passed as encoded keys. A write whose TTL the script must
  * know first (a policy asked only for the case that applies) takes a second round trip.
  */
 public final class RedisEntryStore implements EntryStore {
@@ -77,8 +77,8 @@ public final class RedisEntryStore implements EntryStore {
      * {@link #release} it.
      */
     @Override
-    public WriteLease lease(String segment) {
-        return leases.acquire(segment);
+    public WriteLease lease(String encodedKey) {
+        return leases.acquire(encodedKey);
     }
 
     @Override
@@ -87,8 +87,8 @@ public final class RedisEntryStore implements EntryStore {
     }
 
     @Override
-    public String describe(String segment) {
-        return ctx.layout.entryKey(segment);
+    public String describe(String encodedKey) {
+        return ctx.layout.entryKey(encodedKey);
     }
 
     /** Stops renewing leases and tracking the cache's keys (the cache closed). */
@@ -101,8 +101,8 @@ public final class RedisEntryStore implements EntryStore {
     }
 
     /** Drops one key from the local tier (another instance wrote it). */
-    public void nearInvalidate(String segment) {
-        ctx.invalidate(segment);
+    public void nearInvalidate(String encodedKey) {
+        ctx.invalidate(encodedKey);
     }
 
     /** Empties the local tier (another instance cleared the cache, or the connection was lost). */
@@ -137,8 +137,8 @@ public final class RedisEntryStore implements EntryStore {
 
     /** The entry's value as Redis holds it now (never from the local tier: compare-and-set needs it). */
     @Override
-    public byte[] get(String segment) {
-        return ctx.calls.read("GET", () -> ctx.bucket(segment).get(), null);
+    public byte[] get(String encodedKey) {
+        return ctx.calls.read("GET", () -> ctx.bucket(encodedKey).get(), null);
     }
 
     /**
@@ -146,49 +146,49 @@ public final class RedisEntryStore implements EntryStore {
      * there is answered at once (an access TTL is still applied in Redis), and a miss fills it.
      */
     @Override
-    public byte[] getAndExpire(String segment, long ttl) {
+    public byte[] getAndExpire(String encodedKey, long ttl) {
         if (ctx.nearUsable() && !ctx.publication().tracksExpiry()) {
-            return nearGet(segment, ttl);
+            return nearGet(encodedKey, ttl);
         }
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
-            return ctx.calls.read("GET", ctx.bucket(segment)::get, null);
+            return ctx.calls.read("GET", ctx.bucket(encodedKey)::get, null);
         }
         Publication pub = ctx.publication();
         if (pub.tracksExpiry()) {
             return ttl == Ttl.EXPIRE_NOW
-                    ? ctx.calls.destructiveRead("touch", () -> touch(segment, ttl, pub, true), null)
-                    : ctx.calls.read("touch", () -> touch(segment, ttl, pub, true), null);
+                    ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, true), null)
+                    : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, true), null);
         }
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("GETEX", ctx.bucket(segment)::getAndClearExpire, null);
+            return ctx.calls.read("GETEX", ctx.bucket(encodedKey)::getAndClearExpire, null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
             try {
-                return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(segment)::getAndDelete, null);
+                return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(encodedKey)::getAndDelete, null);
             } finally {
-                ctx.invalidate(segment);
+                ctx.invalidate(encodedKey);
             }
         }
-        return ctx.calls.read("GETEX", () -> ctx.bucket(segment).getAndExpire(Duration.ofMillis(ttl)), null);
+        return ctx.calls.read("GETEX", () -> ctx.bucket(encodedKey).getAndExpire(Duration.ofMillis(ttl)), null);
     }
 
-    private byte[] nearGet(String segment, long ttl) {
-        byte[] local = ctx.near.get(segment);
+    private byte[] nearGet(String encodedKey, long ttl) {
+        byte[] local = ctx.near.get(encodedKey);
         if (local != null) {
-            expire(segment, ttl);
+            expire(encodedKey, ttl);
             return local;
         }
         long accessTtl = ttl == Ttl.UNKNOWN ? Ttl.KEEP : ttl;
-        Object token = ctx.near.beginLoad(segment);
-        List<Object> keys = List.of(ctx.layout.entryKey(segment));
+        Object token = ctx.near.beginLoad(encodedKey);
+        List<Object> keys = List.of(ctx.layout.entryKey(encodedKey));
         Object[] args = {StoreContext.ascii(accessTtl)};
-        List<Object> reply = accessTtl == Ttl.KEEP ? ctx.calls.read("GET and PTTL", () -> valueAndTtl(segment), List.of())
+        List<Object> reply = accessTtl == Ttl.KEEP ? ctx.calls.read("GET and PTTL", () -> valueAndTtl(encodedKey), List.of())
                 : accessTtl == Ttl.EXPIRE_NOW
                 ? ctx.calls.destructiveRead("read", () -> ctx.scripts.runOnce(Scripts.READ, keys, args), List.of())
                 : ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, keys, args), List.of());
         byte[] value = reply.isEmpty() ? null : Scripts.touchedValue(reply);
         long remaining = reply.size() > 1 && reply.get(1) instanceof Long l ? l : 0;
-        ctx.near.completeLoad(segment, token, value, remaining);
+        ctx.near.completeLoad(encodedKey, token, value, remaining);
         return value;
     }
 
@@ -197,9 +197,9 @@ public final class RedisEntryStore implements EntryStore {
      * script would count as a write: a Redis pausing writes would hold it). A write between the
      * two is harmless: its invalidation withdraws the read's token, or drops what it filled.
      */
-    private List<Object> valueAndTtl(String segment) {
+    private List<Object> valueAndTtl(String encodedKey) {
         RBatch batch = ctx.redis.createBatch();
-        RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+        RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
         RFuture<byte[]> value = bucket.getAsync();
         RFuture<Long> ttl = bucket.remainTimeToLiveAsync();
         batch.execute();
@@ -209,37 +209,37 @@ public final class RedisEntryStore implements EntryStore {
 
     /** Applies an access TTL to an existing entry; false when there is none. */
     @Override
-    public boolean expire(String segment, long ttl) {
+    public boolean expire(String encodedKey, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
         }
         Publication pub = ctx.publication();
         // the local tier keeps a value no longer than the TTL it was read with: a new TTL voids that
-        ctx.invalidate(segment);
+        ctx.invalidate(encodedKey);
         try {
             if (pub.tracksExpiry()) {
                 return ttl == Ttl.EXPIRE_NOW
-                        ? ctx.calls.destructiveRead("touch", () -> touch(segment, ttl, pub, false) != null, false)
-                        : ctx.calls.read("touch", () -> touch(segment, ttl, pub, false) != null, false);
+                        ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, false) != null, false)
+                        : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, false) != null, false);
             }
             if (ttl == Ttl.ETERNAL) {
-                return ctx.calls.read("PERSIST", ctx.bucket(segment)::clearExpire, false);
+                return ctx.calls.read("PERSIST", ctx.bucket(encodedKey)::clearExpire, false);
             }
             if (ttl == Ttl.EXPIRE_NOW) {
-                return ctx.calls.destructiveRead("DEL", ctx.writeBucket(segment)::delete, false);
+                return ctx.calls.destructiveRead("DEL", ctx.writeBucket(encodedKey)::delete, false);
             }
-            return ctx.calls.read("PEXPIRE", () -> ctx.bucket(segment).expire(Duration.ofMillis(ttl)), false);
+            return ctx.calls.read("PEXPIRE", () -> ctx.bucket(encodedKey).expire(Duration.ofMillis(ttl)), false);
         } finally {
-            ctx.invalidate(segment);
+            ctx.invalidate(encodedKey);
         }
     }
 
     @Override
-    public boolean exists(String segment) {
-        if (ctx.nearUsable() && ctx.near.get(segment) != null) {
+    public boolean exists(String encodedKey) {
+        if (ctx.nearUsable() && ctx.near.get(encodedKey) != null) {
             return true;
         }
-        return ctx.calls.read("EXISTS", () -> ctx.bucket(segment).isExists(), false);
+        return ctx.calls.read("EXISTS", () -> ctx.bucket(encodedKey).isExists(), false);
     }
 
     /**
@@ -247,27 +247,27 @@ public final class RedisEntryStore implements EntryStore {
      * needed, nobody else listens and one command covers both TTLs ({@link #plainSet}); else the script.
      */
     @Override
-    public MutationResult put(String segment, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
+    public MutationResult put(String encodedKey, byte[] value, long creationTtl, long updateTtl, boolean needOutcome,
                               boolean returnPrevious) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return put(write.publication(), segment, value, creationTtl, updateTtl, needOutcome, returnPrevious);
+            return put(write.publication(), encodedKey, value, creationTtl, updateTtl, needOutcome, returnPrevious);
         }
     }
 
-    private MutationResult put(Publication pub, String segment, byte[] value, long creationTtl, long updateTtl,
+    private MutationResult put(Publication pub, String encodedKey, byte[] value, long creationTtl, long updateTtl,
                                boolean needOutcome, boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
-            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
             try {
-                return ctx.calls.blindWrite("SET", List.of(segment), () -> {
+                return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
                     set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
                     return MutationResult.WRITTEN;
                 }, MutationResult.SKIPPED);
             } finally {
-                ctx.invalidate(segment);
+                ctx.invalidate(encodedKey);
             }
         }
-        return mutate(pub, segment, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
+        return mutate(pub, encodedKey, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
 
     /**
@@ -293,41 +293,41 @@ public final class RedisEntryStore implements EntryStore {
 
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */
     @Override
-    public MutationResult putIfAbsent(String segment, byte[] value, long creationTtl) {
+    public MutationResult putIfAbsent(String encodedKey, byte[] value, long creationTtl) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return putIfAbsent(write.publication(), segment, value, creationTtl);
+            return putIfAbsent(write.publication(), encodedKey, value, creationTtl);
         }
     }
 
-    private MutationResult putIfAbsent(Publication pub, String segment, byte[] value, long creationTtl) {
+    private MutationResult putIfAbsent(Publication pub, String encodedKey, byte[] value, long creationTtl) {
         if (!pub.isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
-            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
             try {
-                return ctx.calls.write("SET NX", List.of(segment), () -> {
+                return ctx.calls.write("SET NX", List.of(encodedKey), () -> {
                     boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
                             : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
                     return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
                 }, MutationResult.SKIPPED);
             } finally {
-                ctx.invalidate(segment);
+                ctx.invalidate(encodedKey);
             }
         }
-        return mutate(pub, segment, Mutation.putIfAbsent(value, creationTtl));
+        return mutate(pub, encodedKey, Mutation.putIfAbsent(value, creationTtl));
     }
 
     /** Removes the entry (DEL or GETDEL when nobody else listens). */
     @Override
-    public MutationResult remove(String segment, boolean returnPrevious) {
+    public MutationResult remove(String encodedKey, boolean returnPrevious) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return remove(write.publication(), segment, returnPrevious);
+            return remove(write.publication(), encodedKey, returnPrevious);
         }
     }
 
-    private MutationResult remove(Publication pub, String segment, boolean returnPrevious) {
+    private MutationResult remove(Publication pub, String encodedKey, boolean returnPrevious) {
         if (!pub.isActive()) {
-            RBucket<byte[]> bucket = ctx.writeBucket(segment);
+            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
             try {
-                return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(segment), () -> {
+                return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(encodedKey), () -> {
                     if (returnPrevious) {
                         byte[] previous = bucket.getAndDelete();
                         return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
@@ -335,10 +335,10 @@ public final class RedisEntryStore implements EntryStore {
                     return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
                 }, MutationResult.ABSENT);
             } finally {
-                ctx.invalidate(segment);
+                ctx.invalidate(encodedKey);
             }
         }
-        return mutate(pub, segment, Mutation.remove(returnPrevious));
+        return mutate(pub, encodedKey, Mutation.remove(returnPrevious));
     }
 
     /**
@@ -346,17 +346,17 @@ public final class RedisEntryStore implements EntryStore {
      * holds is skipped; one that needs the entry present or equal to a value finds it absent.
      */
     @Override
-    public MutationResult mutate(String segment, Mutation mutation) {
+    public MutationResult mutate(String encodedKey, Mutation mutation) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return mutate(write.publication(), segment, mutation);
+            return mutate(write.publication(), encodedKey, mutation);
         }
     }
 
-    private MutationResult mutate(Publication pub, String segment, Mutation mutation) {
+    private MutationResult mutate(Publication pub, String encodedKey, Mutation mutation) {
         Mutation current = mutation;
         try {
             while (true) {
-                MutateReply reply = attempt(pub, segment, current);
+                MutateReply reply = attempt(pub, encodedKey, current);
                 if (!reply.needsTtl()) {
                     return reply.result();
                 }
@@ -370,42 +370,42 @@ public final class RedisEntryStore implements EntryStore {
     }
 
     /** One run of the write script: its result, or its request for a TTL (nothing was written). */
-    private MutateReply attempt(Publication pub, String segment, Mutation mutation) {
+    private MutateReply attempt(Publication pub, String encodedKey, Mutation mutation) {
         long writeId = pub.tickets().open();
         MutateReply reply = null;
         try {
-            reply = ctx.calls.write("mutate", mutation.skippedWhenDegraded() ? List.of(segment) : List.of(), () -> {
-                expiry.noteWrite(pub, segment);
-                return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, segment,
-                        mutation, pub), Scripts.mutateArguments(segment, mutation, pub, writeId)), writeId);
+            reply = ctx.calls.write("mutate", mutation.skippedWhenDegraded() ? List.of(encodedKey) : List.of(), () -> {
+                expiry.noteWrite(pub, encodedKey);
+                return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey,
+                        mutation, pub), Scripts.mutateArguments(encodedKey, mutation, pub, writeId)), writeId);
             }, MutateReply.of(mutation.whenDegraded()));
             return reply;
         } finally {
-            ctx.invalidate(segment);
+            ctx.invalidate(encodedKey);
             if (writeId != 0 && (reply == null || reply.writeId() == 0)) {
                 pub.tickets().unused(writeId);
             }
         }
     }
 
-    private byte[] touch(String segment, long ttl, Publication pub, boolean returnValue) {
-        expiry.noteWrite(pub, segment);
-        List<Object> keys = Scripts.tracked(ctx.layout, segment);
-        Object[] args = Scripts.touchArguments(segment, ttl, pub, returnValue);
+    private byte[] touch(String encodedKey, long ttl, Publication pub, boolean returnValue) {
+        expiry.noteWrite(pub, encodedKey);
+        List<Object> keys = Scripts.tracked(ctx.layout, encodedKey);
+        Object[] args = Scripts.touchArguments(encodedKey, ttl, pub, returnValue);
         return Scripts.touchedValue(ttl == Ttl.EXPIRE_NOW ? ctx.scripts.runOnce(Scripts.TOUCH, keys, args)
                 : ctx.scripts.run(Scripts.TOUCH, keys, args));
     }
 
-    /** The values of the present entries among {@code segments}, by segment. */
+    /** The values of the present entries among {@code encodedKeys}, by encoded key. */
     @Override
-    public Map<String, byte[]> getAll(Collection<String> segments) {
-        return bulk.getAll(segments);
+    public Map<String, byte[]> getAll(Collection<String> encodedKeys) {
+        return bulk.getAll(encodedKeys);
     }
 
     /** Like {@link #getAll} but applies an access TTL to each entry read. */
     @Override
-    public Map<String, byte[]> getAllAndExpire(Collection<String> segments, long ttl) {
-        return bulk.getAllAndExpire(segments, ttl);
+    public Map<String, byte[]> getAllAndExpire(Collection<String> encodedKeys, long ttl) {
+        return bulk.getAllAndExpire(encodedKeys, ttl);
     }
 
     /**
@@ -440,14 +440,14 @@ public final class RedisEntryStore implements EntryStore {
 
     /** Removes the given entries; returns how many existed. */
     @Override
-    public long removeAll(Collection<String> segments) {
-        return bulk.removeAll(segments);
+    public long removeAll(Collection<String> encodedKeys) {
+        return bulk.removeAll(encodedKeys);
     }
 
     /** Iterates over the encoded keys of the cache with SCAN, {@code batchSize} keys per call. */
     @Override
     public Iterator<String> scan(int batchSize) {
-        return scans.segments(batchSize);
+        return scans.encodedKeys(batchSize);
     }
 
     /** Deletes every entry of the cache (SCAN + UNLINK in batches), without events; returns the count. */

@@ -85,21 +85,21 @@ public final class RedisHealth implements Closeable {
     }
 
     /**
-     * Records writes of {@code segments} skipped because Redis is down, so they can be undone once
+     * Records writes of {@code encodedKeys} skipped because Redis is down, so they can be undone once
      * it is back; false (nothing recorded) when Redis is no longer down: the write must then go to
      * Redis.
      */
-    synchronized boolean skip(KeyLayout layout, Collection<String> segments) {
+    synchronized boolean skip(KeyLayout layout, Collection<String> encodedKeys) {
         if (!down) {
             return false;
         }
-        record(layout, segments);
+        record(layout, encodedKeys);
         return true;
     }
 
     /** Records writes that may have reached Redis although their call failed (outcome unknown). */
-    synchronized void recordUncertain(KeyLayout layout, Collection<String> segments) {
-        record(layout, segments);
+    synchronized void recordUncertain(KeyLayout layout, Collection<String> encodedKeys) {
+        record(layout, encodedKeys);
     }
 
     /** Like {@link #skip} for a clear of the whole cache: it is carried out once Redis is back. */
@@ -112,9 +112,9 @@ public final class RedisHealth implements Closeable {
         return true;
     }
 
-    private void record(KeyLayout layout, Collection<String> segments) {
-        skippedWrites.addAndGet(segments.size());
-        if (!skipped.add(layout, segments) && !overflowReported) {
+    private void record(KeyLayout layout, Collection<String> encodedKeys) {
+        skippedWrites.addAndGet(encodedKeys.size());
+        if (!skipped.add(layout, encodedKeys) && !overflowReported) {
             overflowReported = true;
             LOG.error("more than {} writes were skipped while Redis was unreachable for CacheManager {};"
                     + " the caches they belong to will be cleared when it is back", MAX_TRACKED_KEYS, managerName);

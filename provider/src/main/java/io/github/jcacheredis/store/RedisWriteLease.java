@@ -8,22 +8,22 @@ import io.github.jcacheredis.storage.WriteLease;
  */
 final class RedisWriteLease implements WriteLease {
 
-    private final String segment;
+    private final String encodedKey;
     private final String token;
     private final byte[] current;
     private final boolean nested;
     private volatile boolean released;
 
-    RedisWriteLease(String segment, String token, byte[] current, boolean nested) {
-        this.segment = segment;
+    RedisWriteLease(String encodedKey, String token, byte[] current, boolean nested) {
+        this.encodedKey = encodedKey;
         this.token = token;
         this.current = current;
         this.nested = nested;
     }
 
     @Override
-    public String segment() {
-        return segment;
+    public String encodedKey() {
+        return encodedKey;
     }
 
     @Override

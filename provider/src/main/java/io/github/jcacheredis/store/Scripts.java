@@ -29,20 +29,20 @@ final class Scripts {
      * The entry key; its shadow key and index of due times while expiry is tracked; its lease key
      * for a fenced write.
      */
-    static List<Object> mutateKeys(KeyLayout layout, String segment, Mutation m, Publication pub) {
+    static List<Object> mutateKeys(KeyLayout layout, String encodedKey, Mutation m, Publication pub) {
         if (m.lease() instanceof RedisWriteLease lease && !lease.token().isEmpty()) {
-            return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.dueKey(segment),
-                    layout.leaseKey(segment));
+            return List.of(layout.entryKey(encodedKey), layout.shadowKey(encodedKey), layout.dueKey(encodedKey),
+                    layout.leaseKey(encodedKey));
         }
-        return pub.tracksExpiry() ? tracked(layout, segment) : List.of(layout.entryKey(segment));
+        return pub.tracksExpiry() ? tracked(layout, encodedKey) : List.of(layout.entryKey(encodedKey));
     }
 
     /** The entry key, its shadow key and its index of due times. */
-    static List<Object> tracked(KeyLayout layout, String segment) {
-        return List.of(layout.entryKey(segment), layout.shadowKey(segment), layout.dueKey(segment));
+    static List<Object> tracked(KeyLayout layout, String encodedKey) {
+        return List.of(layout.entryKey(encodedKey), layout.shadowKey(encodedKey), layout.dueKey(encodedKey));
     }
 
-    static Object[] mutateArguments(String segment, Mutation m, Publication pub, long writeId) {
+    static Object[] mutateArguments(String encodedKey, Mutation m, Publication pub, long writeId) {
         return new Object[] {
             ascii(m.precondition().code()),
             m.expected() == null ? EMPTY : m.expected(),
@@ -53,7 +53,7 @@ final class Scripts {
             ascii(m.returnPrevious() ? "1" : "0"),
             utf8(pub.channel()),
             utf8(pub.originOf(writeId)),
-            utf8(pub.isActive() ? segment : ""),
+            utf8(pub.isActive() ? encodedKey : ""),
             ascii(pub.withValues() ? "1" : "0"),
             ascii(pub.shadowGraceMillis()),
             m.lease() == null ? EMPTY : utf8(lease(m).token()),  // '' for a degraded cache's stand-in
@@ -107,8 +107,8 @@ final class Scripts {
         }
     }
 
-    static Object[] touchArguments(String segment, long ttl, Publication pub, boolean returnValue) {
-        return new Object[] {ascii(ttl), ascii(pub.shadowGraceMillis()), utf8(pub.channel()), utf8(segment),
+    static Object[] touchArguments(String encodedKey, long ttl, Publication pub, boolean returnValue) {
+        return new Object[] {ascii(ttl), ascii(pub.shadowGraceMillis()), utf8(pub.channel()), utf8(encodedKey),
             ascii(returnValue ? "1" : "0")};
     }
 

@@ -35,15 +35,15 @@ final class SkippedWrites {
         this.maxKeys = maxKeys;
     }
 
-    /** Records skipped writes of {@code segments}; false when the bound overflowed into a clear. */
-    boolean add(KeyLayout layout, Collection<String> segments) {
+    /** Records skipped writes of {@code encodedKeys}; false when the bound overflowed into a clear. */
+    boolean add(KeyLayout layout, Collection<String> encodedKeys) {
         long number = ++sequence;
         if (caches.containsKey(layout.prefix())) {
             caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
             return true;
         }
-        for (String segment : segments) {
-            String key = layout.entryKey(segment);
+        for (String encodedKey : encodedKeys) {
+            String key = layout.entryKey(encodedKey);
             if (!keys.containsKey(key) && keys.size() >= maxKeys) {
                 caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
                 // the clear covers this cache's keys: their records make room for other caches

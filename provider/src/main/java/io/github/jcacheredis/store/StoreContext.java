@@ -40,15 +40,15 @@ final class StoreContext {
     }
 
     /** Drops written keys from the local tier (after the write, so a read in flight cannot refill it). */
-    void invalidate(Collection<String> segments) {
+    void invalidate(Collection<String> encodedKeys) {
         if (near != null) {
-            segments.forEach(near::invalidate);
+            encodedKeys.forEach(near::invalidate);
         }
     }
 
-    void invalidate(String segment) {
+    void invalidate(String encodedKey) {
         if (near != null) {
-            near.invalidate(segment);
+            near.invalidate(encodedKey);
         }
     }
 
@@ -82,13 +82,13 @@ final class StoreContext {
         return published.switchTo(publication);
     }
 
-    RBucket<byte[]> bucket(String segment) {
-        return redis.getBucket(layout.entryKey(segment), ByteArrayCodec.INSTANCE);
+    RBucket<byte[]> bucket(String encodedKey) {
+        return redis.getBucket(layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
     }
 
     /** The entry for a write: Redisson does not resend its commands. */
-    RBucket<byte[]> writeBucket(String segment) {
-        return redis.getBucket(PlainOptions.name(layout.entryKey(segment)).codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
+    RBucket<byte[]> writeBucket(String encodedKey) {
+        return redis.getBucket(PlainOptions.name(layout.entryKey(encodedKey)).codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
     }
 
     /** A pipeline of writes that Redisson does not resend. */

@@ -55,14 +55,14 @@ final class WriteLeases {
      * Takes the lease of an entry, waiting while another instance holds it, and answers it with the
      * entry's value. A thread that already holds it gets a nested lease on the same token.
      */
-    RedisWriteLease acquire(String segment) {
-        RedisWriteLease outer = heldByThread.get().get(segment);
+    RedisWriteLease acquire(String encodedKey) {
+        RedisWriteLease outer = heldByThread.get().get(encodedKey);
         if (outer != null && !outer.released()) {
-            byte[] current = ctx.calls.read("GET", () -> ctx.bucket(segment).get(), null);
-            return new RedisWriteLease(segment, outer.token(), current, true);
+            byte[] current = ctx.calls.read("GET", () -> ctx.bucket(encodedKey).get(), null);
+            return new RedisWriteLease(encodedKey, outer.token(), current, true);
         }
         String token = owner + ":" + counter.incrementAndGet();
-        List<Object> keys = List.of(ctx.layout.entryKey(segment), ctx.layout.leaseKey(segment));
+        List<Object> keys = List.of(ctx.layout.entryKey(encodedKey), ctx.layout.leaseKey(encodedKey));
         Object[] args = {utf8(token), ascii(LEASE_MILLIS)};
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MILLIS);
         long backoff = 1;
@@ -71,16 +71,16 @@ final class WriteLeases {
                     List.of());
             if (reply.isEmpty()) {
                 // degraded: Redis is unreachable and the cache acts as empty; its write will be skipped
-                return new RedisWriteLease(segment, "", null, true);
+                return new RedisWriteLease(encodedKey, "", null, true);
             }
             if (Long.valueOf(1).equals(reply.get(0))) {
-                RedisWriteLease lease = new RedisWriteLease(segment, token, reply.get(1) instanceof byte[] b ? b : null, false);
+                RedisWriteLease lease = new RedisWriteLease(encodedKey, token, reply.get(1) instanceof byte[] b ? b : null, false);
                 hold(lease);
                 return lease;
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new CacheException("Cache[" + cacheName + "]: another instance has held the write lease of key '"
-                        + segment + "' for more than " + WAIT_MILLIS + " ms (its CacheWriter is slow or it stopped);"
+                        + encodedKey + "' for more than " + WAIT_MILLIS + " ms (its CacheWriter is slow or it stopped);"
                         + " nothing was written");
             }
             long remaining = reply.get(1) instanceof Long pttl && pttl > 0 ? pttl : backoff;
@@ -98,7 +98,7 @@ final class WriteLeases {
         try {
             keep(lease, 0);
         } catch (RuntimeException e) {
-            LOG.debug("releasing the write lease of {} failed; it runs out within {} ms", lease.segment(), LEASE_MILLIS, e);
+            LOG.debug("releasing the write lease of {} failed; it runs out within {} ms", lease.encodedKey(), LEASE_MILLIS, e);
         }
     }
 
@@ -109,7 +109,7 @@ final class WriteLeases {
 
     private synchronized void hold(RedisWriteLease lease) {
         held.add(lease);
-        heldByThread.get().put(lease.segment(), lease);
+        heldByThread.get().put(lease.encodedKey(), lease);
         if (renewal == null) {
             renewal = scheduler.scheduleWithFixedDelay(this::renewAll, RENEW_MILLIS, RENEW_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -122,7 +122,7 @@ final class WriteLeases {
         }
         lease.markReleased();
         held.remove(lease);
-        heldByThread.get().remove(lease.segment(), lease);
+        heldByThread.get().remove(lease.encodedKey(), lease);
     }
 
     private void renewAll() {
@@ -131,16 +131,16 @@ final class WriteLeases {
                 if (!lease.released() && !keep(lease, LEASE_MILLIS)) {
                     held.remove(lease);
                     LOG.warn("Cache[{}] lost the write lease of key '{}' (this instance paused for longer than {} ms?);"
-                            + " its write will be refused", cacheName, lease.segment(), LEASE_MILLIS);
+                            + " its write will be refused", cacheName, lease.encodedKey(), LEASE_MILLIS);
                 }
             } catch (RuntimeException e) {
-                LOG.debug("renewing the write lease of {} failed", lease.segment(), e);
+                LOG.debug("renewing the write lease of {} failed", lease.encodedKey(), e);
             }
         }
     }
 
     private boolean keep(RedisWriteLease lease, long millis) {
-        return Scripts.succeeded(ctx.scripts.runOnce(Scripts.LEASE_KEEP, List.of(ctx.layout.leaseKey(lease.segment())),
+        return Scripts.succeeded(ctx.scripts.runOnce(Scripts.LEASE_KEEP, List.of(ctx.layout.leaseKey(lease.encodedKey())),
                 new Object[] {utf8(lease.token()), ascii(millis)}));
     }
 

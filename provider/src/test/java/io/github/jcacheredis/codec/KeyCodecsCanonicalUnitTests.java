@@ -101,11 +101,11 @@ class KeyCodecsCanonicalUnitTests {
                 Map.of(List.of(1, 2), Set.of("x")), Map.of(Map.of(1, 2), 3L), nulls);
         Set<String> encoded = new HashSet<>();
         for (Map<?, ?> map : maps) {
-            String segment = keys.encode(map);
-            encoded.add(segment);
-            Map<?, ?> back = (Map<?, ?>) keys.decode(segment);
-            assertEquals(map, back, segment);
-            assertEquals(kinds(map.keySet()), kinds(back.keySet()), segment);
+            String encodedKey = keys.encode(map);
+            encoded.add(encodedKey);
+            Map<?, ?> back = (Map<?, ?>) keys.decode(encodedKey);
+            assertEquals(map, back, encodedKey);
+            assertEquals(kinds(map.keySet()), kinds(back.keySet()), encodedKey);
         }
         assertEquals(maps.size(), encoded.size());
         assertEquals("#j:[\"java.util.Map\",[[[\"java.lang.Long\",1],\"a\"]]]", keys.encode(Map.of(1L, "a")));
@@ -119,10 +119,10 @@ class KeyCodecsCanonicalUnitTests {
                 List.of(), Set.of(), Map.of(), List.of(List.of()), List.of(Set.of()));
         Set<String> encoded = new HashSet<>();
         for (Object key : samples) {
-            String segment = keys.encode(key);
-            encoded.add(segment);
-            Object back = keys.decode(segment);
-            assertEquals(key, back, segment);
+            String encodedKey = keys.encode(key);
+            encoded.add(encodedKey);
+            Object back = keys.decode(encodedKey);
+            assertEquals(key, back, encodedKey);
             assertElementTypesEqual(key, back);
         }
         assertEquals(samples.size(), encoded.size());
@@ -137,8 +137,8 @@ class KeyCodecsCanonicalUnitTests {
                 new TreeSet<>(List.of("it")));
         assertEquals(a, b, "precondition: equal records");
 
-        String segment = keys.encode(a);
-        assertEquals(segment, keys.encode(b));
+        String encodedKey = keys.encode(a);
+        assertEquals(encodedKey, keys.encode(b));
         assertEquals("#j:{\"@class\":\"" + Shelf.class.getName() + "\","
                 + "\"any\":[\"java.util.Set\",[[\"java.util.List\",[\"p\"]]]],"
                 + "\"bag\":[\"java.util.List\",[1,2]],"
@@ -146,18 +146,18 @@ class KeyCodecsCanonicalUnitTests {
                 + "\"name\":\"s\",\"names\":[\"java.util.List\",[\"x\",\"y\"]],"
                 + "\"numbers\":[\"java.util.Map\",[[1,\"one\"],[2,\"two\"]]],"
                 + "\"tags\":[\"java.util.Set\",[\"apple\",\"banana\",\"cherry\",\"date\",\"elderberry\",\"fig\",\"grape\"]]}",
-                segment);
-        assertOnlyInterfaceIds(segment);
-        assertEquals(a, keys.decode(segment));
+                encodedKey);
+        assertOnlyInterfaceIds(encodedKey);
+        assertEquals(a, keys.decode(encodedKey));
     }
 
     @Test
     void fieldsDeclaredWithAnImplementationClassComeBackAsThatClass() {
         Concrete key = new Concrete(new ArrayList<>(List.of("b", "a")), new TreeSet<>(List.of("y", "x")),
                 new HashMap<>(Map.of(1, "one")), new TreeMap<>(Map.of("k", 2L)), new TreeSet<>(Set.of(3, 1)));
-        String segment = keys.encode(key);
-        assertOnlyInterfaceIds(segment);
-        Concrete back = (Concrete) keys.decode(segment);
+        String encodedKey = keys.encode(key);
+        assertOnlyInterfaceIds(encodedKey);
+        Concrete back = (Concrete) keys.decode(encodedKey);
         assertEquals(key, back);
         assertInstanceOf(ArrayList.class, back.list());
         assertInstanceOf(TreeSet.class, back.sorted());
@@ -168,15 +168,15 @@ class KeyCodecsCanonicalUnitTests {
 
     /** What iteration and removeAll() rely on: a key read back from Redis is written to the same key. */
     @Test
-    void encodingADecodedKeyGivesTheSameSegment() {
+    void encodingADecodedKeyGivesTheSameEncodedKey() {
         List<Object> samples = List.of(List.of("a", "b"), Set.of("x", "y", "z"), Map.of(1, "a", 2, "b"),
                 new LinkedHashSet<>(List.of(List.of(1L, 2L), List.of(3L))), Arrays.asList("a", null),
                 new Shelf("s", List.of(), Set.of(), Map.of(), List.of(), List.of(), List.of()));
         for (Object key : samples) {
-            String segment = keys.encode(key);
-            Object back = keys.decode(segment);
-            assertEquals(key, back, segment);
-            assertEquals(segment, keys.encode(back));
+            String encodedKey = keys.encode(key);
+            Object back = keys.decode(encodedKey);
+            assertEquals(key, back, encodedKey);
+            assertEquals(encodedKey, keys.encode(back));
         }
     }
 
@@ -216,7 +216,7 @@ class KeyCodecsCanonicalUnitTests {
     void theAllowlistStillGuardsClassesInsideCollections() {
         CodecException refused = assertThrows(CodecException.class,
                 () -> keys.decode("#j:[\"java.util.List\",[[\"java.lang.ProcessBuilder\",{}]]]"));
-        assertTrue(refused.getMessage().startsWith("Cache[c] cannot decode the key segment"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("Cache[c] cannot decode the encoded key"), refused.getMessage());
         assertTrue(refused.getMessage().contains("as a key of type java.lang.Object"), refused.getMessage());
         assertThrows(CodecException.class,
                 () -> keys.decode("#j:[\"java.util.Map\",[[[\"java.lang.ProcessBuilder\",{}],1]]]"));
@@ -246,10 +246,10 @@ class KeyCodecsCanonicalUnitTests {
         assertEquals(equalKeys.get(0), back);
     }
 
-    private static void assertOnlyInterfaceIds(String segment) {
-        Matcher ids = Pattern.compile("java\\.util\\.[\\w$.]+").matcher(segment);
+    private static void assertOnlyInterfaceIds(String encodedKey) {
+        Matcher ids = Pattern.compile("java\\.util\\.[\\w$.]+").matcher(encodedKey);
         while (ids.find()) {
-            assertTrue(Set.of("java.util.List", "java.util.Set", "java.util.Map").contains(ids.group()), segment);
+            assertTrue(Set.of("java.util.List", "java.util.Set", "java.util.Map").contains(ids.group()), encodedKey);
         }
     }
 

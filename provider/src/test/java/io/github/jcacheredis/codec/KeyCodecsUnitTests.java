@@ -34,10 +34,10 @@ class KeyCodecsUnitTests {
                 UUID.fromString("00000000-0000-0000-0000-000000000001"), new Point(1, 2), "");
         Set<String> encoded = new HashSet<>();
         for (Object key : samples) {
-            String segment = keys.encode(key);
-            encoded.add(segment);
-            assertEquals(key, keys.decode(segment), "round trip of " + key + " via " + segment);
-            assertEquals(key.getClass(), keys.decode(segment).getClass());
+            String encodedKey = keys.encode(key);
+            encoded.add(encodedKey);
+            assertEquals(key, keys.decode(encodedKey), "round trip of " + key + " via " + encodedKey);
+            assertEquals(key.getClass(), keys.decode(encodedKey).getClass());
         }
         assertEquals(samples.size(), encoded.size());
     }
@@ -49,7 +49,7 @@ class KeyCodecsUnitTests {
     }
 
     @Test
-    void equalObjectKeysMapToOneSegmentWhateverTheirTransientState() {
+    void equalObjectKeysMapToOneEncodedKeyWhateverTheirTransientState() {
         KeyCodec keys = codec(Object.class);
         Ticket a = new Ticket("A-1");
         Ticket b = new Ticket("A-1");

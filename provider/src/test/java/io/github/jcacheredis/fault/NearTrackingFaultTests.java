@@ -71,8 +71,8 @@ class NearTrackingFaultTests {
                 new RedisCacheConfiguration<String, String>().nearCache(1_000, null).setTypes(String.class, String.class));
     }
 
-    private String key(String segment) {
-        return instances.namespace() + ":prices:" + segment;
+    private String key(String encodedKey) {
+        return instances.namespace() + ":prices:" + encodedKey;
     }
 
     /** Fails unless {@code read} stops returning {@code stale} within 100 ms of now. */

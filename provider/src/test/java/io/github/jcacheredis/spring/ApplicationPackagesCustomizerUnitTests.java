@@ -26,7 +26,7 @@ class ApplicationPackagesCustomizerUnitTests {
     }
 
     @Test
-    void neverAddsAPackageOfOneSegment() {
+    void neverAddsAPackageOfOneEncodedKey() {
         assertEquals("com.acme.shop", customize(List.of("com", "app", "", "com.acme.shop"), REDIS, new Properties()));
         assertNull(customize(List.of("app"), REDIS, new Properties()));
     }

@@ -20,7 +20,7 @@ class KeyLayoutUnitTests {
     void plainNamesAreReadableInRedis() {
         KeyLayout layout = new KeyLayout("myapp", "products");
         assertEquals("myapp:products:42", layout.entryKey("42"));
-        assertEquals("42", layout.keySegment("myapp:products:42"));
+        assertEquals("42", layout.encodedKey("myapp:products:42"));
         assertEquals("myapp:products:*", layout.scanPattern());
     }
 
@@ -66,7 +66,7 @@ class KeyLayoutUnitTests {
     @Test
     void aKeyOfAnotherCacheIsRefused() {
         KeyLayout layout = new KeyLayout("ns", "a");
-        assertThrows(IllegalArgumentException.class, () -> layout.keySegment("ns:ab:1"));
+        assertThrows(IllegalArgumentException.class, () -> layout.encodedKey("ns:ab:1"));
         assertNotEquals(layout.prefix(), new KeyLayout("ns", "a:b").prefix());
     }
 

@@ -16,7 +16,7 @@ class KeyvLayoutUnitTests {
     void entriesAreWhereKeyvWritesThem() {
         KeyLayout layout = KeyLayout.keyv("jcache", "products");
         assertEquals("products::products:p1", layout.entryKey("p1"));
-        assertEquals("p1", layout.keySegment("products::products:p1"));
+        assertEquals("p1", layout.encodedKey("products::products:p1"));
         assertEquals("products::products:*", layout.scanPattern());
     }
 
