@@ -7,9 +7,9 @@ import io.github.jcacheredis.event.InstanceEvents;
 import io.github.jcacheredis.event.SharedEvents;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.near.NearCache;
+import io.github.jcacheredis.near.NearCachedStore;
 import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.storage.EntryStore;
-import io.github.jcacheredis.storage.Ttl;
 import io.github.jcacheredis.storage.TtlResolver;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.KeyLayout;
@@ -33,19 +33,6 @@ final class RedisBackend implements CacheBackend {
     /** How long a listener registration waits for the other instances to confirm it. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(2);
 
-    /** The TTLs of a store that only clears (destroying a cache this manager did not open). */
-    private static final TtlResolver CLEAR_ONLY = new TtlResolver() {
-        @Override
-        public long creation() {
-            return Ttl.ETERNAL;
-        }
-
-        @Override
-        public long update() {
-            return Ttl.KEEP;
-        }
-    };
-
     private final RedisConnection connection;
     private final ProviderSettings settings;
     private final RedisHealth health;
@@ -64,28 +51,39 @@ final class RedisBackend implements CacheBackend {
         this.instanceEvents = new InstanceEvents(new EventChannels(redis, settings.namespace()), ACK_TIMEOUT, threads);
     }
 
+    /**
+     * The Redis store, behind a near cache when {@code near} is set: Redis reports the changes to
+     * its keys (tracking) where it can, else the near cache follows what the writers publish.
+     */
     @Override
     public EntryStore store(String name, NearCacheSettings near, TtlResolver ttls) {
-        return redisStore(name, near, ttls);
+        RedisEntryStore store = redisStore(name, ttls);
+        if (near == null) {
+            return store;
+        }
+        NearCache tier = new NearCache(near);
+        KeyLayout layout = store.layout();
+        boolean tracked = nearTracking.register(layout, tier);
+        return new NearCachedStore(store, tier, !tracked, tracked ? () -> nearTracking.unregister(layout) : () -> { });
     }
 
-    private RedisEntryStore redisStore(String name, NearCacheSettings near, TtlResolver ttls) {
+    private RedisEntryStore redisStore(String name, TtlResolver ttls) {
         RedissonClient redis = connection.client();
         KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
                 : KeyLayout.of(settings.namespace(), name, redis);
-        return new RedisEntryStore(redis, layout, name, health, near == null ? null : new NearCache(near),
-                nearTracking, ttls, threads.scheduler());
+        return new RedisEntryStore(redis, layout, name, health, ttls, threads.scheduler());
     }
 
     @Override
     public <K, V> Function<CacheEvents<K, V>, SharedEvents> sharing(EntryStore store) {
-        RedisEntryStore redisStore = (RedisEntryStore) store;
-        return events -> instanceEvents.bridge(redisStore.layout(), redisStore, events.dispatcher(), events::eventFrom);
+        NearCachedStore near = store instanceof NearCachedStore front ? front : null;
+        RedisEntryStore redisStore = (RedisEntryStore) (near == null ? store : near.backing());
+        return events -> instanceEvents.bridge(redisStore, near, events.dispatcher(), events::eventFrom);
     }
 
     @Override
     public void clear(String name) {
-        redisStore(name, null, CLEAR_ONLY).clear(BulkOperations.BATCH);
+        redisStore(name, TtlResolver.ETERNAL).clear(BulkOperations.BATCH);
     }
 
     @Override

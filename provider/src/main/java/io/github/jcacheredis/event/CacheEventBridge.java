@@ -1,11 +1,12 @@
 package io.github.jcacheredis.event;
 
-import io.github.jcacheredis.store.RedisEntryStore;
+import io.github.jcacheredis.near.NearCachedStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.ListenerRegistry;
 import io.github.jcacheredis.store.Publication;
+import io.github.jcacheredis.store.RedisEntryStore;
 import io.github.jcacheredis.store.WriteTickets;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     private final InstanceEvents instance;
     private final KeyLayout layout;
     private final RedisEntryStore store;
+    /** The cache's near cache, or null for none. */
+    private final NearCachedStore near;
     private final EventDispatcher<K, V> dispatcher;
     private final Function<EventMessage, EntryEvent<K, V>> decoder;
     private final SerialExecutor inbound;
@@ -54,15 +57,16 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     private volatile boolean registryRead;
     private volatile boolean closed;
 
-    CacheEventBridge(InstanceEvents instance, KeyLayout layout, RedisEntryStore store, EventDispatcher<K, V> dispatcher,
-                     Function<EventMessage, EntryEvent<K, V>> decoder) {
+    CacheEventBridge(InstanceEvents instance, KeyLayout layout, RedisEntryStore store, NearCachedStore near,
+                     EventDispatcher<K, V> dispatcher, Function<EventMessage, EntryEvent<K, V>> decoder) {
         this.instance = instance;
         this.layout = layout;
         this.store = store;
+        this.near = near;
         this.dispatcher = dispatcher;
         this.decoder = decoder;
         this.inbound = new SerialExecutor(dispatcher.async());
-        this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? store::trustNearCacheUntil : deadline -> { });
+        this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? near.nearCache()::trustUntil : deadline -> { });
         this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix(), instance.threads());
         this.subscription = new SubscriptionProbe(instance, layout, this::subscribed);
     }
@@ -76,7 +80,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
      * (not from Redis itself: tracking is unavailable or not wanted).
      */
     private boolean nearCacheFollowsPublications() {
-        return store.nearNeedsPublication();
+        return near != null && near.followsPublications();
     }
 
     @Override
@@ -268,7 +272,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
 
     /** Redisson subscribed again after the connection was lost: whatever was published meanwhile was missed. */
     private void resubscribed() {
-        store.nearInvalidateAll();
+        nearInvalidateAll();
         subscription.restored();
     }
 
@@ -277,6 +281,12 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         trust.subscribed(inPlace);
         if (inPlace) {
             expiry.resumeSweeps();
+        }
+    }
+
+    private void nearInvalidateAll() {
+        if (near != null) {
+            near.nearCache().invalidateAll();
         }
     }
 
@@ -292,10 +302,12 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         }
         // the local tier first, and on this thread: the sooner it forgets, the shorter a stale read
         if (message.kind() == EventMessage.CLEARED) {
-            store.nearInvalidateAll();
+            nearInvalidateAll();
             return;
         }
-        store.nearInvalidate(message.encodedKey());
+        if (near != null) {
+            near.nearCache().invalidate(message.encodedKey());
+        }
         if ((localMask & LISTENER_BITS) == 0) {
             return;
         }

@@ -2,6 +2,7 @@ package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.concurrent.DaemonThreads;
 import io.github.jcacheredis.concurrent.ManagerThreads;
+import io.github.jcacheredis.near.NearCachedStore;
 import io.github.jcacheredis.store.RedisEntryStore;
 import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
@@ -83,9 +84,11 @@ public final class InstanceEvents implements Closeable {
      * until then the cache's writes publish everything, as when the instance is in doubt, so that
      * no listener elsewhere misses them and creating a cache waits on nothing.
      */
-    public <K, V> CacheEventBridge<K, V> bridge(KeyLayout layout, RedisEntryStore store, EventDispatcher<K, V> dispatcher,
+    public <K, V> CacheEventBridge<K, V> bridge(RedisEntryStore store, NearCachedStore near,
+                                                EventDispatcher<K, V> dispatcher,
                                                 Function<EventMessage, EntryEvent<K, V>> decoder) {
-        CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, dispatcher, decoder);
+        KeyLayout layout = store.layout();
+        CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, near, dispatcher, decoder);
         bridges.put(layout.prefix(), bridge);
         runLater(() -> {
             try {

@@ -22,7 +22,7 @@ final class NearCacheTrust {
 
     /**
      * Decides for a near cache that takes the {@link System#nanoTime()} until which it may be used
-     * ({@code RedisEntryStore::trustNearCacheUntil}); from now until the first confirmation, it may not.
+     * ({@code NearCache::trustUntil}); from now until the first confirmation, it may not.
      */
     NearCacheTrust(LongConsumer nearCache) {
         this.nearCache = nearCache;

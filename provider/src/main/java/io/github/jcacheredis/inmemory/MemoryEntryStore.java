@@ -83,6 +83,19 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     @Override
+    public synchronized TimedValue getWithTtl(String encodedKey, long accessTtl) {
+        byte[] value = getAndExpire(encodedKey, accessTtl);
+        if (value == null) {
+            return null;
+        }
+        Entry entry = live(encodedKey);
+        if (entry == null) {
+            return new TimedValue(value, 0);
+        }
+        return new TimedValue(value, entry.deadline == Long.MAX_VALUE ? -1 : entry.deadline - clock.getAsLong());
+    }
+
+    @Override
     public synchronized boolean expire(String encodedKey, long ttl) {
         Entry entry = live(encodedKey);
         if (entry == null) {

@@ -24,6 +24,24 @@ public interface EntryStore extends AutoCloseable {
      */
     byte[] getAndExpire(String encodedKey, long ttl);
 
+    /**
+     * Reads the entry and how long it lives yet, applying an access TTL first ({@link Ttl#KEEP}:
+     * none): what a local copy in front of the store may keep, and for how long. Null when absent.
+     */
+    TimedValue getWithTtl(String encodedKey, long accessTtl);
+
+    /** A value and its remaining TTL: milliseconds, -1 for none, 0 when it is gone now. */
+    record TimedValue(byte[] value, long remainingMillis) {
+    }
+
+    /**
+     * Whether a local copy of this store's entries may answer reads now: not while the store is
+     * unreachable, nor while expiry events are reported (an access must reach the store then).
+     */
+    default boolean allowsLocalCopies() {
+        return true;
+    }
+
     /** Applies an access TTL to an existing entry; false when there is none. */
     boolean expire(String encodedKey, long ttl);
 

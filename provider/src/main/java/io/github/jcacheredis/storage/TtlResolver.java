@@ -7,6 +7,19 @@ package io.github.jcacheredis.storage;
  */
 public interface TtlResolver {
 
+    /** New entries without a TTL, updates keeping theirs: for stores that never ask (clearing only). */
+    TtlResolver ETERNAL = new TtlResolver() {
+        @Override
+        public long creation() {
+            return Ttl.ETERNAL;
+        }
+
+        @Override
+        public long update() {
+            return Ttl.KEEP;
+        }
+    };
+
     /** The TTL of a new entry ({@code Ttl} code or milliseconds). */
     long creation();
 

@@ -74,11 +74,7 @@ final class BulkCommands {
         if (!deletes) {
             return ctx.calls.read("GETEX pipeline", call, Map.of());
         }
-        try {
-            return ctx.calls.destructiveRead("GETDEL pipeline", call, Map.of());
-        } finally {
-            ctx.invalidate(encodedKeys);
-        }
+        return ctx.calls.destructiveRead("GETDEL pipeline", call, Map.of());
     }
 
     /** Access TTLs while expiry is tracked: the touch script extends each shadow copy too. */
@@ -105,11 +101,7 @@ final class BulkCommands {
         if (!deletes) {
             return ctx.calls.read("touch pipeline", call, Map.of());
         }
-        try {
-            return ctx.calls.destructiveRead("touch pipeline", call, Map.of());
-        } finally {
-            ctx.invalidate(encodedKeys);
-        }
+        return ctx.calls.destructiveRead("touch pipeline", call, Map.of());
     }
 
     /**
@@ -149,7 +141,6 @@ final class BulkCommands {
             }, whenDegraded);
             return results;
         } finally {
-            ctx.invalidate(mutations.keySet());
             for (int i = 0; i < writeIds.size(); i++) {
                 if (writeIds.get(i) != 0 && (results == null || results.get(i).writeId() == 0)) {
                     pub.tickets().unused(writeIds.get(i));
@@ -175,26 +166,22 @@ final class BulkCommands {
             return;
         }
         List<String> encodedKeys = new ArrayList<>(values.keySet());
-        try {
-            if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
-                // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
-                // whose policy never gives a TTL have none to keep (unless another instance runs the
-                // same cache with another policy, which is a configuration error)
-                Map<String, Object> byKey = new HashMap<>(values.size() * 2);
-                values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
-                ctx.calls.blindWrite("MSET", encodedKeys, () -> {
-                    ctx.writeBuckets().set(byKey);
-                    return null;
-                }, null);
-                return;
-            }
-            RBatch batch = ctx.writeBatch();
-            values.forEach((encodedKey, value) -> RedisEntryStore.set(
-                    batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
-            ctx.calls.blindWrite("SET pipeline", encodedKeys, batch::execute, null);
-        } finally {
-            ctx.invalidate(encodedKeys);
+        if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
+            // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
+            // whose policy never gives a TTL have none to keep (unless another instance runs the
+            // same cache with another policy, which is a configuration error)
+            Map<String, Object> byKey = new HashMap<>(values.size() * 2);
+            values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
+            ctx.calls.blindWrite("MSET", encodedKeys, () -> {
+                ctx.writeBuckets().set(byKey);
+                return null;
+            }, null);
+            return;
         }
+        RBatch batch = ctx.writeBatch();
+        values.forEach((encodedKey, value) -> RedisEntryStore.set(
+                batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
+        ctx.calls.blindWrite("SET pipeline", encodedKeys, batch::execute, null);
     }
 
     long removeAll(Collection<String> encodedKeys) {
@@ -213,11 +200,7 @@ final class BulkCommands {
             return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
         }
         String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
-        try {
-            return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.writeKeys().delete(keys), 0L);
-        } finally {
-            ctx.invalidate(encodedKeys);
-        }
+        return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.writeKeys().delete(keys), 0L);
     }
 
     /**

@@ -59,7 +59,6 @@ final class KeyScans {
                         .publish(EventMessage.encode(EventMessage.CLEARED, pub.isActive() ? pub.origin() : "-", ""));
                 return count;
             }, 0L);
-            ctx.invalidateAll();
             return removed;
         }
     }

@@ -2,7 +2,6 @@ package io.github.jcacheredis.store;
 
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
-import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
@@ -41,34 +40,19 @@ public final class RedisEntryStore implements EntryStore {
     private final ExpiryIndex expiry;
     private final WriteLeases leases;
     private final TtlResolver ttls;
-    private final NearTracking tracking;
-    /** True when Redis reports changes to the near cache itself (CLIENT TRACKING). */
-    private final boolean nearTracked;
 
     /**
-     * @param near     the cache's local tier, or null for none
-     * @param tracking the manager's tracking connections, which keep {@code near} in step with Redis when they can
-     * @param ttls     answers the TTL of a write that left it unknown
+     * @param ttls      answers the TTL of a write that left it unknown
      * @param scheduler the manager's periodic work: write-lease renewals
      */
-    public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health, NearCache near,
-                           NearTracking tracking, TtlResolver ttls, ScheduledExecutorService scheduler) {
-        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)), near);
+    public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health,
+                           TtlResolver ttls, ScheduledExecutorService scheduler) {
+        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)));
         this.scans = new KeyScans(ctx);
         this.expiry = new ExpiryIndex(ctx, scans);
         this.bulk = new BulkCommands(ctx, expiry);
         this.leases = new WriteLeases(ctx, cacheName, scheduler);
-        this.tracking = tracking;
         this.ttls = ttls;
-        this.nearTracked = near != null && tracking.register(layout, near);
-    }
-
-    /**
-     * True when the cache keeps a local tier that learns of changes from the invalidations other
-     * instances publish (Redis does not report them itself: tracking is unavailable or not wanted).
-     */
-    public boolean nearNeedsPublication() {
-        return ctx.near != null && !nearTracked;
     }
 
     /**
@@ -91,23 +75,10 @@ public final class RedisEntryStore implements EntryStore {
         return ctx.layout.entryKey(encodedKey);
     }
 
-    /** Stops renewing leases and tracking the cache's keys (the cache closed). */
+    /** Stops renewing leases (the cache closed). */
     @Override
     public void close() {
         leases.close();
-        if (nearTracked) {
-            tracking.unregister(ctx.layout);
-        }
-    }
-
-    /** Drops one key from the local tier (another instance wrote it). */
-    public void nearInvalidate(String encodedKey) {
-        ctx.invalidate(encodedKey);
-    }
-
-    /** Empties the local tier (another instance cleared the cache, or the connection was lost). */
-    public void nearInvalidateAll() {
-        ctx.invalidateAll();
     }
 
     public KeyLayout layout() {
@@ -125,31 +96,15 @@ public final class RedisEntryStore implements EntryStore {
         return ctx.publishTo(publication);
     }
 
-    /**
-     * Lets the local tier be used until {@code deadline} ({@link System#nanoTime()}), or not at all
-     * when that has passed; resuming it after a lapse empties it first (see {@link NearCache#trustUntil}).
-     */
-    public void trustNearCacheUntil(long deadline) {
-        if (ctx.near != null) {
-            ctx.near.trustUntil(deadline);
-        }
-    }
-
-    /** The entry's value as Redis holds it now (never from the local tier: compare-and-set needs it). */
+    /** The entry's value as Redis holds it now. */
     @Override
     public byte[] get(String encodedKey) {
         return ctx.calls.read("GET", () -> ctx.bucket(encodedKey).get(), null);
     }
 
-    /**
-     * Reads the entry and applies an access TTL in the same command. With a local tier, a value held
-     * there is answered at once (an access TTL is still applied in Redis), and a miss fills it.
-     */
+    /** Reads the entry and applies an access TTL in the same command. */
     @Override
     public byte[] getAndExpire(String encodedKey, long ttl) {
-        if (ctx.nearUsable() && !ctx.publication().tracksExpiry()) {
-            return nearGet(encodedKey, ttl);
-        }
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return ctx.calls.read("GET", ctx.bucket(encodedKey)::get, null);
         }
@@ -163,23 +118,14 @@ public final class RedisEntryStore implements EntryStore {
             return ctx.calls.read("GETEX", ctx.bucket(encodedKey)::getAndClearExpire, null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
-            try {
-                return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(encodedKey)::getAndDelete, null);
-            } finally {
-                ctx.invalidate(encodedKey);
-            }
+            return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(encodedKey)::getAndDelete, null);
         }
         return ctx.calls.read("GETEX", () -> ctx.bucket(encodedKey).getAndExpire(Duration.ofMillis(ttl)), null);
     }
 
-    private byte[] nearGet(String encodedKey, long ttl) {
-        byte[] local = ctx.near.get(encodedKey);
-        if (local != null) {
-            expire(encodedKey, ttl);
-            return local;
-        }
-        long accessTtl = ttl == Ttl.UNKNOWN ? Ttl.KEEP : ttl;
-        Object token = ctx.near.beginLoad(encodedKey);
+    /** The value and remaining TTL, with the access TTL applied first: in one round trip. */
+    @Override
+    public TimedValue getWithTtl(String encodedKey, long accessTtl) {
         List<Object> keys = List.of(ctx.layout.entryKey(encodedKey));
         Object[] args = {StoreContext.ascii(accessTtl)};
         List<Object> reply = accessTtl == Ttl.KEEP ? ctx.calls.read("GET and PTTL", () -> valueAndTtl(encodedKey), List.of())
@@ -187,9 +133,16 @@ public final class RedisEntryStore implements EntryStore {
                 ? ctx.calls.destructiveRead("read", () -> ctx.scripts.runOnce(Scripts.READ, keys, args), List.of())
                 : ctx.calls.read("read", () -> ctx.scripts.run(Scripts.READ, keys, args), List.of());
         byte[] value = reply.isEmpty() ? null : Scripts.touchedValue(reply);
-        long remaining = reply.size() > 1 && reply.get(1) instanceof Long l ? l : 0;
-        ctx.near.completeLoad(encodedKey, token, value, remaining);
-        return value;
+        if (value == null) {
+            return null;
+        }
+        return new TimedValue(value, reply.size() > 1 && reply.get(1) instanceof Long l ? l : 0);
+    }
+
+    /** Not while Redis is unreachable, nor while expiry is tracked (an access must run the touch script). */
+    @Override
+    public boolean allowsLocalCopies() {
+        return !ctx.calls.isDown() && !ctx.publication().tracksExpiry();
     }
 
     /**
@@ -214,31 +167,22 @@ public final class RedisEntryStore implements EntryStore {
             return true;
         }
         Publication pub = ctx.publication();
-        // the local tier keeps a value no longer than the TTL it was read with: a new TTL voids that
-        ctx.invalidate(encodedKey);
-        try {
-            if (pub.tracksExpiry()) {
-                return ttl == Ttl.EXPIRE_NOW
-                        ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, false) != null, false)
-                        : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, false) != null, false);
-            }
-            if (ttl == Ttl.ETERNAL) {
-                return ctx.calls.read("PERSIST", ctx.bucket(encodedKey)::clearExpire, false);
-            }
-            if (ttl == Ttl.EXPIRE_NOW) {
-                return ctx.calls.destructiveRead("DEL", ctx.writeBucket(encodedKey)::delete, false);
-            }
-            return ctx.calls.read("PEXPIRE", () -> ctx.bucket(encodedKey).expire(Duration.ofMillis(ttl)), false);
-        } finally {
-            ctx.invalidate(encodedKey);
+        if (pub.tracksExpiry()) {
+            return ttl == Ttl.EXPIRE_NOW
+                    ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, false) != null, false)
+                    : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, false) != null, false);
         }
+        if (ttl == Ttl.ETERNAL) {
+            return ctx.calls.read("PERSIST", ctx.bucket(encodedKey)::clearExpire, false);
+        }
+        if (ttl == Ttl.EXPIRE_NOW) {
+            return ctx.calls.destructiveRead("DEL", ctx.writeBucket(encodedKey)::delete, false);
+        }
+        return ctx.calls.read("PEXPIRE", () -> ctx.bucket(encodedKey).expire(Duration.ofMillis(ttl)), false);
     }
 
     @Override
     public boolean exists(String encodedKey) {
-        if (ctx.nearUsable() && ctx.near.get(encodedKey) != null) {
-            return true;
-        }
         return ctx.calls.read("EXISTS", () -> ctx.bucket(encodedKey).isExists(), false);
     }
 
@@ -258,14 +202,10 @@ public final class RedisEntryStore implements EntryStore {
                                boolean needOutcome, boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
             RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
-            try {
-                return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
-                    set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
-                    return MutationResult.WRITTEN;
-                }, MutationResult.SKIPPED);
-            } finally {
-                ctx.invalidate(encodedKey);
-            }
+            return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
+                set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
+                return MutationResult.WRITTEN;
+            }, MutationResult.SKIPPED);
         }
         return mutate(pub, encodedKey, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
     }
@@ -302,15 +242,11 @@ public final class RedisEntryStore implements EntryStore {
     private MutationResult putIfAbsent(Publication pub, String encodedKey, byte[] value, long creationTtl) {
         if (!pub.isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
             RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
-            try {
-                return ctx.calls.write("SET NX", List.of(encodedKey), () -> {
-                    boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
-                            : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
-                    return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
-                }, MutationResult.SKIPPED);
-            } finally {
-                ctx.invalidate(encodedKey);
-            }
+            return ctx.calls.write("SET NX", List.of(encodedKey), () -> {
+                boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
+                        : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
+                return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
+            }, MutationResult.SKIPPED);
         }
         return mutate(pub, encodedKey, Mutation.putIfAbsent(value, creationTtl));
     }
@@ -326,17 +262,13 @@ public final class RedisEntryStore implements EntryStore {
     private MutationResult remove(Publication pub, String encodedKey, boolean returnPrevious) {
         if (!pub.isActive()) {
             RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
-            try {
-                return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(encodedKey), () -> {
-                    if (returnPrevious) {
-                        byte[] previous = bucket.getAndDelete();
-                        return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
-                    }
-                    return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
-                }, MutationResult.ABSENT);
-            } finally {
-                ctx.invalidate(encodedKey);
-            }
+            return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(encodedKey), () -> {
+                if (returnPrevious) {
+                    byte[] previous = bucket.getAndDelete();
+                    return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
+                }
+                return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
+            }, MutationResult.ABSENT);
         }
         return mutate(pub, encodedKey, Mutation.remove(returnPrevious));
     }
@@ -381,7 +313,6 @@ public final class RedisEntryStore implements EntryStore {
             }, MutateReply.of(mutation.whenDegraded()));
             return reply;
         } finally {
-            ctx.invalidate(encodedKey);
             if (writeId != 0 && (reply == null || reply.writeId() == 0)) {
                 pub.tickets().unused(writeId);
             }

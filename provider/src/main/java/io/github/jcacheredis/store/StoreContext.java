@@ -1,6 +1,5 @@
 package io.github.jcacheredis.store;
 
-import io.github.jcacheredis.near.NearCache;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,7 @@ import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * What the command classes of one cache share: the client, the key layout, calls and scripts,
- * the local tier (near cache) if any, and what writes publish now. Objects for writes are built with no retry, so Redisson never sends a write twice (after a
+ * and what writes publish now. Objects for writes are built with no retry, so Redisson never sends a write twice (after a
  * response timeout it would, and both copies could run); {@link RedisCalls} decides when a write
  * may be sent again.
  */
@@ -27,44 +26,13 @@ final class StoreContext {
     final KeyLayout layout;
     final RedisCalls calls;
     final ScriptRunner scripts;
-    /** The cache's local tier, or null when it has none. */
-    final NearCache near;
     private final PublishedWrites published = new PublishedWrites();
 
-    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls, NearCache near) {
+    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls) {
         this.redis = redis;
         this.layout = layout;
         this.calls = calls;
         this.scripts = new ScriptRunner(redis);
-        this.near = near;
-    }
-
-    /** Drops written keys from the local tier (after the write, so a read in flight cannot refill it). */
-    void invalidate(Collection<String> encodedKeys) {
-        if (near != null) {
-            encodedKeys.forEach(near::invalidate);
-        }
-    }
-
-    void invalidate(String encodedKey) {
-        if (near != null) {
-            near.invalidate(encodedKey);
-        }
-    }
-
-    /** Empties the local tier, if any. */
-    void invalidateAll() {
-        if (near != null) {
-            near.invalidateAll();
-        }
-    }
-
-    /**
-     * True when the cache has a local tier and it may be used: not while changes might go
-     * unreported to it, nor while Redis is unreachable.
-     */
-    boolean nearUsable() {
-        return near != null && near.isTrusted() && !calls.isDown();
     }
 
     /** The publication writes use now (reads that depend on it: access TTLs while expiry is tracked). */
