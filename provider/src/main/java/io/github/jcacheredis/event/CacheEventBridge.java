@@ -1,16 +1,11 @@
 package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.near.NearCachedStore;
-import io.github.jcacheredis.store.EventChannels;
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.ListenerRegistry;
 import io.github.jcacheredis.store.Publication;
 import io.github.jcacheredis.store.RedisEntryStore;
-import io.github.jcacheredis.store.WriteTickets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import javax.cache.event.EventType;
@@ -18,13 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connects one cache to the other instances. While another instance listens or keeps a near
- * cache that follows publications, this instance's writes publish their events; while this
- * instance listens, the events published on the cache's channel (its own writes' included) reach
- * the local listeners in order; while it keeps such a near cache, the keys the others publish
- * leave it, and it is used only while it can be trusted ({@link NearCacheTrust}). While any
- * instance listens for EXPIRED events, writes keep a shadow copy of each value and its due time,
- * and one instance sweeps what is due ({@link ExpiryReporting}).
+ * Connects one cache to the other instances: registers this instance's listeners and near cache
+ * (announced, confirmed by the others, leased and renewed) and follows its subscription to the
+ * cache's channel. What writes publish is decided by {@link WritePublication}; what arrives on
+ * the channel is handled by {@link InboundEvents}; a near cache that follows publications is used
+ * only while it can be trusted ({@link NearCacheTrust}); while any instance listens for EXPIRED
+ * events, one instance sweeps what is due ({@link ExpiryReporting}).
  */
 public final class CacheEventBridge<K, V> implements SharedEvents {
 
@@ -32,7 +26,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     static final int EXPIRED_BIT = 1 << EventType.EXPIRED.ordinal();
     /** Set in a registration when the instance keeps a local tier that writes must invalidate. */
     static final int NEAR_CACHE_BIT = 1 << EventType.values().length;
-    private static final int LISTENER_BITS = NEAR_CACHE_BIT - 1;
+    static final int LISTENER_BITS = NEAR_CACHE_BIT - 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(CacheEventBridge.class);
 
@@ -42,19 +36,14 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     /** The cache's near cache, or null for none. */
     private final NearCachedStore near;
     private final EventDispatcher<K, V> dispatcher;
-    private final Function<EventMessage, EntryEvent<K, V>> decoder;
-    private final SerialExecutor inbound;
-    private final RemoteRegistrations remotes = new RemoteRegistrations();
-    /** Guards the decision of what writes publish, so that no older view of the others replaces a newer one. */
-    private final Object publication = new Object();
+    private final WritePublication publication;
+    private final InboundEvents<K, V> inbound;
     private final NearCacheTrust trust;
     private final SubscriptionProbe subscription;
     private AutoCloseable eventSubscription;
     private final ExpiryReporting expiry;
     private volatile int localMask;
     private volatile boolean confirmed;
-    /** False until the registry was first read: until then, writes publish everything. */
-    private volatile boolean registryRead;
     private volatile boolean closed;
 
     CacheEventBridge(InstanceEvents instance, KeyLayout layout, RedisEntryStore store, NearCachedStore near,
@@ -64,11 +53,14 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         this.store = store;
         this.near = near;
         this.dispatcher = dispatcher;
-        this.decoder = decoder;
-        this.inbound = new SerialExecutor(dispatcher.async());
-        this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? near.nearCache()::trustUntil : deadline -> { });
+        this.trust = new NearCacheTrust(nearCacheFollowsPublications() ? near.nearCache()::trustUntil
+                : deadline -> { });
         this.expiry = new ExpiryReporting(store.expiryIndex(), instance.origin(), layout.prefix(), instance.threads());
         this.subscription = new SubscriptionProbe(instance, layout, this::subscribed);
+        this.publication = new WritePublication(instance, layout, store, dispatcher.tickets(), () -> localMask,
+                () -> closed);
+        this.inbound = new InboundEvents<>(instance.origin(), layout.prefix(), near == null ? null : near.nearCache(),
+                dispatcher, decoder, subscription, () -> localMask);
     }
 
     String prefix() {
@@ -92,14 +84,14 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         boolean expiryBefore = (localMask & EXPIRED_BIT) != 0;
         boolean expiryNow = (mask & EXPIRED_BIT) != 0;
         if (mask != 0 && eventSubscription == null) {
-            eventSubscription = instance.channels().listenToEvents(layout, this::onEvent,
+            eventSubscription = instance.channels().listenToEvents(layout, inbound::onEvent,
                     e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e),
                     this::resubscribed);
         }
-        if (expiryNow && !expiryBefore && !registryRead) {
+        if (expiryNow && !expiryBefore && !publication.registryRead()) {
             instance.readRegistryFor(this); // who else tracks expiry decides what follows
         }
-        if (expiryNow && !expiryBefore && remotes.masks().stream().noneMatch(other -> (other & EXPIRED_BIT) != 0)) {
+        if (expiryNow && !expiryBefore && !publication.othersTrackExpiry()) {
             // nobody tracks expiry now: what an earlier tracking period left may be stale (entries
             // removed or changed meanwhile kept no shadows); delete it before any write tracks again
             expiry.startAfresh();
@@ -112,7 +104,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
             eventSubscription = null;
         }
         localMask = mask;
-        updatePublication();
+        publication.update();
         if (mask == 0) {
             withdraw();
         } else {
@@ -204,54 +196,17 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
 
     /** Another instance registered ({@code mask} != 0) or withdrew; completes once earlier writes have ended. */
     CompletableFuture<Void> remoteChanged(String origin, int mask, long at) {
-        synchronized (publication) {
-            remotes.announced(origin, mask, at);
-            return updatePublication();
-        }
+        return publication.remoteChanged(origin, mask, at);
     }
 
     /** Applies a registry snapshot whose read was sent at {@code readAt} ({@link System#nanoTime()}). */
     void refresh(ListenerRegistry.Snapshot snapshot, long readAt) {
-        String ownPrefix = layout.prefix() + "|";
-        Map<String, Integer> live = new HashMap<>();
-        snapshot.registrations().forEach((field, value) -> {
-            if (field.startsWith(ownPrefix)) {
-                String origin = field.substring(ownPrefix.length());
-                int mask = ControlMessage.maskOf(value);
-                if (!origin.equals(instance.origin()) && ControlMessage.deadlineOf(value) > snapshot.now() && mask != 0) {
-                    live.put(origin, mask);
-                }
-            }
-        });
-        synchronized (publication) {
-            remotes.refresh(live, readAt);
-            registryRead = true;
-            updatePublication();
-        }
+        publication.refresh(snapshot, readAt);
     }
 
     /** Decides again what writes publish (the instance's doubt about its view of the others began or ended). */
     void republish() {
-        updatePublication();
-    }
-
-    private CompletableFuture<Void> updatePublication() {
-        synchronized (publication) {
-            List<Integer> others = remotes.masks();
-            boolean tracking = (localMask & EXPIRED_BIT) != 0 || others.stream().anyMatch(mask -> (mask & EXPIRED_BIT) != 0);
-            // with listeners here, this instance's own events come back through the channel, in order
-            boolean listensHere = (localMask & LISTENER_BITS) != 0;
-            // an instance that may have missed announcements, or has not read the registry yet, cannot
-            // know who listens: it publishes to whoever may
-            boolean inDoubt = instance.inDoubt() || !registryRead;
-            boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
-            // values travel only when someone listens; local tiers elsewhere only need the keys
-            boolean withValues = tracking || listensHere || inDoubt
-                    || others.stream().anyMatch(mask -> (mask & LISTENER_BITS) != 0);
-            return store.publishTo(!publishing || closed ? Publication.NONE
-                    : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                            tracking ? ExpiryReporting.SHADOW_GRACE_MILLIS : 0, listensHere ? dispatcher.tickets() : WriteTickets.NONE));
-        }
+        publication.update();
     }
 
     /**
@@ -262,7 +217,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
      * back through the subscription, or the subscription is restored.
      */
     void subscriptionInDoubt() {
-        updatePublication(); // the instance is in doubt about the others now: publish every write
+        publication.update(); // the instance is in doubt about the others now: publish every write
         if (closed || (localMask & (NEAR_CACHE_BIT | EXPIRED_BIT)) == 0) {
             return;
         }
@@ -272,7 +227,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
 
     /** Redisson subscribed again after the connection was lost: whatever was published meanwhile was missed. */
     private void resubscribed() {
-        nearInvalidateAll();
+        inbound.forgetAll();
         subscription.restored();
     }
 
@@ -282,47 +237,6 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         if (inPlace) {
             expiry.resumeSweeps();
         }
-    }
-
-    private void nearInvalidateAll() {
-        if (near != null) {
-            near.nearCache().invalidateAll();
-        }
-    }
-
-    private void onEvent(EventMessage message) {
-        if (subscription.cameBack(message)) {
-            return;
-        }
-        if (message.originInstance().equals(instance.origin())) {
-            if (message.writeId() != 0 && (localMask & LISTENER_BITS) != 0) {
-                inbound.execute(() -> dispatcher.dispatchOwn(message, decoder));
-            }
-            return;
-        }
-        // the local tier first, and on this thread: the sooner it forgets, the shorter a stale read
-        if (message.kind() == EventMessage.CLEARED) {
-            nearInvalidateAll();
-            return;
-        }
-        if (near != null) {
-            near.nearCache().invalidate(message.encodedKey());
-        }
-        if ((localMask & LISTENER_BITS) == 0) {
-            return;
-        }
-        inbound.execute(() -> {
-            EntryEvent<K, V> event;
-            try {
-                event = decoder.apply(message);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot decode an event for {} from instance {}", layout.prefix(), message.origin(), e);
-                return;
-            }
-            if (event != null) {
-                dispatcher.dispatchQuietly(event);
-            }
-        });
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
