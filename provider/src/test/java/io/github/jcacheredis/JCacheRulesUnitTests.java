@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jcacheredis.testsupport.Await;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,8 @@ import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
+import javax.cache.integration.CacheLoader;
+import javax.cache.integration.CacheWriter;
 import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessorException;
 import org.junit.jupiter.api.AfterEach;
@@ -217,6 +221,95 @@ class JCacheRulesUnitTests {
         CacheStatisticsMXBean stats = statistics(cache);
         assertEquals(1, stats.getCacheHits());
         assertEquals(1, stats.getCacheMisses());
+    }
+
+    @Test
+    void aCacheWriterIsCalledExactlyWhenTheCacheOperationTakesEffect() {
+        RecordingWriter.reset();
+        Cache<String, Integer> cache = cache(new MutableConfiguration<String, Integer>().setWriteThrough(true)
+                .setCacheWriterFactory(FactoryBuilder.factoryOf(RecordingWriter.class)));
+        assertTrue(cache.putIfAbsent("k", 1));
+        assertFalse(cache.putIfAbsent("k", 2));
+        assertFalse(cache.replace("k", 9, 3));
+        assertTrue(cache.replace("k", 1, 3));
+        assertFalse(cache.remove("k", 9));
+        assertFalse(cache.replace("absent", 1));
+        cache.invoke("k", (entry, args) -> {
+            entry.setValue(entry.getValue() + 1);
+            return null;
+        });
+        cache.invoke("k", (entry, args) -> entry.getValue()); // reads only: nothing to write
+        assertTrue(cache.remove("k", 4));
+        assertFalse(cache.remove("k"));
+        assertEquals(List.of("write k=1", "write k=3", "write k=4", "delete k", "delete k"), RecordingWriter.calls(),
+                "the writer hears every change that took effect, and nothing else; remove(k) of an absent"
+                        + " entry still tells the writer, as the specification says");
+    }
+
+    @Test
+    void aLoaderFillsMissesOnlyAndItsLoadsAreNotCountedAsPuts() {
+        Cache<String, Integer> cache = cache(new MutableConfiguration<String, Integer>().setReadThrough(true)
+                .setCacheLoaderFactory(FactoryBuilder.factoryOf(LengthLoader.class)));
+        cache.put("present", 1);
+        assertEquals(1, cache.get("present"), "a hit does not load");
+        assertEquals(5, cache.get("hello"), "a miss loads");
+        assertTrue(cache.containsKey("hello"), "and stores what it loaded");
+        CacheStatisticsMXBean stats = statistics(cache);
+        assertEquals(1, stats.getCacheHits());
+        assertEquals(1, stats.getCacheMisses());
+        assertEquals(1, stats.getCachePuts(), "only the explicit put");
+    }
+
+    /** Records what it is told to write or delete. */
+    public static final class RecordingWriter implements CacheWriter<String, Integer>,
+            Serializable {
+        private static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
+
+        static void reset() {
+            CALLS.clear();
+        }
+
+        static List<String> calls() {
+            return List.copyOf(CALLS);
+        }
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends Integer> entry) {
+            CALLS.add("write " + entry.getKey() + "=" + entry.getValue());
+        }
+
+        @Override
+        public void writeAll(Collection<Cache.Entry<? extends String, ? extends Integer>> entries) {
+            entries.forEach(this::write);
+            entries.clear();
+        }
+
+        @Override
+        public void delete(Object key) {
+            CALLS.add("delete " + key);
+        }
+
+        @Override
+        public void deleteAll(Collection<?> keys) {
+            keys.forEach(this::delete);
+            keys.clear();
+        }
+    }
+
+    /** Loads the length of the key. */
+    public static final class LengthLoader implements CacheLoader<String, Integer>,
+            Serializable {
+        @Override
+        public Integer load(String key) {
+            return key.length();
+        }
+
+        @Override
+        public Map<String, Integer> loadAll(Iterable<? extends String> keys) {
+            Map<String, Integer> loaded = new HashMap<>();
+            keys.forEach(key -> loaded.put(key, key.length()));
+            return loaded;
+        }
     }
 
     /** Counts its calls; a fixed TTL for each case. */
