@@ -22,7 +22,7 @@ final class Timeouts {
 
     /** Applies the timeouts to whichever server configuration {@code config} uses. */
     static Config apply(Config config, Duration timeout) {
-        BaseConfig<?> servers = servers(config);
+        BaseConfig<?> servers = ServerBlocks.of(config);
         int millis = (int) timeout.toMillis();
         servers.setTimeout(millis);
         servers.setConnectTimeout(Math.max(millis, 1000));
@@ -31,22 +31,5 @@ final class Timeouts {
         // reconnect within two seconds of Redis coming back, not Redisson's ten
         servers.setReconnectionDelay(new EqualJitterDelay(RETRY_DELAY, MAX_RECONNECTION_DELAY));
         return config;
-    }
-
-    private static BaseConfig<?> servers(Config config) {
-        if (config.isClusterConfig()) {
-            return config.useClusterServers();
-        }
-        if (config.isSentinelConfig()) {
-            return config.useSentinelServers();
-        }
-        if (config.isSingleConfig()) {
-            return config.useSingleServer();
-        }
-        try {
-            return config.useMasterSlaveServers();
-        } catch (IllegalStateException replicated) {
-            return config.useReplicatedServers();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.jcacheredis.store;
 
+import io.github.jcacheredis.config.ServerBlocks;
 import io.github.jcacheredis.near.NearCache;
 import io.github.jcacheredis.near.NearInvalidation;
 import java.io.Closeable;
@@ -198,7 +199,7 @@ public final class NearTracking implements Closeable {
 
     private List<TrackingEndpoint> endpoints() {
         Config config = RedisTopology.config(redis);
-        BaseConfig<?> servers = RedisTopology.servers(config);
+        BaseConfig<?> servers = ServerBlocks.of(config);
         boolean tls = RedisTopology.usesTls(config);
         @SuppressWarnings("deprecation")
         String username = config.getUsername() != null ? config.getUsername() : servers.getUsername();

@@ -8,7 +8,6 @@ import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.redisnode.RedisNode;
 import org.redisson.api.redisnode.RedisNodes;
-import org.redisson.config.BaseConfig;
 import org.redisson.config.Config;
 
 /** The master nodes of whatever topology a Redisson client is configured for, and how fast it follows changes. */
@@ -38,24 +37,6 @@ final class RedisTopology {
             return config.useSentinelServers().getScanInterval() + 1000L;
         }
         return 1000L;
-    }
-
-    /** The servers block of whatever topology {@code config} uses. */
-    static BaseConfig<?> servers(Config config) {
-        if (config.isClusterConfig()) {
-            return config.useClusterServers();
-        }
-        if (config.isSentinelConfig()) {
-            return config.useSentinelServers();
-        }
-        if (config.isSingleConfig()) {
-            return config.useSingleServer();
-        }
-        try {
-            return config.useMasterSlaveServers();
-        } catch (IllegalStateException replicated) {
-            return config.useReplicatedServers();
-        }
     }
 
     /** True when the configured addresses use TLS ({@code rediss://}). */
