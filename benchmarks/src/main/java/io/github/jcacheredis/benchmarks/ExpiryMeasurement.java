@@ -1,7 +1,11 @@
 package io.github.jcacheredis.benchmarks;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,10 +51,8 @@ final class ExpiryMeasurement {
     private static final long LONG_TTL_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final int KEYS_PER_SCRIPT = 50_000;
     private static final long WAIT_AFTER_LAST_MILLIS = 30_000;
-    private static final String SET_MANY = "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do"
-            + " redis.call('SET', ARGV[1] .. i, ARGV[4], 'PX', ARGV[5]) end return 0";
-    private static final String UNLINK_MANY = "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do"
-            + " redis.call('UNLINK', ARGV[1] .. i) end return 0";
+    private static final String SET_MANY = lua("set_many.lua");
+    private static final String UNLINK_MANY = lua("unlink_many.lua");
 
     /** When each probe's EXPIRED event arrived ({@link System#currentTimeMillis()}), by key. */
     static final Map<String, Long> ARRIVALS = new ConcurrentHashMap<>();
@@ -90,8 +92,8 @@ final class ExpiryMeasurement {
                 cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
                         FactoryBuilder.factoryOf(new Arrivals()), null, true, false));
                 phases.add(probe(cache, "during the enrolment", probes, ttl, interval,
-                        () -> enrolledCount(script, ttl) >= entries));
-                enrolMillis = TimeUnit.NANOSECONDS.toMillis(awaitEnrolment(script, entries, ttl, started));
+                        () -> enrolledCount(raw, ttl) >= entries));
+                enrolMillis = TimeUnit.NANOSECONDS.toMillis(awaitEnrolment(raw, entries, ttl, started));
                 phases.add(probe(cache, "after the enrolment", probes, ttl, interval, () -> true));
                 manager.destroyCache(CACHE);
             } finally {
@@ -132,14 +134,14 @@ final class ExpiryMeasurement {
     }
 
     /** Entries of the index due later than the probes: those the enrolment has reached. */
-    private static long enrolledCount(RScript script, long ttl) {
-        return script.eval(RScript.Mode.READ_ONLY, "return redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf')",
-                RScript.ReturnType.LONG, List.of(DUE_KEY), String.valueOf(System.currentTimeMillis() + ttl + 60_000));
+    private static long enrolledCount(RedissonClient raw, long ttl) {
+        return raw.getScoredSortedSet(DUE_KEY, StringCodec.INSTANCE)
+                .count(System.currentTimeMillis() + ttl + 60_000, true, Double.POSITIVE_INFINITY, true);
     }
 
     /** Waits until all {@code entries} are enrolled; returns the nanoseconds since {@code started}. */
-    private static long awaitEnrolment(RScript script, int entries, long ttl, long started) throws InterruptedException {
-        while (enrolledCount(script, ttl) < entries) {
+    private static long awaitEnrolment(RedissonClient raw, int entries, long ttl, long started) throws InterruptedException {
+        while (enrolledCount(raw, ttl) < entries) {
             Thread.sleep(50);
         }
         return System.nanoTime() - started;
@@ -152,6 +154,18 @@ final class ExpiryMeasurement {
     private static void forEachRange(int count, Range range) {
         for (int from = 1; from <= count; from += KEYS_PER_SCRIPT) {
             range.apply(from, Math.min(count, from + KEYS_PER_SCRIPT - 1));
+        }
+    }
+
+    /** A script kept as a resource next to this class. */
+    private static String lua(String name) {
+        try (InputStream in = ExpiryMeasurement.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing Lua script resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -9,7 +9,11 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.store.ExpiryIndex;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.testsupport.RedisServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,10 +68,15 @@ class ExpiryFaultTests {
 
     /** Writes {@code count} keys {@code prefix<i>} holding {@code value}, with a TTL of an hour, in one script per 50,000. */
     private void volatileKeys(String prefix, int count, String value) {
+        String script;
+        try (InputStream in = ExpiryFaultTests.class.getResourceAsStream("set_volatile.lua")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         for (int from = 1; from <= count; from += 50_000) {
-            redis.call("EVAL", "for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do redis.call('SET', ARGV[1] .. i, ARGV[4],"
-                    + " 'PX', 3600000) end", "0", prefix, String.valueOf(from),
-                    String.valueOf(Math.min(count, from + 49_999)), value);
+            redis.call("EVAL", script, "0", prefix, String.valueOf(from), String.valueOf(Math.min(count, from + 49_999)),
+                    value);
         }
     }
 
