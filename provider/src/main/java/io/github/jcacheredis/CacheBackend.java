@@ -4,6 +4,7 @@ import io.github.jcacheredis.event.SharedEvents;
 import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.TtlResolver;
+import io.github.jcacheredis.store.BatchSizes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -28,6 +29,9 @@ interface CacheBackend extends AutoCloseable {
 
     /** Since when the backend has been unreachable, or empty. */
     Optional<Instant> unreachableSince();
+
+    /** How many commands the batches of single-entry calls carried (none for a backend that sends none). */
+    BatchSizes.Snapshot batchSizes();
 
     /** The client the backend talks through, or null for none. */
     Object client();

@@ -5,6 +5,7 @@ import io.github.jcacheredis.inmemory.MemoryEntryStore;
 import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.TtlResolver;
+import io.github.jcacheredis.store.BatchSizes;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,6 +47,11 @@ final class MemoryBackend implements CacheBackend {
     @Override
     public Optional<Instant> unreachableSince() {
         return Optional.empty();
+    }
+
+    @Override
+    public BatchSizes.Snapshot batchSizes() {
+        return BatchSizes.Snapshot.empty();
     }
 
     @Override

@@ -12,7 +12,9 @@ import io.github.jcacheredis.near.NearCacheSettings;
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.TtlResolver;
 import io.github.jcacheredis.store.EventChannels;
+import io.github.jcacheredis.store.BatchSizes;
 import io.github.jcacheredis.store.KeyLayout;
+import io.github.jcacheredis.store.NaturalBatches;
 import io.github.jcacheredis.store.NearTracking;
 import io.github.jcacheredis.store.RedisConnection;
 import io.github.jcacheredis.store.RedisEntryStore;
@@ -39,12 +41,14 @@ final class RedisBackend implements CacheBackend {
     private final NearTracking nearTracking;
     private final InstanceEvents instanceEvents;
     private final ManagerThreads threads;
+    private final NaturalBatches batches;
 
     RedisBackend(RedisConnection connection, ProviderSettings settings, URI uri, ManagerThreads threads) {
         this.connection = connection;
         this.settings = settings;
         this.threads = threads;
         RedissonClient redis = connection.client();
+        this.batches = new NaturalBatches(redis, settings.batching(), settings.batchMax(), settings.timeout().toMillis());
         this.health = new RedisHealth(redis, settings.failureMode(), MBeans.withoutPassword(uri), threads.scheduler());
         this.nearTracking = new NearTracking(redis, settings.nearInvalidation(), MBeans.withoutPassword(uri),
                 settings.timeout().toMillis(), threads.scheduler());
@@ -71,7 +75,7 @@ final class RedisBackend implements CacheBackend {
         RedissonClient redis = connection.client();
         KeyLayout layout = settings.format() == EntryFormat.KEYV ? KeyLayout.keyv(settings.namespace(), name)
                 : KeyLayout.of(settings.namespace(), name, redis);
-        return new RedisEntryStore(redis, layout, name, health, ttls, threads.scheduler());
+        return new RedisEntryStore(redis, layout, name, health, ttls, threads.scheduler(), batches);
     }
 
     @Override
@@ -94,6 +98,11 @@ final class RedisBackend implements CacheBackend {
     @Override
     public Optional<Instant> unreachableSince() {
         return health.downSince();
+    }
+
+    @Override
+    public BatchSizes.Snapshot batchSizes() {
+        return batches.sizes().snapshot();
     }
 
     @Override

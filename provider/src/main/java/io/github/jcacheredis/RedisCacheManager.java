@@ -6,6 +6,7 @@ import io.github.jcacheredis.config.ProviderSettings;
 import io.github.jcacheredis.management.CacheConfigurationBean;
 import io.github.jcacheredis.management.MBeans;
 import java.net.URI;
+import io.github.jcacheredis.store.BatchSizes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -227,6 +228,14 @@ public final class RedisCacheManager implements CacheManager {
             return clazz.cast(backend.client());
         }
         throw new IllegalArgumentException("CacheManager " + uri + " cannot be unwrapped to " + clazz.getName());
+    }
+
+    /**
+     * How many commands each round trip of single-entry calls carried so far ({@code batching}): a
+     * histogram of batch sizes; all batches of one when calls never overlap or batching is off.
+     */
+    public BatchSizes.Snapshot batchSizes() {
+        return backend.batchSizes();
     }
 
     /** How many writes were skipped because Redis was unreachable ({@code failure-mode=degrade}). */

@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param nearCache       the local tier every cache of the manager keeps, or null for none
  * @param format          how entries are laid out in Redis
  * @param nearInvalidation how near caches learn of changes in Redis
+ * @param batching        whether single-entry calls from concurrent threads share round trips: while
+ *                        a batch is on its way to a Redis node, later calls for that node wait and
+ *                        go together as the next one
+ * @param batchMax        the most commands one such batch carries
  */
 public record ProviderSettings(String namespace, CodecKind codec, List<String> allowedPackages, Duration timeout,
                                FailureMode failureMode, NearCacheSettings nearCache, EntryFormat format,
-                               NearInvalidation nearInvalidation) {
+                               NearInvalidation nearInvalidation, boolean batching, int batchMax) {
 
     public static final String NAMESPACE = "namespace";
     public static final String CODEC = "codec";
@@ -34,12 +38,18 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
     public static final String NEAR_CACHE = "near-cache";
     public static final String FORMAT = "format";
     public static final String NEAR_CACHE_INVALIDATION = "near-cache-invalidation";
+    public static final String BATCHING = "batching";
+    public static final String BATCH_MAX = "batch-max";
 
     /** Every provider key, as accepted in URI queries, Properties, config files and system properties. */
     public static final List<String> KEYS = List.of(NAMESPACE, CODEC, ALLOWED_PACKAGES, TIMEOUT, FAILURE_MODE,
-            NEAR_CACHE, FORMAT, NEAR_CACHE_INVALIDATION);
+            NEAR_CACHE, FORMAT, NEAR_CACHE_INVALIDATION, BATCHING, BATCH_MAX);
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(1000);
+
+    public static final int DEFAULT_BATCH_MAX = 128;
+    /** The largest {@code batch-max} accepted. */
+    public static final int MAX_BATCH_MAX = 4096;
 
     /** System properties named {@code jcache.redis.<key>} give defaults for every manager. */
     public static final String SYSTEM_PROPERTY_PREFIX = "jcache.redis.";
@@ -54,6 +64,9 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(nearInvalidation, "nearInvalidation");
         allowedPackages = List.copyOf(allowedPackages);
+        if (batchMax < 1 || batchMax > MAX_BATCH_MAX) {
+            throw new IllegalArgumentException("batch-max must be between 1 and " + MAX_BATCH_MAX + ", not " + batchMax);
+        }
         if (format == EntryFormat.KEYV && codec != CodecKind.JSON) {
             throw new IllegalArgumentException("format=keyv stores JSON, as @keyv/redis does; remove codec=" + codec
                     .name().toLowerCase(java.util.Locale.ROOT) + " or use format=jcache");
@@ -76,7 +89,26 @@ public record ProviderSettings(String namespace, CodecKind codec, List<String> a
         EntryFormat format = values.containsKey(FORMAT) ? EntryFormat.parse(values.get(FORMAT)) : EntryFormat.JCACHE;
         NearInvalidation invalidation = values.containsKey(NEAR_CACHE_INVALIDATION)
                 ? NearInvalidation.parse(values.get(NEAR_CACHE_INVALIDATION)) : NearInvalidation.AUTO;
-        return new ProviderSettings(namespace, codec, packages, timeout, mode, near, format, invalidation);
+        boolean batching = !values.containsKey(BATCHING) || parseBoolean(BATCHING, values.get(BATCHING));
+        int batchMax = values.containsKey(BATCH_MAX) ? parseInt(BATCH_MAX, values.get(BATCH_MAX)) : DEFAULT_BATCH_MAX;
+        return new ProviderSettings(namespace, codec, packages, timeout, mode, near, format, invalidation, batching,
+                batchMax);
+    }
+
+    private static boolean parseBoolean(String key, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.equals("true") || t.equals("false")) {
+            return Boolean.parseBoolean(t);
+        }
+        throw new IllegalArgumentException(key + " must be true or false, not '" + text + "'");
+    }
+
+    private static int parseInt(String key, String text) {
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + text + "'", e);
+        }
     }
 
     /** {@code 1500}, {@code 1500ms} or {@code 2s}; between 1 ms and one minute. */

@@ -48,6 +48,31 @@ public class JCacheRedisProperties {
     /** How near caches learn of changes: auto (Redis' CLIENT TRACKING where allowed), tracking, or published. */
     private NearInvalidation nearCacheInvalidation;
 
+    /**
+     * Whether single-entry calls from concurrent threads share round trips to Redis (natural
+     * batching: while one batch is on its way to a node, later calls wait and go as the next). Default: true.
+     */
+    private Boolean batching;
+
+    /** The most commands one batch carries. Default: 128. */
+    private Integer batchMax;
+
+    public Boolean getBatching() {
+        return batching;
+    }
+
+    public void setBatching(Boolean batching) {
+        this.batching = batching;
+    }
+
+    public Integer getBatchMax() {
+        return batchMax;
+    }
+
+    public void setBatchMax(Integer batchMax) {
+        this.batchMax = batchMax;
+    }
+
     public String getNamespace() {
         return namespace;
     }
@@ -124,6 +149,8 @@ public class JCacheRedisProperties {
         put(settings, ProviderSettings.FORMAT, format == null ? null : lower(format));
         put(settings, ProviderSettings.NEAR_CACHE_INVALIDATION, nearCacheInvalidation == null ? null
                 : lower(nearCacheInvalidation));
+        put(settings, ProviderSettings.BATCHING, batching == null ? null : batching.toString());
+        put(settings, ProviderSettings.BATCH_MAX, batchMax == null ? null : batchMax.toString());
         return settings;
     }
 

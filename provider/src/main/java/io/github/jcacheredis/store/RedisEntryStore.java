@@ -1,6 +1,5 @@
 package io.github.jcacheredis.store;
 
-import static io.github.jcacheredis.store.StoreContext.utf8;
 
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import org.redisson.api.RBatch;
-import org.redisson.api.RBucket;
 import org.redisson.api.RBucketAsync;
 import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
@@ -44,10 +42,12 @@ public final class RedisEntryStore implements EntryStore {
     /**
      * @param ttls      answers the TTL of a write that left it unknown
      * @param scheduler the manager's periodic work: write-lease renewals
+     * @param batches   the manager's batching of single-entry commands
      */
     public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health,
-                           TtlResolver ttls, ScheduledExecutorService scheduler) {
-        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)));
+                           TtlResolver ttls, ScheduledExecutorService scheduler, NaturalBatches batches) {
+        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)),
+                batches);
         this.scans = new KeyScans(ctx);
         this.expiry = new ExpiryIndex(ctx, scans);
         this.bulk = new BulkCommands(ctx, expiry);
@@ -99,14 +99,14 @@ public final class RedisEntryStore implements EntryStore {
     /** The entry's value as Redis holds it now. */
     @Override
     public byte[] get(String encodedKey) {
-        return ctx.calls.read("GET", () -> ctx.bucket(encodedKey).get(), null);
+        return ctx.calls.read("GET", () -> ctx.send(Command.get(ctx.layout.entryKey(encodedKey))), null);
     }
 
     /** Reads the entry and applies an access TTL in the same command. */
     @Override
     public byte[] getAndExpire(String encodedKey, long ttl) {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
-            return ctx.calls.read("GET", ctx.bucket(encodedKey)::get, null);
+            return get(encodedKey);
         }
         Publication pub = ctx.publication();
         if (pub.tracksExpiry()) {
@@ -114,13 +114,15 @@ public final class RedisEntryStore implements EntryStore {
                     ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, true), null)
                     : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, true), null);
         }
+        String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("GETEX", ctx.bucket(encodedKey)::getAndClearExpire, null);
+            return ctx.calls.read("GETEX", () -> ctx.send(Command.read(key, RBucketAsync::getAndClearExpireAsync)), null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
-            return ctx.calls.destructiveRead("GETDEL", ctx.writeBucket(encodedKey)::getAndDelete, null);
+            return ctx.calls.destructiveRead("GETDEL", () -> ctx.send(Command.write(key, RBucketAsync::getAndDeleteAsync)), null);
         }
-        return ctx.calls.read("GETEX", () -> ctx.bucket(encodedKey).getAndExpire(Duration.ofMillis(ttl)), null);
+        Duration duration = Duration.ofMillis(ttl);
+        return ctx.calls.read("GETEX", () -> ctx.send(Command.read(key, b -> b.getAndExpireAsync(duration))), null);
     }
 
     /** The value and remaining TTL, with the access TTL applied first: in one round trip. */
@@ -172,18 +174,21 @@ public final class RedisEntryStore implements EntryStore {
                     ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, false) != null, false)
                     : ctx.calls.read("touch", () -> touch(encodedKey, ttl, pub, false) != null, false);
         }
+        String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("PERSIST", ctx.bucket(encodedKey)::clearExpire, false);
+            return ctx.calls.read("PERSIST", () -> ctx.send(Command.read(key, RBucketAsync::clearExpireAsync)), false);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
-            return ctx.calls.destructiveRead("DEL", ctx.writeBucket(encodedKey)::delete, false);
+            return ctx.calls.destructiveRead("DEL", () -> ctx.send(Command.write(key, RBucketAsync::deleteAsync)), false);
         }
-        return ctx.calls.read("PEXPIRE", () -> ctx.bucket(encodedKey).expire(Duration.ofMillis(ttl)), false);
+        Duration duration = Duration.ofMillis(ttl);
+        return ctx.calls.read("PEXPIRE", () -> ctx.send(Command.read(key, b -> b.expireAsync(duration))), false);
     }
 
     @Override
     public boolean exists(String encodedKey) {
-        return ctx.calls.read("EXISTS", () -> ctx.bucket(encodedKey).isExists(), false);
+        String key = ctx.layout.entryKey(encodedKey);
+        return ctx.calls.read("EXISTS", () -> ctx.send(Command.read(key, RBucketAsync::isExistsAsync)), false);
     }
 
     /**
@@ -201,9 +206,9 @@ public final class RedisEntryStore implements EntryStore {
     private MutationResult put(Publication pub, String encodedKey, byte[] value, long creationTtl, long updateTtl,
                                boolean needOutcome, boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
-            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
+            Command<Void> set = Command.write(ctx.layout.entryKey(encodedKey), b -> set(b, value, creationTtl, updateTtl));
             return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
-                set(bucket, value, creationTtl, updateTtl).toCompletableFuture().join();
+                ctx.send(set);
                 return MutationResult.WRITTEN;
             }, MutationResult.SKIPPED);
         }
@@ -241,12 +246,10 @@ public final class RedisEntryStore implements EntryStore {
 
     private MutationResult putIfAbsent(Publication pub, String encodedKey, byte[] value, long creationTtl) {
         if (!pub.isActive() && (creationTtl == Ttl.ETERNAL || Ttl.isMillis(creationTtl))) {
-            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
-            return ctx.calls.write("SET NX", List.of(encodedKey), () -> {
-                boolean stored = creationTtl == Ttl.ETERNAL ? bucket.setIfAbsent(value)
-                        : bucket.setIfAbsent(value, Duration.ofMillis(creationTtl));
-                return stored ? MutationResult.CREATED : MutationResult.CONFLICT;
-            }, MutationResult.SKIPPED);
+            Command<Boolean> setNx = Command.write(ctx.layout.entryKey(encodedKey), b -> creationTtl == Ttl.ETERNAL
+                    ? b.setIfAbsentAsync(value) : b.setIfAbsentAsync(value, Duration.ofMillis(creationTtl)));
+            return ctx.calls.write("SET NX", List.of(encodedKey),
+                    () -> ctx.send(setNx) ? MutationResult.CREATED : MutationResult.CONFLICT, MutationResult.SKIPPED);
         }
         return mutate(pub, encodedKey, Mutation.putIfAbsent(value, creationTtl));
     }
@@ -261,13 +264,13 @@ public final class RedisEntryStore implements EntryStore {
 
     private MutationResult remove(Publication pub, String encodedKey, boolean returnPrevious) {
         if (!pub.isActive()) {
-            RBucket<byte[]> bucket = ctx.writeBucket(encodedKey);
+            String key = ctx.layout.entryKey(encodedKey);
             return ctx.calls.write(returnPrevious ? "GETDEL" : "DEL", List.of(encodedKey), () -> {
                 if (returnPrevious) {
-                    byte[] previous = bucket.getAndDelete();
+                    byte[] previous = ctx.send(Command.write(key, RBucketAsync::getAndDeleteAsync));
                     return previous == null ? MutationResult.ABSENT : new MutationResult(Outcome.DELETED, previous);
                 }
-                return bucket.delete() ? MutationResult.DELETED : MutationResult.ABSENT;
+                return ctx.send(Command.write(key, RBucketAsync::deleteAsync)) ? MutationResult.DELETED : MutationResult.ABSENT;
             }, MutationResult.ABSENT);
         }
         return mutate(pub, encodedKey, Mutation.remove(returnPrevious));

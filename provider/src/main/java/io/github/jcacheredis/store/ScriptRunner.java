@@ -7,7 +7,6 @@ import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
-import org.redisson.api.options.OptionalOptions;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
 
@@ -20,34 +19,39 @@ import org.redisson.client.codec.ByteArrayCodec;
 final class ScriptRunner {
 
     private final RScript scripts;
-    private final RScript scriptsOnce;
+    private final NaturalBatches batches;
 
+    /** Sends each call alone. */
     ScriptRunner(RedissonClient redis) {
+        this(redis, NaturalBatches.off(redis));
+    }
+
+    /** Sends single calls through {@code batches}. */
+    ScriptRunner(RedissonClient redis, NaturalBatches batches) {
         this.scripts = redis.getScript(ByteArrayCodec.INSTANCE);
-        this.scriptsOnce = redis.getScript(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
+        this.batches = batches;
     }
 
     /** Runs a script that only reads, or whose second run would change nothing: Redisson may resend it. */
     List<Object> run(LuaScript script, List<Object> keys, Object[] args) {
-        return run(scripts, script, keys, args);
+        return run(script, keys, args, false);
     }
 
     /** Runs a script that writes: Redisson never resends it (see {@link RedisCalls}). */
     List<Object> runOnce(LuaScript script, List<Object> keys, Object[] args) {
-        return run(scriptsOnce, script, keys, args);
+        return run(script, keys, args, true);
     }
 
-    private static List<Object> run(RScript rscript, LuaScript script, List<Object> keys, Object[] args) {
-        String key = (String) keys.get(0);
+    private List<Object> run(LuaScript script, List<Object> keys, Object[] args, boolean write) {
         try {
-            return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
-        } catch (RedisException e) {
+            return batches.call(Command.script(script, keys, args, write));
+        } catch (RuntimeException e) {
             if (!isNoScript(e)) {
                 throw e;
             }
         }
-        rscript.scriptLoadAsync(key, script.source()).toCompletableFuture().join();
-        return rscript.evalSha(key, RScript.Mode.READ_WRITE, script.sha(), RScript.ReturnType.LIST, keys, args);
+        scripts.scriptLoadAsync((String) keys.get(0), script.source()).toCompletableFuture().join();
+        return batches.call(Command.script(script, keys, args, write));
     }
 
     /** A script call queued in a pipeline. */

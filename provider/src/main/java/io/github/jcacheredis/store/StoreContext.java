@@ -26,13 +26,20 @@ final class StoreContext {
     final KeyLayout layout;
     final RedisCalls calls;
     final ScriptRunner scripts;
+    private final NaturalBatches batches;
     private final PublishedWrites published = new PublishedWrites();
 
-    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls) {
+    StoreContext(RedissonClient redis, KeyLayout layout, RedisCalls calls, NaturalBatches batches) {
         this.redis = redis;
         this.layout = layout;
         this.calls = calls;
-        this.scripts = new ScriptRunner(redis);
+        this.batches = batches;
+        this.scripts = new ScriptRunner(redis, batches);
+    }
+
+    /** Runs a single-entry command (batched with other threads' calls) and waits for its reply. */
+    <T> T send(Command<T> command) {
+        return batches.call(command);
     }
 
     /** The publication writes use now (reads that depend on it: access TTLs while expiry is tracked). */

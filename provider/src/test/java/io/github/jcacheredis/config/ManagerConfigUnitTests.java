@@ -105,4 +105,25 @@ class ManagerConfigUnitTests {
 
         assertThrows(CacheException.class, () -> resolve(URI.create("classpath:config/missing.yaml"), null, Map.of()));
     }
+
+    @Test
+    void batchingIsOnByDefaultAndItsSettingsAreCheckedWhereTheyAreGiven() {
+        ProviderSettings defaults = resolve(URI.create("redis://h:1"), null, Map.of()).settings();
+        assertTrue(defaults.batching());
+        assertEquals(ProviderSettings.DEFAULT_BATCH_MAX, defaults.batchMax());
+
+        ProviderSettings off = resolve(URI.create("redis://h:1?batching=false&batch-max=16"), null, Map.of()).settings();
+        assertFalse(off.batching());
+        assertEquals(16, off.batchMax());
+
+        CacheException notABoolean = assertThrows(CacheException.class,
+                () -> resolve(URI.create("redis://h:1?batching=off"), null, Map.of()));
+        assertTrue(notABoolean.getMessage().contains("batching must be true or false, not 'off'"), notABoolean.getMessage());
+        CacheException tooLarge = assertThrows(CacheException.class,
+                () -> resolve(URI.create("redis://h:1?batch-max=100000"), null, Map.of()));
+        assertTrue(tooLarge.getMessage().contains("batch-max must be between 1 and 4096"), tooLarge.getMessage());
+        CacheException notANumber = assertThrows(CacheException.class,
+                () -> resolve(URI.create("redis://h:1?batch-max=many"), null, Map.of()));
+        assertTrue(notANumber.getMessage().contains("batch-max must be a whole number"), notANumber.getMessage());
+    }
 }

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.store.BatchSizes;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Failover;
@@ -71,7 +73,8 @@ class ClusterFailoverFaultTests {
     @Test
     void noCallFailsAndNoWriteIsLostWhileSlotsMoveUnderLoad() throws Exception {
         long origin = System.nanoTime();
-        try (WriteReadLoad load = WriteReadLoad.start(twoInstances(), 2)) {
+        Map<String, Cache<String, String>> instances = twoInstances();
+        try (WriteReadLoad load = WriteReadLoad.start(instances, 4)) {
             load.awaitMoreAcknowledged(WRITES_BEFORE, LOAD_TIMEOUT);
             List<RedisServer> masters = cluster.masters();
             List<Integer> moved = cluster.reshard(masters.get(0), masters.get(1), SLOTS_TO_MOVE);
@@ -83,7 +86,16 @@ class ClusterFailoverFaultTests {
                     () -> assertEquals(List.of(), WriteReadLoad.summarize(load.failed(), origin), load.failed().size()
                             + " calls failed while slots moved"),
                     () -> assertEquals(List.of(), describe(load.wrongReads(), origin), "reads that did not return the last write"),
-                    () -> assertEveryAcknowledgedWriteReadable(load));
+                    () -> assertEveryAcknowledgedWriteReadable(load),
+                    () -> assertCallsSharedRoundTrips(instances));
+        }
+    }
+
+    /** The load ran through batches of several commands (so redirections met batches, not only lone calls). */
+    private static void assertCallsSharedRoundTrips(Map<String, Cache<String, String>> instances) {
+        for (Cache<String, String> cache : instances.values()) {
+            BatchSizes.Snapshot sizes = cache.getCacheManager().unwrap(RedisCacheManager.class).batchSizes();
+            assertTrue(sizes.commands() > sizes.batches(), "no batch of several commands: " + sizes.describe());
         }
     }
 

@@ -7,14 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.store.BatchSizes;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.io.Serializable;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -108,6 +116,44 @@ class StalledWriteFaultTests {
         until(() -> Long.valueOf(1).equals(seen.get("n")));
         assertEquals(1L, seen.get("n"), "the increment ran exactly once");
         assertEquals(1, scriptRunsOn(key) - before, "the compare-and-set script was sent exactly once");
+    }
+
+    @Test
+    void incrementsThatTimeOutTogetherInOneBatchEachRunOnce() throws Exception {
+        Cache<String, Long> counters = writer.createCache("batched-" + System.nanoTime(), config(Long.class));
+        int callers = 12;
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            counters.put("n" + i, 0L);
+            counters.invoke("n" + i, new Increment()); // remembered: the next increment writes at once
+            counters.invoke("n" + i, new Decrement());
+            keys.add("stall:" + counters.getName() + ":n" + i);
+        }
+        List<Long> before = keys.stream().map(StalledWriteFaultTests::scriptRunsOn).toList();
+        BatchSizes.Snapshot sizesBefore = writer.unwrap(RedisCacheManager.class).batchSizes();
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            stall();
+            List<Future<CacheException>> outcomes = new ArrayList<>();
+            for (int i = 0; i < callers; i++) {
+                String key = "n" + i;
+                outcomes.add(pool.submit(() -> assertOutcomeUnknown(() -> counters.invoke(key, new Increment()))));
+            }
+            for (Future<CacheException> outcome : outcomes) {
+                outcome.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        BatchSizes.Snapshot sizes = writer.unwrap(RedisCacheManager.class).batchSizes().since(sizesBefore);
+        assertTrue(sizes.commands() > sizes.batches(), "the increments never shared a batch: " + sizes.describe());
+
+        Cache<String, Long> seen = other.createCache(counters.getName(), config(Long.class));
+        until(() -> IntStream.range(0, callers).allMatch(i -> Long.valueOf(1).equals(seen.get("n" + i))));
+        for (int i = 0; i < callers; i++) {
+            assertEquals(1L, seen.get("n" + i), "the increment of n" + i + " ran exactly once");
+            assertEquals(1, scriptRunsOn(keys.get(i)) - before.get(i), "the script for n" + i + " was sent exactly once");
+        }
     }
 
     @ParameterizedTest(name = "{0}")

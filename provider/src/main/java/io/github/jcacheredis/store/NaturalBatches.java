@@ -1,0 +1,218 @@
+package io.github.jcacheredis.store;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.redisson.Redisson;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RBucketAsync;
+import org.redisson.api.RFuture;
+import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.options.OptionalOptions;
+import org.redisson.api.options.PlainOptions;
+import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.connection.ConnectionManager;
+import org.redisson.connection.MasterSlaveEntry;
+
+/**
+ * Natural batching of a manager's single-key commands. Each Redis node has a {@link BatchLane}:
+ * a call that finds its node's lane idle is sent at once, alone; calls that come while a batch is
+ * on its way queue, and when it completes they go together as the next batch (at most
+ * {@code max}): one MGET when all are plain GETs of one slot, else a pipeline. There is no timer,
+ * so an idle client pays no latency for it, and batches grow with the load.
+ *
+ * <p>A pipeline is never resent by the client (like every write here, see {@link RedisCalls}):
+ * a command that Redis redirects (MOVED, ASK) did not run and the client sends it on; one that
+ * failed fails only its own caller. A read that failed in a pipeline for want of a connection is
+ * sent again alone, as the client would have. Callers wait on their own threads: replies complete
+ * a future and nothing else runs on the client's event loop. At most {@code 8 × max} calls per
+ * node wait or travel at once; a call beyond that waits for room up to the call timeout.
+ */
+public final class NaturalBatches {
+
+    /** How many calls per node, per command a batch may carry, may wait or travel at once. */
+    static final int ROOM_PER_BATCH_COMMAND = 8;
+
+    private final RedissonClient redis;
+    private final ConnectionManager nodes;
+    private final boolean cluster;
+    private final boolean on;
+    private final int max;
+    private final long roomWaitMillis;
+    private final BatchLane onlyLane;
+    private final Map<MasterSlaveEntry, BatchLane> lanes = new ConcurrentHashMap<>();
+    private final BatchSizes sizes = new BatchSizes();
+    private final Command.Target alone;
+    private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
+
+    /**
+     * @param on             false sends every command alone, as it comes
+     * @param max            the most commands in one batch
+     * @param roomWaitMillis how long a call waits for room when {@code 8 × max} calls for its node are out
+     */
+    public NaturalBatches(RedissonClient redis, boolean on, int max, long roomWaitMillis) {
+        this.redis = redis;
+        this.on = on;
+        this.max = max;
+        this.roomWaitMillis = roomWaitMillis;
+        this.nodes = redis instanceof Redisson redisson ? redisson.getCommandExecutor().getConnectionManager() : null;
+        this.cluster = redis.getConfig().isClusterConfig();
+        this.onlyLane = newLane();
+        this.alone = new Direct(redis);
+    }
+
+    private BatchLane newLane() {
+        return new BatchLane(this::send, max, ROOM_PER_BATCH_COMMAND * max, roomWaitMillis);
+    }
+
+    /** Sends every command alone, as it comes. */
+    static NaturalBatches off(RedissonClient redis) {
+        return new NaturalBatches(redis, false, 1, 0);
+    }
+
+    /** How large the batches have been. */
+    public BatchSizes sizes() {
+        return sizes;
+    }
+
+    /** Runs {@code command} and waits for its reply; throws what the client reports. */
+    <T> T call(Command<T> command) {
+        if (!on) {
+            return join(command.issue(alone));
+        }
+        BatchLane.Call<T> call = new BatchLane.Call<>(command);
+        try {
+            lane(command.key()).add(call);
+            return call.reply().join();
+        } catch (CompletionException e) {
+            if (command.isWrite() || !call.wasBatched() || !BatchLane.mayResend(e)) {
+                throw e;
+            }
+            return join(command.issue(alone));
+        }
+    }
+
+    private BatchLane lane(String key) {
+        if (nodes == null) {
+            return onlyLane;
+        }
+        MasterSlaveEntry node = nodes.getEntry(key);
+        return node == null ? onlyLane : lanes.computeIfAbsent(node, n -> newLane());
+    }
+
+    /** Sends one batch; the result completes when every call of it has its reply. */
+    private CompletableFuture<?> send(List<BatchLane.Call<?>> calls) {
+        sizes.record(calls.size());
+        if (calls.size() == 1) {
+            return calls.get(0).issue(alone);
+        }
+        for (BatchLane.Call<?> call : calls) {
+            call.markBatched();
+        }
+        if (allGetsOfOneSlot(calls)) {
+            return mget(calls);
+        }
+        RBatch batch = redis.createBatch(options);
+        Command.Target target = new InBatch(batch);
+        CompletableFuture<?>[] replies = new CompletableFuture<?>[calls.size()];
+        for (int i = 0; i < replies.length; i++) {
+            replies[i] = calls.get(i).issue(target);
+        }
+        batch.executeAsync();
+        // the client completes each command's future after the batch's own: wait for all of them
+        return CompletableFuture.allOf(replies);
+    }
+
+    private boolean allGetsOfOneSlot(List<BatchLane.Call<?>> calls) {
+        int slot = -1;
+        for (BatchLane.Call<?> call : calls) {
+            if (!call.command().isPlainGet()) {
+                return false;
+            }
+            if (cluster) {
+                int own = ClusterSlots.slot(call.command().key());
+                if (slot >= 0 && own != slot) {
+                    return false;
+                }
+                slot = own;
+            }
+        }
+        return true;
+    }
+
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<?> mget(List<BatchLane.Call<?>> calls) {
+        String[] keys = new String[calls.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = calls.get(i).command().key();
+        }
+        CompletableFuture<Map<String, byte[]>> values = redis.getBuckets(ByteArrayCodec.INSTANCE)
+                .<byte[]>getAsync(keys).toCompletableFuture();
+        return values.whenComplete((found, failure) -> {
+            for (BatchLane.Call<?> call : calls) {
+                BatchLane.Call<byte[]> get = (BatchLane.Call<byte[]>) call;
+                if (failure != null) {
+                    get.reply().completeExceptionally(failure);
+                } else {
+                    get.reply().complete(found.get(get.command().key()));
+                }
+            }
+        });
+    }
+
+    private static <T> T join(RFuture<T> future) {
+        return future.toCompletableFuture().join();
+    }
+
+    /** Commands queued into one pipeline. */
+    private static final class InBatch implements Command.Target {
+        private final RBatch batch;
+        private RScriptAsync scripts;
+
+        InBatch(RBatch batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public RBucketAsync<byte[]> bucket(String key, boolean write) {
+            return batch.getBucket(key, ByteArrayCodec.INSTANCE);
+        }
+
+        @Override
+        public RScriptAsync scripts(boolean write) {
+            if (scripts == null) {
+                scripts = batch.getScript(ByteArrayCodec.INSTANCE);
+            }
+            return scripts;
+        }
+    }
+
+    /** Commands sent on their own; writes through objects the client never resends. */
+    private static final class Direct implements Command.Target {
+        private final RedissonClient redis;
+        private final RScript scripts;
+        private final RScript scriptsOnce;
+
+        Direct(RedissonClient redis) {
+            this.redis = redis;
+            this.scripts = redis.getScript(ByteArrayCodec.INSTANCE);
+            this.scriptsOnce = redis.getScript(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
+        }
+
+        @Override
+        public RBucketAsync<byte[]> bucket(String key, boolean write) {
+            return write ? redis.getBucket(PlainOptions.name(key).codec(ByteArrayCodec.INSTANCE).retryAttempts(0))
+                    : redis.getBucket(key, ByteArrayCodec.INSTANCE);
+        }
+
+        @Override
+        public RScriptAsync scripts(boolean write) {
+            return write ? scriptsOnce : scripts;
+        }
+    }
+}

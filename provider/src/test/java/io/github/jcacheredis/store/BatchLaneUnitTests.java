@@ -1,0 +1,153 @@
+package io.github.jcacheredis.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisTimeoutException;
+
+/** The batching rules of one node's lane, with a sender the test completes by hand. */
+class BatchLaneUnitTests {
+
+    /** Batches as the lane hands them over, each with the future that completes it. */
+    private final List<List<BatchLane.Call<?>>> sent = new ArrayList<>();
+    private final List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+
+    private CompletableFuture<?> send(List<BatchLane.Call<?>> batch) {
+        sent.add(batch);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        inFlight.add(done);
+        return done;
+    }
+
+    private BatchLane lane(int max, int room) {
+        return new BatchLane(this::send, max, room, 50);
+    }
+
+    private static BatchLane.Call<byte[]> get(String key) {
+        return new BatchLane.Call<>(Command.get(key));
+    }
+
+    /** Completes every call of batch {@code i} with its key's bytes, then the batch. */
+    @SuppressWarnings("unchecked")
+    private void answer(int i) {
+        for (BatchLane.Call<?> call : sent.get(i)) {
+            ((BatchLane.Call<byte[]>) call).reply().complete(call.command().key().getBytes());
+        }
+        inFlight.get(i).complete(null);
+    }
+
+    @Test
+    void aLoneCallIsSentAtOnceAsABatchOfOne() {
+        BatchLane lane = lane(8, 64);
+        BatchLane.Call<byte[]> call = get("a");
+        lane.add(call);
+        assertEquals(List.of(List.of(call)), sent, "no timer: the call goes out before add returns");
+        answer(0);
+        assertEquals("a", new String(call.reply().join()));
+    }
+
+    @Test
+    void callsThatComeWhileABatchIsOnItsWayGoTogetherNextInTheirOrder() {
+        BatchLane lane = lane(8, 64);
+        BatchLane.Call<byte[]> first = get("first");
+        lane.add(first);
+        List<BatchLane.Call<byte[]>> later = List.of(get("b"), get("c"), get("d"));
+        later.forEach(lane::add);
+        assertEquals(1, sent.size(), "nothing more goes out while a batch is on its way");
+        answer(0);
+        assertEquals(2, sent.size());
+        assertEquals(later, sent.get(1));
+        answer(1);
+        for (BatchLane.Call<byte[]> call : later) {
+            assertEquals(call.command().key(), new String(call.reply().join()));
+        }
+        BatchLane.Call<byte[]> afterwards = get("e");
+        lane.add(afterwards);
+        assertEquals(List.of(afterwards), sent.get(2), "an idle lane sends at once again");
+    }
+
+    @Test
+    void noBatchCarriesMoreThanMax() {
+        BatchLane lane = lane(2, 64);
+        lane.add(get("k0"));
+        for (int i = 1; i <= 5; i++) {
+            lane.add(get("k" + i));
+        }
+        answer(0);
+        answer(1);
+        answer(2);
+        List<Integer> sizes = sent.stream().map(List::size).toList();
+        assertEquals(List.of(1, 2, 2, 1), sizes);
+        assertEquals(List.of("k1", "k2"), sent.get(1).stream().map(c -> c.command().key()).toList());
+    }
+
+    @Test
+    void aFailedCallFailsOnlyItsOwnCaller() {
+        BatchLane lane = lane(8, 64);
+        lane.add(get("first"));
+        BatchLane.Call<byte[]> bad = get("bad");
+        BatchLane.Call<byte[]> good = get("good");
+        lane.add(bad);
+        lane.add(good);
+        answer(0);
+        bad.reply().completeExceptionally(new IllegalStateException("WRONGTYPE"));
+        good.reply().complete("fine".getBytes());
+        inFlight.get(1).completeExceptionally(new IllegalStateException("the batch reports its first error"));
+        assertEquals("fine", new String(good.reply().join()));
+        CompletionException failure = assertThrows(CompletionException.class, () -> bad.reply().join());
+        assertEquals("WRONGTYPE", failure.getCause().getMessage());
+    }
+
+    @Test
+    void aBatchThatFailsBeforeItsCallsHaveRepliesFailsThemAndTheLaneGoesOn() {
+        List<List<BatchLane.Call<?>>> batches = new ArrayList<>();
+        BatchLane lane = new BatchLane(batch -> {
+            batches.add(batch);
+            throw new IllegalStateException("client shut down");
+        }, 8, 64, 50);
+        BatchLane.Call<byte[]> call = get("a");
+        lane.add(call);
+        CompletionException failure = assertThrows(CompletionException.class, () -> call.reply().join());
+        assertEquals("client shut down", failure.getCause().getMessage());
+        BatchLane.Call<byte[]> next = get("b");
+        lane.add(next);
+        assertEquals(2, batches.size(), "the lane is idle again, not stuck as if a batch were on its way");
+        assertTrue(next.reply().isCompletedExceptionally());
+    }
+
+    @Test
+    void aCallBeyondTheRoomWaitsAndFailsUnsentWhenNoneFreesUp() {
+        BatchLane lane = lane(8, 3);
+        lane.add(get("a"));
+        lane.add(get("b"));
+        lane.add(get("c"));
+        BatchLane.Call<byte[]> beyond = get("d");
+        RedisTimeoutException refused = assertThrows(RedisTimeoutException.class, () -> lane.add(beyond));
+        assertTrue(refused.getMessage().contains("was not sent"), refused.getMessage());
+        assertFalse(beyond.reply().isDone());
+        answer(0);
+        BatchLane.Call<byte[]> roomAgain = get("e");
+        lane.add(roomAgain);
+        answer(1);
+        answer(2);
+        assertEquals(List.of(List.of("a"), List.of("b", "c"), List.of("e")),
+                sent.stream().map(batch -> batch.stream().map(c -> c.command().key()).toList()).toList(),
+                "the refused call never reached a batch; the one after it found room");
+        assertEquals("e", new String(roomAgain.reply().join()));
+    }
+
+    @Test
+    void onlyReadsThatFailedForWantOfAConnectionMayBeSentAgain() {
+        assertTrue(BatchLane.mayResend(new CompletionException(new org.redisson.client.RedisConnectionException("refused"))));
+        assertFalse(BatchLane.mayResend(new CompletionException(
+                new org.redisson.client.RedisResponseTimeoutException("no reply in 1000 ms"))));
+        assertFalse(BatchLane.mayResend(new CompletionException(new org.redisson.client.RedisOutOfMemoryException("OOM"))));
+    }
+}
