@@ -11,7 +11,6 @@ import org.redisson.api.RKeys;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysOptions;
 import org.redisson.api.options.OptionalOptions;
-import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
@@ -59,11 +58,6 @@ final class StoreContext {
 
     RBucket<byte[]> bucket(String encodedKey) {
         return redis.getBucket(layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
-    }
-
-    /** The entry for a write: Redisson does not resend its commands. */
-    RBucket<byte[]> writeBucket(String encodedKey) {
-        return redis.getBucket(PlainOptions.name(layout.entryKey(encodedKey)).codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
     }
 
     /** A pipeline of writes that Redisson does not resend. */
