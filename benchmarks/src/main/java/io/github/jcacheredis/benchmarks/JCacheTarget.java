@@ -1,10 +1,13 @@
 package io.github.jcacheredis.benchmarks;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.store.BatchSizes;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -33,11 +36,22 @@ final class JCacheTarget implements Target {
     private final CacheManager manager;
     private final Cache<String, Payload> cache;
     private final Cache<String, Payload> expiring;
+    /** This project's manager, which counts its batches; null for Redisson's. */
+    private final RedisCacheManager ours;
 
     private JCacheTarget(CacheManager manager, Cache<String, Payload> cache, Cache<String, Payload> expiring) {
         this.manager = manager;
         this.cache = cache;
         this.expiring = expiring;
+        this.ours = ours(manager);
+    }
+
+    private static RedisCacheManager ours(CacheManager manager) {
+        try {
+            return manager.unwrap(RedisCacheManager.class);
+        } catch (IllegalArgumentException e) {
+            return null; // another provider's manager
+        }
     }
 
     /**
@@ -139,6 +153,11 @@ final class JCacheTarget implements Target {
     @Override
     public void clear() {
         cache.clear();
+    }
+
+    @Override
+    public Optional<BatchSizes.Snapshot> batchSizes() {
+        return ours == null ? Optional.empty() : Optional.of(ours.batchSizes());
     }
 
     @Override

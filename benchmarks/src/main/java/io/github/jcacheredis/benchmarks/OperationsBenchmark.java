@@ -1,5 +1,8 @@
 package io.github.jcacheredis.benchmarks;
 
+import io.github.jcacheredis.store.BatchSizes;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,13 +23,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
 
 /**
  * The single-entry and bulk operations, each on a cache of {@link Dataset#KEYS} entries of
  * {@link Payload#JSON_BYTES}-byte JSON values, against each {@link Target} in turn. Every thread
  * picks its keys at random; all keys are present, so every read is a hit and every write an
  * update. The suite ({@link Suite}) runs this at 1 and 16 threads, for throughput and for the
- * latency distribution.
+ * latency distribution. For a target that counts its batches (this project's provider), each trial
+ * appends the batch sizes of its measurement iterations to the file named by the system property
+ * {@value BatchLog#PROPERTY}, when set ({@link BatchLog}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -41,6 +49,8 @@ public class OperationsBenchmark {
 
     private LeasedTarget leased;
     private Target store;
+    /** The target's batch sizes when the first measurement iteration started; null until then. */
+    private BatchSizes.Snapshot measuredFrom;
 
     @Setup(Level.Trial)
     public void open() {
@@ -53,9 +63,38 @@ public class OperationsBenchmark {
         }
     }
 
+    @Setup(Level.Iteration)
+    public void startIteration(IterationParams iteration) {
+        if (measuredFrom == null && iteration.getType() == IterationType.MEASUREMENT) {
+            measuredFrom = store.batchSizes().orElse(null);
+        }
+    }
+
     @TearDown(Level.Trial)
-    public void close() {
-        leased.close();
+    public void close(BenchmarkParams params) {
+        try {
+            recordBatchSizes(params);
+        } finally {
+            leased.close();
+        }
+    }
+
+    /** Appends the batch sizes of the measurement iterations (they run back to back) to the log. */
+    private void recordBatchSizes(BenchmarkParams params) {
+        String file = System.getProperty(BatchLog.PROPERTY);
+        if (file == null || file.isBlank() || measuredFrom == null) {
+            return;
+        }
+        BatchSizes.Snapshot measured = store.batchSizes().orElseThrow().since(measuredFrom);
+        String benchmark = params.getBenchmark();
+        BatchLog.Row row = new BatchLog.Row(benchmark.substring(benchmark.lastIndexOf('.') + 1), target,
+                params.getThreads(), params.getMode().shortLabel(), measured.commands(), measured.counts());
+        try {
+            BatchLog.append(Path.of(file), row);
+        } catch (IOException e) {
+            // the benchmark's result matters more than its batch sizes
+            System.err.println("cannot append the batch sizes to " + file + ": " + e);
+        }
     }
 
     @Benchmark

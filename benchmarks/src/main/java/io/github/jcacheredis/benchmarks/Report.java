@@ -17,17 +17,25 @@ import java.util.function.Function;
 /**
  * Turns the JSON results of {@link Suite} into {@code results.md}: per workload and thread count,
  * each target's throughput, p50 and p99 latency, and the throughput ratios of this project's
- * provider to raw Redisson and to Redisson's JCache.
+ * provider to raw Redisson and to Redisson's JCache; then, where the suite wrote them, the server's
+ * own ceiling ({@code server.tsv}, {@link ServerCeiling}) with this provider's get and put as a
+ * fraction of it, and this provider's batch sizes ({@code batches.tsv}, {@link BatchLog}).
  */
 final class Report {
 
     static final String MACHINE_FILE = "machine.txt";
     static final String REPORT_FILE = "results.md";
+    static final String BATCHES_FILE = "batches.tsv";
+    static final String SERVER_FILE = "server.tsv";
 
     private static final String OURS = Target.JCACHE_REDIS;
     private static final List<String> TARGETS = List.of(Target.JCACHE_REDIS, Target.REDISSON_JCACHE, Target.REDISSON_RAW);
     private static final Map<String, String> WORKLOADS = workloads();
     private static final String ALLOCATION = "gc.alloc.rate.norm";
+    /** The workloads compared with redis-benchmark, and the command each sends. */
+    private static final Map<String, String> SERVER_COMMANDS = Map.of("get", "GET", "put", "SET");
+    /** The batch size classes reported one by one; the rest are summed in a last column. */
+    private static final int BATCH_CLASSES = 6;
 
     private Report() {
     }
@@ -36,7 +44,10 @@ final class Report {
         return "jmh-" + mode + "-t" + threads + ".json";
     }
 
-    /** Writes {@code results.md} into {@code dir} from the {@code jmh-*.json} files there. */
+    /**
+     * Writes {@code results.md} into {@code dir} from the {@code jmh-*.json} files there, and
+     * {@code machine.txt}, {@code server.tsv} and {@code batches.tsv} when present.
+     */
     static Path write(Path dir) throws IOException {
         List<JsonNode> runs = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "jmh-*.json")) {
@@ -47,11 +58,17 @@ final class Report {
         Path machine = dir.resolve(MACHINE_FILE);
         String machineText = Files.exists(machine) ? Files.readString(machine) : null;
         Path report = dir.resolve(REPORT_FILE);
-        Files.writeString(report, markdown(runs, machineText));
+        Files.writeString(report, markdown(runs, machineText, ServerCeiling.read(dir.resolve(SERVER_FILE)),
+                BatchLog.read(dir.resolve(BATCHES_FILE))));
         return report;
     }
 
     static String markdown(List<JsonNode> runs, String machine) {
+        return markdown(runs, machine, List.of(), List.of());
+    }
+
+    static String markdown(List<JsonNode> runs, String machine, List<ServerCeiling.Row> server,
+                           List<BatchLog.Row> batches) {
         Map<String, Map<Integer, Map<String, Cell>>> cells = new TreeMap<>();
         for (JsonNode run : runs) {
             String benchmark = run.path("benchmark").asText();
@@ -99,7 +116,141 @@ final class Report {
                 md.append(" |\n");
             });
         }
+        serverCeiling(md, cells, server);
+        batchSizes(md, batches);
         return md.toString();
+    }
+
+    /** redis-benchmark's figures, then get and put of jcache-redis as a fraction of them. */
+    private static void serverCeiling(StringBuilder md, Map<String, Map<Integer, Map<String, Cell>>> cells,
+                                      List<ServerCeiling.Row> server) {
+        if (server.isEmpty()) {
+            return;
+        }
+        md.append("\n## Server ceiling\n\n");
+        md.append("redis-benchmark against the same Redis, before the JMH runs: `SET` and `GET` of ")
+                .append(Payload.JSON_BYTES).append("-byte values on ")
+                .append(String.format(Locale.ROOT, "%,d", Dataset.KEYS))
+                .append(" random keys; -c: connections, -P: commands pipelined on each. requests/s: all connections ")
+                .append("together. p50, p99: latency of a request in ms (with -P, from the sending of its pipeline).\n\n");
+        md.append("| command | -c | -P | requests | requests/s | p50 ms | p99 ms |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|\n");
+        for (ServerCeiling.Row row : server) {
+            md.append("| ").append(row.command()).append(" | ").append(row.clients()).append(" | ").append(row.pipeline())
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", row.requests()))
+                    .append(" | ").append(opsPerSecond(row.perSecond()))
+                    .append(" | ").append(millis(row.p50Millis()))
+                    .append(" | ").append(millis(row.p99Millis())).append(" |\n");
+        }
+        List<String> comparisons = new ArrayList<>();
+        for (String workload : ordered(cells.keySet())) {
+            String command = SERVER_COMMANDS.get(workload);
+            if (command == null) {
+                continue;
+            }
+            cells.get(workload).forEach((threads, byTarget) -> {
+                Double ours = byTarget.getOrDefault(OURS, new Cell()).opsPerSecond;
+                Double plain = serverRate(server, command, threads, 1);
+                if (ours == null || plain == null) {
+                    return;
+                }
+                Double raw = byTarget.getOrDefault(Target.REDISSON_RAW, new Cell()).opsPerSecond;
+                Double pipelined = serverRate(server, command, threads, ServerCeiling.PIPELINE);
+                comparisons.add("| " + WORKLOADS.getOrDefault(workload, workload) + " | " + threads + " | " + command
+                        + " | " + opsPerSecond(ours) + " | " + opsPerSecond(plain) + " | " + ratio(ours, plain)
+                        + " | " + ratio(raw, plain) + " | " + opsPerSecond(pipelined) + " | " + ratio(ours, pipelined)
+                        + " |\n");
+            });
+        }
+        if (comparisons.isEmpty()) {
+            return;
+        }
+        md.append("\nThroughput of jcache-redis at a thread count against redis-benchmark's same command at as many ")
+                .append("connections (-c = threads), without and with -P ").append(ServerCeiling.PIPELINE)
+                .append(" (the ceiling for calls batched into pipelines). 1.00 = as many operations per second as ")
+                .append("the server's own client.\n\n");
+        md.append("| workload | threads | command | jcache-redis ops/s | redis-benchmark requests/s | ours/redis-benchmark "
+                + "| raw/redis-benchmark | -P " + ServerCeiling.PIPELINE + " requests/s | ours/-P " + ServerCeiling.PIPELINE
+                + " |\n");
+        md.append("|---|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        comparisons.forEach(md::append);
+    }
+
+    private static Double serverRate(List<ServerCeiling.Row> server, String command, int clients, int pipeline) {
+        double sum = 0;
+        int runs = 0;
+        for (ServerCeiling.Row row : server) {
+            if (row.command().equals(command) && row.clients() == clients && row.pipeline() == pipeline) {
+                sum += row.perSecond();
+                runs++;
+            }
+        }
+        return runs == 0 ? null : sum / runs;
+    }
+
+    /** Per workload and thread count (throughput mode), how many commands jcache-redis's round trips carried. */
+    private static void batchSizes(StringBuilder md, List<BatchLog.Row> batches) {
+        Map<String, Map<Integer, BatchLog.Row>> sums = new TreeMap<>();
+        for (BatchLog.Row row : batches) {
+            if (!row.target().equals(OURS) || !row.mode().equals("thrpt")) {
+                continue;
+            }
+            sums.computeIfAbsent(row.workload(), w -> new TreeMap<>()).merge(row.threads(), row, Report::sum);
+        }
+        if (sums.isEmpty()) {
+            return;
+        }
+        md.append("\n## Batch sizes\n\n");
+        md.append("jcache-redis in throughput mode, over the measurement iterations (all forks): batches: round trips ")
+                .append("that carried single-entry calls (concurrent calls to one node share one); commands/batch: ")
+                .append("their average size; then the share of batches by how many commands they carried.\n\n");
+        md.append("| workload | threads | batches | commands/batch |");
+        for (int i = 0; i < BATCH_CLASSES; i++) {
+            md.append(' ').append(BatchLog.label(i)).append(" |");
+        }
+        md.append(' ').append(1L << BATCH_CLASSES).append("+ |\n");
+        md.append("|---|--:|--:|--:|").append("--:|".repeat(BATCH_CLASSES + 1)).append('\n');
+        for (String workload : ordered(sums.keySet())) {
+            sums.get(workload).forEach((threads, row) -> {
+                long total = row.batches();
+                md.append("| ").append(WORKLOADS.getOrDefault(workload, workload)).append(" | ").append(threads)
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", total))
+                        .append(" | ").append(total == 0 ? "–" : String.format(Locale.ROOT, "%.2f", (double) row.commands() / total));
+                long[] counts = row.counts();
+                for (int i = 0; i <= BATCH_CLASSES; i++) {
+                    long count = 0;
+                    if (i < BATCH_CLASSES) {
+                        count = i < counts.length ? counts[i] : 0;
+                    } else {
+                        for (int j = BATCH_CLASSES; j < counts.length; j++) {
+                            count += counts[j]; // the last column: this class and all larger ones
+                        }
+                    }
+                    md.append(" | ").append(share(count, total));
+                }
+                md.append(" |\n");
+            });
+        }
+    }
+
+    private static BatchLog.Row sum(BatchLog.Row a, BatchLog.Row b) {
+        long[] counts = new long[Math.max(a.counts().length, b.counts().length)];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = (i < a.counts().length ? a.counts()[i] : 0) + (i < b.counts().length ? b.counts()[i] : 0);
+        }
+        return new BatchLog.Row(a.workload(), a.target(), a.threads(), a.mode(), a.commands() + b.commands(), counts);
+    }
+
+    static String share(long count, long total) {
+        if (total == 0) {
+            return "–";
+        }
+        double percent = 100.0 * count / total;
+        return count == 0 ? "0%" : percent < 0.5 ? "<1%" : String.format(Locale.ROOT, "%.0f%%", percent);
+    }
+
+    private static String millis(Double value) {
+        return value == null ? "–" : String.format(Locale.ROOT, "%.3f", value);
     }
 
     private static String settings(JsonNode run) {

@@ -16,9 +16,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs {@link OperationsBenchmark} once per thread count and mode against one Redis (started here
  * unless {@code REDIS_URL} names one), so every fork of every target uses the same server; then
- * writes the JSON results, a description of the machine and {@code results.md} to the output
- * directory. JMH options (forks, iterations, {@code -prof gc}, a benchmark regex, ...) are passed
- * through; thread counts and modes come from {@code --threads} and {@code --modes}.
+ * writes the JSON results, a description of the machine, the batch sizes of this project's provider
+ * ({@link BatchLog}), the server's own ceiling ({@link ServerCeiling}, measured first) and
+ * {@code results.md} to the output directory. JMH options (forks, iterations, {@code -prof gc}, a
+ * benchmark regex, ...) are passed through; thread counts and modes come from {@code --threads}
+ * and {@code --modes}.
  */
 final class Suite {
 
@@ -43,6 +45,11 @@ final class Suite {
                 forkArgs.add("-D" + RedisEndpoint.URL_PROPERTY + "=" + url);
             }
             Files.writeString(out.resolve(Report.MACHINE_FILE), Machine.describe(redis.endpoint()));
+            // each trial of jcache-redis appends its batch sizes here
+            String batches = out.resolve(Report.BATCHES_FILE).toAbsolutePath().toString();
+            System.setProperty(BatchLog.PROPERTY, batches); // for -f 0
+            forkArgs.add("-D" + BatchLog.PROPERTY + "=" + batches);
+            ServerCeiling.measure(redis.endpoint(), threads, out.resolve(Report.SERVER_FILE));
             for (int count : threads) {
                 for (Mode mode : modes) {
                     ChainedOptionsBuilder options = new OptionsBuilder().parent(jmh)

@@ -1,6 +1,8 @@
 package io.github.jcacheredis.benchmarks;
 
+import io.github.jcacheredis.store.BatchSizes;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -38,6 +40,14 @@ interface Target extends AutoCloseable {
 
     /** Removes every entry of the plain cache. */
     void clear();
+
+    /**
+     * How many commands the round trips of single-entry calls carried so far (this project's
+     * provider batches concurrent calls); empty for targets that do not count them.
+     */
+    default Optional<BatchSizes.Snapshot> batchSizes() {
+        return Optional.empty();
+    }
 
     /** Removes everything the target wrote to Redis and closes its client. */
     @Override
