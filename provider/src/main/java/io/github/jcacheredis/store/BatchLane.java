@@ -1,11 +1,15 @@
 package io.github.jcacheredis.store;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisTimeoutException;
@@ -23,8 +27,8 @@ final class BatchLane {
     private final int roomSize;
     private final Semaphore room;
     private final long roomWaitMillis;
-    private final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
-    private boolean sending;
+    private final Queue<Call<?>> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean sending = new AtomicBoolean();
 
     /**
      * @param sender         sends a batch; its result completes once all of its calls have a reply
@@ -46,25 +50,21 @@ final class BatchLane {
      */
     void add(Call<?> call) {
         takeRoom(call);
-        call.reply.whenComplete((value, failure) -> room.release());
-        boolean idle;
-        synchronized (this) {
-            waiting.add(call);
-            idle = !sending;
-            sending = true;
-        }
-        if (idle) {
+        call.room = room;
+        waiting.offer(call);
+        if (sending.compareAndSet(false, true)) {
             sendWhileReady();
         }
     }
 
     private void takeRoom(Call<?> call) {
-        boolean got;
-        try {
-            got = room.tryAcquire(roomWaitMillis, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            got = false;
+        boolean got = room.tryAcquire();
+        if (!got) {
+            try {
+                got = room.tryAcquire(roomWaitMillis, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (!got) {
             throw new RedisTimeoutException(roomSize + " calls for this Redis node are waiting or on their way already;"
@@ -73,8 +73,10 @@ final class BatchLane {
     }
 
     /**
-     * Sends the next batch; when it completes at once (a failure before anything was sent), the
-     * one after, and so on, without growing the stack.
+     * Sends the next batch, and when the sender is done with it (it completed at once, or failed
+     * before anything was sent) the one after, and so on, without growing the stack. The sender
+     * completes the replies of the calls it took; the lane only fails those of a batch whose
+     * sending threw.
      */
     private void sendWhileReady() {
         while (true) {
@@ -86,47 +88,39 @@ final class BatchLane {
             try {
                 sent = sender.apply(batch);
             } catch (RuntimeException e) {
-                sent = CompletableFuture.failedFuture(e);
+                for (Call<?> call : batch) {
+                    call.fail(e);
+                }
+                continue;
             }
             if (!sent.isDone()) {
-                sent.whenComplete((ignored, failure) -> {
-                    settle(batch, failure);
-                    sendWhileReady();
-                });
+                sent.whenComplete((ignored, failure) -> sendWhileReady());
                 return;
             }
-            settle(batch, sent.isCompletedExceptionally() ? failureOf(sent) : null);
         }
     }
 
-    private synchronized List<Call<?>> next() {
-        if (waiting.isEmpty()) {
-            sending = false;
-            return null;
-        }
-        List<Call<?>> batch = new ArrayList<>(Math.min(waiting.size(), max));
-        while (batch.size() < max && !waiting.isEmpty()) {
-            batch.add(waiting.poll());
-        }
-        return batch;
-    }
-
-    /** A call the batch left without a reply (it failed before its commands were queued) fails with it. */
-    private static void settle(List<Call<?>> batch, Throwable failure) {
-        for (Call<?> call : batch) {
-            if (!call.reply.isDone()) {
-                call.reply.completeExceptionally(failure != null ? failure
-                        : new IllegalStateException("the batch completed without a reply for " + call.command.key()));
+    /**
+     * Up to {@code max} waiting calls in their order, or null when none waits and the lane is idle
+     * again (a call queued meanwhile finds it idle and sends, or is taken here).
+     */
+    private List<Call<?>> next() {
+        while (true) {
+            List<Call<?>> batch = null;
+            Call<?> call;
+            while ((batch == null || batch.size() < max) && (call = waiting.poll()) != null) {
+                if (batch == null) {
+                    batch = new ArrayList<>(Math.min(max, 16));
+                }
+                batch.add(call);
             }
-        }
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) {
-        try {
-            future.join();
-            return null;
-        } catch (RuntimeException e) {
-            return e;
+            if (batch != null) {
+                return batch;
+            }
+            sending.set(false);
+            if (waiting.isEmpty() || !sending.compareAndSet(false, true)) {
+                return null;
+            }
         }
     }
 
@@ -143,6 +137,8 @@ final class BatchLane {
     static final class Call<T> {
         private final Command<T> command;
         private final CompletableFuture<T> reply = new CompletableFuture<>();
+        private CompletableFuture<T> sent;
+        private Semaphore room;
         private volatile boolean batched;
 
         Call(Command<T> command) {
@@ -157,16 +153,50 @@ final class BatchLane {
             return reply;
         }
 
-        /** Issues the command through {@code target}; returns this call's reply, which the command's completes. */
+        /** Issues the command through {@code target}; returns the client's future of its reply. */
         CompletableFuture<T> issue(Command.Target target) {
-            command.issue(target).whenComplete((value, failure) -> {
-                if (failure != null) {
-                    reply.completeExceptionally(failure);
-                } else {
-                    reply.complete(value);
-                }
-            });
-            return reply;
+            sent = command.issue(target).toCompletableFuture();
+            return sent;
+        }
+
+        /** Completes this call's reply as the command's, once that has completed. */
+        void settle() {
+            try {
+                complete(sent.join());
+            } catch (CompletionException | CancellationException e) {
+                failAs(sent);
+            }
+        }
+
+        /** Fails this call's reply as {@code failed}, which completed exceptionally. */
+        void failAs(CompletableFuture<?> failed) {
+            try {
+                failed.join();
+                fail(new IllegalStateException("no failure to report"));
+            } catch (CompletionException e) {
+                fail(e.getCause() != null ? e.getCause() : e);
+            } catch (CancellationException e) {
+                fail(e);
+            }
+        }
+
+        /** Gives the caller its reply and frees the call's room in its lane. */
+        void complete(T value) {
+            release();
+            reply.complete(value);
+        }
+
+        void fail(Throwable failure) {
+            release();
+            reply.completeExceptionally(failure);
+        }
+
+        private void release() {
+            Semaphore held = room;
+            if (held != null) {
+                room = null;
+                held.release();
+            }
         }
 
         void markBatched() {

@@ -208,17 +208,24 @@ final class RedisCalls {
      * {@code settleMillis}: the client learns the new layout within its scan interval.
      */
     private <T> T whileSettling(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            if (!Failures.isTransient(e)) {
+                throw e;
+            }
+        }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
         long delay = 10;
         while (true) {
+            pause(delay);
+            delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
             try {
                 return call.get();
             } catch (RuntimeException e) {
                 if (!Failures.isTransient(e) || System.nanoTime() - deadline > 0) {
                     throw e;
                 }
-                pause(delay);
-                delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
             }
         }
     }

@@ -209,8 +209,10 @@ class NaturalBatchingIntegrationTests {
         }
         expected.add(null);
         assertEquals(expected, values);
-        assertEquals(1, calls("mget"), "the reads that queued went as one MGET");
-        assertEquals(1, calls("get"), "only the first read went alone");
+        // the first batch goes as soon as a read finds the lane idle (alone, or with the reads that
+        // came in the same instant); the rest queue behind it and go as one MGET
+        assertTrue(calls("mget") >= 1, "no MGET");
+        assertEquals(2, calls("mget") + calls("get"), "13 reads went in two commands");
     }
 
     @Test

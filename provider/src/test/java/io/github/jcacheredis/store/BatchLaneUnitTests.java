@@ -38,7 +38,7 @@ class BatchLaneUnitTests {
     @SuppressWarnings("unchecked")
     private void answer(int i) {
         for (BatchLane.Call<?> call : sent.get(i)) {
-            ((BatchLane.Call<byte[]>) call).reply().complete(call.command().key().getBytes());
+            ((BatchLane.Call<byte[]>) call).complete(call.command().key().getBytes());
         }
         inFlight.get(i).complete(null);
     }
@@ -97,8 +97,8 @@ class BatchLaneUnitTests {
         lane.add(bad);
         lane.add(good);
         answer(0);
-        bad.reply().completeExceptionally(new IllegalStateException("WRONGTYPE"));
-        good.reply().complete("fine".getBytes());
+        bad.fail(new IllegalStateException("WRONGTYPE"));
+        good.complete("fine".getBytes());
         inFlight.get(1).completeExceptionally(new IllegalStateException("the batch reports its first error"));
         assertEquals("fine", new String(good.reply().join()));
         CompletionException failure = assertThrows(CompletionException.class, () -> bad.reply().join());
