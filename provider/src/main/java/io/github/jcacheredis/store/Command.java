@@ -18,38 +18,38 @@ final class Command<T> {
 
     private final String key;
     private final boolean write;
-    private final boolean plainGet;
+    private final Merge merge;
     private final Function<RBucketAsync<byte[]>, RFuture<T>> onBucket;
     private final Function<RScriptAsync, RFuture<T>> onScripts;
 
-    private Command(String key, boolean write, boolean plainGet, Function<RBucketAsync<byte[]>, RFuture<T>> onBucket,
+    private Command(String key, boolean write, Merge merge, Function<RBucketAsync<byte[]>, RFuture<T>> onBucket,
                     Function<RScriptAsync, RFuture<T>> onScripts) {
         this.key = key;
         this.write = write;
-        this.plainGet = plainGet;
+        this.merge = merge;
         this.onBucket = onBucket;
         this.onScripts = onScripts;
     }
 
-    /** GET of a key: the one command a batch may merge with others into an MGET. */
+    /** GET of a key; a batch of nothing else merges into an MGET. */
     static Command<byte[]> get(String key) {
-        return new Command<>(key, false, true, RBucketAsync::getAsync, null);
+        return new Command<>(key, false, Merge.GET, RBucketAsync::getAsync, null);
     }
 
     /** A read of the entry at {@code key} (a GETEX, EXISTS, PEXPIRE...): resendable. */
     static <T> Command<T> read(String key, Function<RBucketAsync<byte[]>, RFuture<T>> operation) {
-        return new Command<>(key, false, false, operation, null);
+        return new Command<>(key, false, null, operation, null);
     }
 
     /** A write of the entry at {@code key} (SET, DEL, GETDEL...): never resent. */
     static <T> Command<T> write(String key, Function<RBucketAsync<byte[]>, RFuture<T>> operation) {
-        return new Command<>(key, true, false, operation, null);
+        return new Command<>(key, true, null, operation, null);
     }
 
     /** An EVALSHA of {@code script}, routed by its first key; {@code write} when it must not run twice. */
     static Command<List<Object>> script(LuaScript script, List<Object> keys, Object[] args, boolean write) {
         String first = (String) keys.get(0);
-        return new Command<>(first, write, false, null, scripts -> scripts.evalShaAsync(first, RScript.Mode.READ_WRITE,
+        return new Command<>(first, write, null, null, scripts -> scripts.evalShaAsync(first, RScript.Mode.READ_WRITE,
                 script.sha(), RScript.ReturnType.LIST, keys, args));
     }
 
@@ -61,8 +61,14 @@ final class Command<T> {
         return write;
     }
 
-    boolean isPlainGet() {
-        return plainGet;
+    /** This command, which a batch may carry inside one command with others ({@link Merge}). */
+    Command<T> merging(Merge merge) {
+        return new Command<>(key, write, merge, onBucket, onScripts);
+    }
+
+    /** How the command merges with others of its kind, or null when it does not. */
+    Merge merge() {
+        return merge;
     }
 
     /** Sends the command through {@code on}: a batch being filled, or the client itself. */
@@ -75,5 +81,36 @@ final class Command<T> {
         RBucketAsync<byte[]> bucket(String key, boolean write);
 
         RScriptAsync scripts(boolean write);
+    }
+
+    /**
+     * A simple command that a batch may carry inside one command for all of them: an MGET when all
+     * are GETs, else one call of {@code many.lua} (on a cluster, when all keys share a slot).
+     *
+     * @param command GET, GETEX or SET
+     * @param ttl     for GETEX: milliseconds or PERSIST; for SET: KEEPTTL, NONE or milliseconds; else ""
+     * @param value   for SET: the value; else null
+     */
+    record Merge(String command, String ttl, byte[] value) {
+
+        static final Merge GET = new Merge("GET", "", null);
+
+        /** A SET of {@code value}: {@code ttl} KEEPTTL, NONE, or milliseconds. */
+        static Merge set(String ttl, byte[] value) {
+            return new Merge("SET", ttl, value);
+        }
+
+        /** A GETEX that sets the TTL to {@code ttlMillis}, or clears it when negative. */
+        static Merge getex(long ttlMillis) {
+            return new Merge("GETEX", ttlMillis < 0 ? "PERSIST" : Long.toString(ttlMillis), null);
+        }
+
+        boolean isGet() {
+            return this == GET;
+        }
+
+        boolean isWrite() {
+            return command.equals("SET");
+        }
     }
 }

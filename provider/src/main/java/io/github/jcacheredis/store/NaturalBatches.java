@@ -1,5 +1,6 @@
 package io.github.jcacheredis.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +48,9 @@ public final class NaturalBatches {
     private final BatchLane onlyLane;
     private final Map<MasterSlaveEntry, BatchLane> lanes = new ConcurrentHashMap<>();
     private final BatchSizes sizes = new BatchSizes();
-    private final Command.Target alone;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Direct alone;
     private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
 
     /**
@@ -115,8 +118,8 @@ public final class NaturalBatches {
         for (BatchLane.Call<?> call : calls) {
             call.markBatched();
         }
-        if (allGetsOfOneSlot(calls)) {
-            return mget(calls);
+        if (oneSlotOfSimpleCommands(calls)) {
+            return allGets(calls) ? mget(calls) : many(calls);
         }
         RBatch batch = redis.createBatch(options);
         Command.Target target = new InBatch(batch);
@@ -147,21 +150,84 @@ public final class NaturalBatches {
         return done;
     }
 
-    private boolean allGetsOfOneSlot(List<BatchLane.Call<?>> calls) {
-        int slot = -1;
+    /** True when every call is a simple command ({@link Command.Merge}) and, on a cluster, all share one slot. */
+    private boolean oneSlotOfSimpleCommands(List<BatchLane.Call<?>> calls) {
+        int slot = cluster ? ClusterSlots.slot(calls.get(0).command().key()) : 0;
         for (BatchLane.Call<?> call : calls) {
-            if (!call.command().isPlainGet()) {
+            if (call.command().merge() == null || cluster && ClusterSlots.slot(call.command().key()) != slot) {
                 return false;
-            }
-            if (cluster) {
-                int own = ClusterSlots.slot(call.command().key());
-                if (slot >= 0 && own != slot) {
-                    return false;
-                }
-                slot = own;
             }
         }
         return true;
+    }
+
+    private static boolean allGets(List<BatchLane.Call<?>> calls) {
+        for (BatchLane.Call<?> call : calls) {
+            if (!call.command().merge().isGet()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Simple commands of several kinds (GETs, GETEXs, SETs): one call of {@code many.lua}. */
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<?> many(List<BatchLane.Call<?>> calls) {
+        List<Object> keys = new ArrayList<>(calls.size());
+        Object[] args = new Object[3 * calls.size()];
+        boolean write = false;
+        for (int i = 0; i < calls.size(); i++) {
+            Command<?> command = calls.get(i).command();
+            Command.Merge merge = command.merge();
+            keys.add(command.key());
+            args[3 * i] = StoreContext.ascii(merge.command());
+            args[3 * i + 1] = StoreContext.ascii(merge.ttl());
+            args[3 * i + 2] = merge.value() == null ? EMPTY : merge.value();
+            write |= merge.isWrite();
+        }
+        CompletableFuture<Object> reply = evalMerged(Scripts.MANY, keys, args, write, RScript.ReturnType.LIST);
+        return answered(reply, () -> {
+            List<Object> replies = reply.isCompletedExceptionally() ? null : (List<Object>) reply.join();
+            for (int i = 0; i < calls.size(); i++) {
+                BatchLane.Call<Object> call = (BatchLane.Call<Object>) calls.get(i);
+                if (replies == null) {
+                    call.failAs(reply);
+                } else {
+                    Object value = i < replies.size() ? replies.get(i) : null;
+                    call.complete(call.command().merge().isWrite() ? null : value);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs a script that carries a whole batch; a server that does not know it (it did not run)
+     * loads it and runs it then. {@code write}: never resent by the client.
+     */
+    private CompletableFuture<Object> evalMerged(LuaScript script, List<Object> keys, Object[] args, boolean write,
+                                                 RScript.ReturnType type) {
+        RScriptAsync scripts = alone.scripts(write);
+        String first = (String) keys.get(0);
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        scripts.evalShaAsync(first, RScript.Mode.READ_WRITE, script.sha(), type, keys, args).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else if (!ScriptRunner.isNoScript(failure)) {
+                result.completeExceptionally(failure);
+            } else {
+                scripts.scriptLoadAsync(first, script.source()).toCompletableFuture()
+                        .thenCompose(sha -> scripts.evalShaAsync(first, RScript.Mode.READ_WRITE, script.sha(), type, keys,
+                                args).toCompletableFuture())
+                        .whenComplete((again, error) -> {
+                            if (error == null) {
+                                result.complete(again);
+                            } else {
+                                result.completeExceptionally(error);
+                            }
+                        });
+            }
+        });
+        return result;
     }
 
     @SuppressWarnings("unchecked")

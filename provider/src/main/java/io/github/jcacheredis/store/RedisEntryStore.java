@@ -116,13 +116,15 @@ public final class RedisEntryStore implements EntryStore {
         }
         String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("GETEX", () -> ctx.send(Command.read(key, RBucketAsync::getAndClearExpireAsync)), null);
+            Command<byte[]> persist = Command.read(key, RBucketAsync::getAndClearExpireAsync).merging(Command.Merge.getex(-1));
+            return ctx.calls.read("GETEX", () -> ctx.send(persist), null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
             return ctx.calls.destructiveRead("GETDEL", () -> ctx.send(Command.write(key, RBucketAsync::getAndDeleteAsync)), null);
         }
         Duration duration = Duration.ofMillis(ttl);
-        return ctx.calls.read("GETEX", () -> ctx.send(Command.read(key, b -> b.getAndExpireAsync(duration))), null);
+        Command<byte[]> getex = Command.<byte[]>read(key, b -> b.getAndExpireAsync(duration)).merging(Command.Merge.getex(ttl));
+        return ctx.calls.read("GETEX", () -> ctx.send(getex), null);
     }
 
     /** The value and remaining TTL, with the access TTL applied first: in one round trip. */
@@ -206,7 +208,9 @@ public final class RedisEntryStore implements EntryStore {
     private MutationResult put(Publication pub, String encodedKey, byte[] value, long creationTtl, long updateTtl,
                                boolean needOutcome, boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
-            Command<Void> set = Command.write(ctx.layout.entryKey(encodedKey), b -> set(b, value, creationTtl, updateTtl));
+            Command<Void> set = Command.<Void>write(ctx.layout.entryKey(encodedKey), b -> set(b, value, creationTtl, updateTtl))
+                    .merging(Command.Merge.set(updateTtl == Ttl.KEEP ? "KEEPTTL" : creationTtl == Ttl.ETERNAL ? "NONE"
+                            : Long.toString(creationTtl), value));
             return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
                 ctx.send(set);
                 return MutationResult.WRITTEN;

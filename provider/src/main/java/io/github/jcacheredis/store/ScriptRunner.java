@@ -106,7 +106,7 @@ final class ScriptRunner {
         return replies;
     }
 
-    private static boolean isNoScript(Throwable e) {
+    static boolean isNoScript(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
                 return true;

@@ -19,6 +19,7 @@ final class Scripts {
     static final LuaScript READ = LuaScript.load("read.lua");
     static final LuaScript LEASE = LuaScript.load("lease.lua");
     static final LuaScript LEASE_KEEP = LuaScript.load("lease_keep.lua");
+    static final LuaScript MANY = LuaScript.load("many.lua");
 
     private static final byte[] EMPTY = new byte[0];
 

@@ -33,6 +33,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
@@ -213,6 +214,100 @@ class NaturalBatchingIntegrationTests {
         // came in the same instant); the rest queue behind it and go as one MGET
         assertTrue(calls("mget") >= 1, "no MGET");
         assertEquals(2, calls("mget") + calls("get"), "13 reads went in two commands");
+    }
+
+    @Test
+    void putsThatQueueTogetherGoAsOneScriptAndKeepEachTtlRule() throws Exception {
+        RedisCacheManager manager = manager();
+        Cache<String, String> eternal = manager.createCache("eternal-puts", config(String.class));
+        Cache<String, String> modified = manager.createCache("modified-puts", config(String.class)
+                .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 1))));
+        eternal.put("k1", "old");
+        redis.call("PEXPIRE", "batching:eternal-puts:k1", "600000"); // a TTL set outside the cache
+        for (Cache<String, String> cache : List.of(eternal, modified)) {
+            redis.call("CONFIG", "RESETSTAT");
+            List<Callable<Object>> puts = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String key = "k" + i;
+                puts.add(() -> {
+                    cache.put(key, "v" + key);
+                    return "put";
+                });
+            }
+            assertEquals(java.util.Collections.nCopies(12, "put"), whilePaused(puts));
+            // commandstats counts the SETs a script runs too: count the script calls
+            long scripts = calls("evalsha");
+            assertTrue(scripts == 1 || scripts == 2, "the queued puts went as one script call: " + scripts);
+            assertEquals(12, calls("set") + calls("psetex"), "each put set its key once (a put alone with a TTL is a PSETEX)");
+            for (int i = 0; i < 12; i++) {
+                assertEquals("vk" + i, cache.get("k" + i));
+            }
+        }
+        long keptTtl = (Long) redis.call("PTTL", "batching:eternal-puts:k1");
+        assertTrue(keptTtl > 500_000, "an update under the eternal policy keeps the entry's TTL: " + keptTtl);
+        assertEquals(-1L, redis.call("PTTL", "batching:eternal-puts:k2"), "a new entry under the eternal policy has no TTL");
+        long modifiedTtl = (Long) redis.call("PTTL", "batching:modified-puts:k5");
+        assertTrue(modifiedTtl > 0 && modifiedTtl <= 60_000, "the modified policy's TTL: " + modifiedTtl);
+    }
+
+    @Test
+    void readsAndPutsThatQueueTogetherGoAsOneScriptCallInTheirOrder() throws Exception {
+        RedisCacheManager manager = manager();
+        Cache<String, String> cache = manager.createCache("mixed-simple", config(String.class));
+        for (int i = 0; i < 6; i++) {
+            cache.put("r" + i, "old" + i);
+        }
+        List<Callable<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String key = "r" + i;
+            calls.add(() -> cache.get(key));
+            String written = "w" + i;
+            calls.add(() -> {
+                cache.put(written, "new");
+                return "put";
+            });
+        }
+        redis.call("CONFIG", "RESETSTAT");
+
+        List<Object> results = whilePaused(calls);
+
+        for (int i = 0; i < 6; i++) {
+            assertEquals("old" + i, results.get(2 * i));
+            assertEquals("put", results.get(2 * i + 1));
+            assertEquals("new", cache.get("w" + i));
+        }
+        long scripts = calls("evalsha");
+        assertTrue(scripts == 1 || scripts == 2, "the queued reads and puts went as one script call: " + scripts);
+        assertEquals(0, calls("mget"), "a batch with puts in it is not an MGET");
+    }
+
+    @Test
+    void accessExpiryReadsThatQueueTogetherGoAsOneScriptAndAKeyOfAnotherTypeFailsNoOtherRead() throws Exception {
+        RedisCacheManager manager = manager();
+        Cache<String, String> accessed = manager.createCache("accessed-reads", config(String.class)
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 10))));
+        List<Callable<Object>> reads = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            accessed.put("a" + i, "x" + i);
+            redis.call("PEXPIRE", "batching:accessed-reads:a" + i, "5000");
+            String key = "a" + i;
+            reads.add(() -> accessed.get(key));
+        }
+        redis.call("HSET", "batching:accessed-reads:bad", "field", "not a string");
+        reads.add(() -> accessed.get("bad"));
+        redis.call("CONFIG", "RESETSTAT");
+
+        List<Object> values = whilePaused(reads);
+
+        for (int i = 0; i < 11; i++) {
+            assertEquals("x" + i, values.get(i));
+            long ttl = (Long) redis.call("PTTL", "batching:accessed-reads:a" + i);
+            assertTrue(ttl > 500_000, "the read set the access TTL of a" + i + ": " + ttl);
+        }
+        Object bad = values.get(11);
+        assertTrue(bad == null || bad instanceof CacheException, "the read of a key of another type: " + bad);
+        long scripts = calls("evalsha");
+        assertTrue(scripts == 1 || scripts == 2, "the queued reads went as one script call: " + scripts);
     }
 
     @Test
