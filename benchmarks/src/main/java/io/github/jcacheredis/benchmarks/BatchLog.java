@@ -1,5 +1,6 @@
 package io.github.jcacheredis.benchmarks;
 
+import io.github.jcacheredis.store.BatchSizes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +41,7 @@ final class BatchLog {
         if (!Files.exists(file) || Files.size(file) == 0) {
             text.append("workload\ttarget\tthreads\tmode\tbatches\tcommands");
             for (int i = 0; i < row.counts().length; i++) {
-                text.append('\t').append(label(i));
+                text.append('\t').append(BatchSizes.Snapshot.label(i));
             }
             text.append('\n');
         }
@@ -65,11 +66,5 @@ final class BatchLog {
                     Long.parseLong(cells[5].trim()), counts));
         }
         return rows;
-    }
-
-    /** The size class of column {@code i}: "1", "2-3", "4-7", ... */
-    static String label(int i) {
-        long low = 1L << i;
-        return i == 0 ? "1" : low + "-" + (2 * low - 1);
     }
 }

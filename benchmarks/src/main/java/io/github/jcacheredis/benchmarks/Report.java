@@ -2,6 +2,7 @@ package io.github.jcacheredis.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.jcacheredis.store.BatchSizes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -206,7 +207,7 @@ final class Report {
                 .append("their average size; then the share of batches by how many commands they carried.\n\n");
         md.append("| workload | threads | batches | commands/batch |");
         for (int i = 0; i < BATCH_CLASSES; i++) {
-            md.append(' ').append(BatchLog.label(i)).append(" |");
+            md.append(' ').append(BatchSizes.Snapshot.label(i)).append(" |");
         }
         md.append(' ').append(1L << BATCH_CLASSES).append("+ |\n");
         md.append("|---|--:|--:|--:|").append("--:|".repeat(BATCH_CLASSES + 1)).append('\n');

@@ -164,7 +164,7 @@ final class BatchLane {
             try {
                 complete(sent.join());
             } catch (CompletionException | CancellationException e) {
-                failAs(sent);
+                fail(unwrapped(e));
             }
         }
 
@@ -173,11 +173,13 @@ final class BatchLane {
             try {
                 failed.join();
                 fail(new IllegalStateException("no failure to report"));
-            } catch (CompletionException e) {
-                fail(e.getCause() != null ? e.getCause() : e);
-            } catch (CancellationException e) {
-                fail(e);
+            } catch (CompletionException | CancellationException e) {
+                fail(unwrapped(e));
             }
+        }
+
+        private static Throwable unwrapped(RuntimeException e) {
+            return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         }
 
         /** Gives the caller its reply and frees the call's room in its lane. */

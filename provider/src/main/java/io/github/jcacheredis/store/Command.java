@@ -100,7 +100,7 @@ final class Command<T> {
             return new Merge("SET", ttl, value);
         }
 
-        /** A GETEX that sets the TTL to {@code ttlMillis}, or clears it when negative. */
+        /** A GETEX that sets the TTL to {@code ttlMillis}, or clears it for {@code Ttl.ETERNAL} (negative). */
         static Merge getex(long ttlMillis) {
             return new Merge("GETEX", ttlMillis < 0 ? "PERSIST" : Long.toString(ttlMillis), null);
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.redisson.Redisson;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -24,12 +25,14 @@ import org.redisson.connection.MasterSlaveEntry;
  * Natural batching of a manager's single-key commands. Each Redis node has a {@link BatchLane}:
  * a call that finds its node's lane idle is sent at once, alone; calls that come while a batch is
  * on its way queue, and when it completes they go together as the next batch (at most
- * {@code max}): one MGET when all are plain GETs of one slot, else a pipeline. There is no timer,
- * so an idle client pays no latency for it, and batches grow with the load.
+ * {@code max}): one MGET when all are plain GETs, one call of {@code many.lua} when all are simple
+ * commands ({@link Command.Merge}), else a pipeline; on a cluster only keys of one slot share a
+ * command. There is no timer, so an idle client pays no latency for it, and batches grow with the
+ * load.
  *
  * <p>A pipeline is never resent by the client (like every write here, see {@link RedisCalls}):
  * a command that Redis redirects (MOVED, ASK) did not run and the client sends it on; one that
- * failed fails only its own caller. A read that failed in a pipeline for want of a connection is
+ * failed fails only its own caller. A read that failed in a batch for want of a connection is
  * sent again alone, as the client would have. Callers wait on their own threads: replies complete
  * a future and nothing else runs on the client's event loop. At most {@code 8 × max} calls per
  * node wait or travel at once; a call beyond that waits for room up to the call timeout.
@@ -38,6 +41,8 @@ public final class NaturalBatches {
 
     /** How many calls per node, per command a batch may carry, may wait or travel at once. */
     static final int ROOM_PER_BATCH_COMMAND = 8;
+
+    private static final byte[] EMPTY = new byte[0];
 
     private final RedissonClient redis;
     private final ConnectionManager nodes;
@@ -48,8 +53,6 @@ public final class NaturalBatches {
     private final BatchLane onlyLane;
     private final Map<MasterSlaveEntry, BatchLane> lanes = new ConcurrentHashMap<>();
     private final BatchSizes sizes = new BatchSizes();
-    private static final byte[] EMPTY = new byte[0];
-
     private final Direct alone;
     private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
 
@@ -185,52 +188,15 @@ public final class NaturalBatches {
             args[3 * i + 2] = merge.value() == null ? EMPTY : merge.value();
             write |= merge.isWrite();
         }
-        CompletableFuture<Object> reply = evalMerged(Scripts.MANY, keys, args, write, RScript.ReturnType.LIST);
-        return answered(reply, () -> {
-            List<Object> replies = reply.isCompletedExceptionally() ? null : (List<Object>) reply.join();
-            for (int i = 0; i < calls.size(); i++) {
-                BatchLane.Call<Object> call = (BatchLane.Call<Object>) calls.get(i);
-                if (replies == null) {
-                    call.failAs(reply);
-                } else {
-                    Object value = i < replies.size() ? replies.get(i) : null;
-                    call.complete(call.command().merge().isWrite() ? null : value);
-                }
-            }
+        CompletableFuture<Object> reply = ScriptRunner.runAsync(alone.scripts(write), Scripts.MANY, keys, args,
+                RScript.ReturnType.LIST);
+        return answerEach(calls, reply, (answer, i) -> {
+            List<Object> replies = (List<Object>) answer;
+            boolean isWrite = calls.get(i).command().merge().isWrite();
+            return isWrite || i >= replies.size() ? null : replies.get(i);
         });
     }
 
-    /**
-     * Runs a script that carries a whole batch; a server that does not know it (it did not run)
-     * loads it and runs it then. {@code write}: never resent by the client.
-     */
-    private CompletableFuture<Object> evalMerged(LuaScript script, List<Object> keys, Object[] args, boolean write,
-                                                 RScript.ReturnType type) {
-        RScriptAsync scripts = alone.scripts(write);
-        String first = (String) keys.get(0);
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        scripts.evalShaAsync(first, RScript.Mode.READ_WRITE, script.sha(), type, keys, args).whenComplete((value, failure) -> {
-            if (failure == null) {
-                result.complete(value);
-            } else if (!ScriptRunner.isNoScript(failure)) {
-                result.completeExceptionally(failure);
-            } else {
-                scripts.scriptLoadAsync(first, script.source()).toCompletableFuture()
-                        .thenCompose(sha -> scripts.evalShaAsync(first, RScript.Mode.READ_WRITE, script.sha(), type, keys,
-                                args).toCompletableFuture())
-                        .whenComplete((again, error) -> {
-                            if (error == null) {
-                                result.complete(again);
-                            } else {
-                                result.completeExceptionally(error);
-                            }
-                        });
-            }
-        });
-        return result;
-    }
-
-    @SuppressWarnings("unchecked")
     private CompletableFuture<?> mget(List<BatchLane.Call<?>> calls) {
         String[] keys = new String[calls.size()];
         for (int i = 0; i < keys.length; i++) {
@@ -238,14 +204,25 @@ public final class NaturalBatches {
         }
         CompletableFuture<Map<String, byte[]>> values = redis.getBuckets(ByteArrayCodec.INSTANCE)
                 .<byte[]>getAsync(keys).toCompletableFuture();
-        return answered(values, () -> {
-            Map<String, byte[]> found = values.isCompletedExceptionally() ? null : values.join();
-            for (BatchLane.Call<?> call : calls) {
-                BatchLane.Call<byte[]> get = (BatchLane.Call<byte[]>) call;
-                if (found == null) {
-                    get.failAs(values);
+        return answerEach(calls, values, (found, i) -> found.get(keys[i]));
+    }
+
+    /**
+     * Answers each call of a batch that went as one command: with {@code reply}'s failure, or with
+     * what {@code part} takes out of it for the call at that index.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply,
+                                                       BiFunction<R, Integer, Object> part) {
+        return answered(reply, () -> {
+            boolean failed = reply.isCompletedExceptionally();
+            R answer = failed ? null : reply.join();
+            for (int i = 0; i < calls.size(); i++) {
+                BatchLane.Call<Object> call = (BatchLane.Call<Object>) calls.get(i);
+                if (failed) {
+                    call.failAs(reply);
                 } else {
-                    get.complete(found.get(get.command().key()));
+                    call.complete(part.apply(answer, i));
                 }
             }
         });

@@ -208,24 +208,24 @@ final class RedisCalls {
      * {@code settleMillis}: the client learns the new layout within its scan interval.
      */
     private <T> T whileSettling(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            if (!Failures.isTransient(e)) {
-                throw e;
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+        long deadline = 0; // read from the clock at the first failure only: the common call never does
+        boolean settling = false;
         long delay = 10;
         while (true) {
-            pause(delay);
-            delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
             try {
                 return call.get();
             } catch (RuntimeException e) {
-                if (!Failures.isTransient(e) || System.nanoTime() - deadline > 0) {
+                if (!Failures.isTransient(e)) {
                     throw e;
                 }
+                if (!settling) {
+                    settling = true;
+                    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+                } else if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                pause(delay);
+                delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.github.jcacheredis.store;
 
-
 import io.github.jcacheredis.storage.EntryStore;
 import io.github.jcacheredis.storage.Mutation;
 import io.github.jcacheredis.storage.MutationResult;
@@ -116,7 +115,7 @@ public final class RedisEntryStore implements EntryStore {
         }
         String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            Command<byte[]> persist = Command.read(key, RBucketAsync::getAndClearExpireAsync).merging(Command.Merge.getex(-1));
+            Command<byte[]> persist = Command.read(key, RBucketAsync::getAndClearExpireAsync).merging(Command.Merge.getex(Ttl.ETERNAL));
             return ctx.calls.read("GETEX", () -> ctx.send(persist), null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
@@ -209,8 +208,7 @@ public final class RedisEntryStore implements EntryStore {
                                boolean needOutcome, boolean returnPrevious) {
         if (!needOutcome && !returnPrevious && !pub.isActive() && plainSet(creationTtl, updateTtl)) {
             Command<Void> set = Command.<Void>write(ctx.layout.entryKey(encodedKey), b -> set(b, value, creationTtl, updateTtl))
-                    .merging(Command.Merge.set(updateTtl == Ttl.KEEP ? "KEEPTTL" : creationTtl == Ttl.ETERNAL ? "NONE"
-                            : Long.toString(creationTtl), value));
+                    .merging(Command.Merge.set(setTtl(creationTtl, updateTtl), value));
             return ctx.calls.blindWrite("SET", List.of(encodedKey), () -> {
                 ctx.send(set);
                 return MutationResult.WRITTEN;
@@ -229,15 +227,24 @@ public final class RedisEntryStore implements EntryStore {
                 || creationTtl == Ttl.ETERNAL && updateTtl == Ttl.KEEP;
     }
 
+    /**
+     * How the one SET for TTLs that {@link #plainSet} accepts treats the TTL: {@code KEEPTTL} (an
+     * update keeps it, a new entry has none), {@code NONE}, or the milliseconds of both TTLs.
+     */
+    static String setTtl(long creationTtl, long updateTtl) {
+        if (updateTtl == Ttl.KEEP) {
+            return "KEEPTTL";
+        }
+        return creationTtl == Ttl.ETERNAL ? "NONE" : Long.toString(creationTtl);
+    }
+
     /** Sends the one SET for TTLs that {@link #plainSet} accepts (alone, or queued in a pipeline). */
     static RFuture<Void> set(RBucketAsync<byte[]> bucket, byte[] value, long creationTtl, long updateTtl) {
-        if (updateTtl == Ttl.KEEP) {
-            return bucket.setAndKeepTTLAsync(value);
-        }
-        if (creationTtl == Ttl.ETERNAL) {
-            return bucket.setAsync(value);
-        }
-        return bucket.setAsync(value, Duration.ofMillis(creationTtl));
+        return switch (setTtl(creationTtl, updateTtl)) {
+            case "KEEPTTL" -> bucket.setAndKeepTTLAsync(value);
+            case "NONE" -> bucket.setAsync(value);
+            default -> bucket.setAsync(value, Duration.ofMillis(creationTtl));
+        };
     }
 
     /** Stores {@code value} only if the entry is absent (SET NX when nobody else listens). */

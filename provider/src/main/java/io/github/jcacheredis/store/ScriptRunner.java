@@ -2,10 +2,12 @@ package io.github.jcacheredis.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
+import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.RedisException;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -52,6 +54,36 @@ final class ScriptRunner {
         }
         scripts.scriptLoadAsync((String) keys.get(0), script.source()).toCompletableFuture().join();
         return batches.call(Command.script(script, keys, args, write));
+    }
+
+    /**
+     * Runs {@code script} without blocking (for the client's event loop); a server that does not
+     * know it (so it did not run) loads it and runs it then. {@code scripts} decides whether the
+     * client may resend it.
+     */
+    static CompletableFuture<Object> runAsync(RScriptAsync scripts, LuaScript script, List<Object> keys, Object[] args,
+                                              RScript.ReturnType type) {
+        String key = (String) keys.get(0);
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        scripts.evalShaAsync(key, RScript.Mode.READ_WRITE, script.sha(), type, keys, args).whenComplete((value, failure) -> {
+            if (failure == null) {
+                result.complete(value);
+            } else if (!isNoScript(failure)) {
+                result.completeExceptionally(failure);
+            } else {
+                scripts.scriptLoadAsync(key, script.source()).toCompletableFuture()
+                        .thenCompose(sha -> scripts.evalShaAsync(key, RScript.Mode.READ_WRITE, script.sha(), type, keys,
+                                args).toCompletableFuture())
+                        .whenComplete((again, error) -> {
+                            if (error == null) {
+                                result.complete(again);
+                            } else {
+                                result.completeExceptionally(error);
+                            }
+                        });
+            }
+        });
+        return result;
     }
 
     /** A script call queued in a pipeline. */
@@ -106,7 +138,7 @@ final class ScriptRunner {
         return replies;
     }
 
-    static boolean isNoScript(Throwable e) {
+    private static boolean isNoScript(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
                 return true;
