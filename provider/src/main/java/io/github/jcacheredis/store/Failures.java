@@ -3,6 +3,7 @@ package io.github.jcacheredis.store;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import javax.cache.CacheException;
 import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisAuthRequiredException;
@@ -30,12 +31,16 @@ enum Failures {
     REFUSED,
     /**
      * The command did not run and may run if sent again: it was never written to a connection
-     * (no connection, connection refused), or the server answered that it cannot serve it now
-     * (READONLY after a failover, TRYAGAIN, CLUSTERDOWN, LOADING, BUSY, MASTERDOWN).
+     * (no connection, connection refused, no free connection in the client's pool), or the server
+     * answered that it cannot serve it now (READONLY after a failover, TRYAGAIN, CLUSTERDOWN,
+     * LOADING, BUSY, MASTERDOWN).
      */
     NOT_RUN,
     /** The command was sent and no reply came (timeout, connection lost): it may have run. */
     UNKNOWN;
+
+    /** How Redisson's message begins when a command waited in vain for a connection of the pool. */
+    private static final String NO_FREE_CONNECTION = "Unable to acquire connection!";
 
     static Failures of(Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -70,6 +75,17 @@ enum Failures {
                 || any(cause, RedisReadonlyException.class);
     }
 
+    /**
+     * True when the command did not run because no connection of the client's pool became free in
+     * time: the client has more calls on their way than its pool has connections. That is
+     * back-pressure, and says nothing about Redis being unreachable: the calls holding the
+     * connections learn that, by their replies or their response timeouts.
+     */
+    static boolean isPoolExhausted(Throwable failure) {
+        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
+                && cause.getMessage().startsWith(NO_FREE_CONNECTION));
+    }
+
     /** Redisson reports a plain error reply as a RedisException naming the channel and command. */
     private static boolean isErrorReply(Throwable cause) {
         return cause.getClass() == RedisException.class && cause.getMessage() != null
@@ -77,13 +93,17 @@ enum Failures {
     }
 
     private static boolean any(Throwable failure, Class<? extends Throwable> type) {
+        return any(failure, type::isInstance);
+    }
+
+    private static boolean any(Throwable failure, Predicate<Throwable> test) {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 10; depth++, cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
+            if (test.test(cause)) {
                 return true;
             }
             for (Throwable suppressed : cause.getSuppressed()) {
-                if (suppressed != cause && type.isInstance(suppressed)) {
+                if (suppressed != cause && test.test(suppressed)) {
                     return true;
                 }
             }

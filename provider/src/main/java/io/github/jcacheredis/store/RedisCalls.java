@@ -15,7 +15,8 @@ import org.redisson.client.RedisTimeoutException;
  * unreachable marks the manager's {@link RedisHealth} down; while it is down, calls do not reach
  * Redis: they fail at once, or in degrade mode return what an empty cache would (reads) or skip
  * the write and record its keys (writes). Every other failure is a {@link CacheException} that
- * names the cache.
+ * names the cache. A call that found no free connection in the client's pool fails alone: the
+ * client is busier than its pool allows, and Redis is not taken to be down for it.
  *
  * <p>Reads may be resent by Redisson. Writes are sent through objects that Redisson never resends
  * (see {@link StoreContext}); this class sends a write again only when its failure proves that it
@@ -24,7 +25,10 @@ import org.redisson.client.RedisTimeoutException;
  */
 final class RedisCalls {
 
-    /** How often a write that provably did not run for want of a connection is sent again, and how long apart. */
+    /**
+     * How often a write that provably did not run for want of a connection (none free in the pool,
+     * or none to be had) is sent again, and how long apart.
+     */
     static final int WRITE_RETRIES = 1;
     static final long RETRY_DELAY_MILLIS = 100;
     /** The longest pause between two attempts while the cluster's layout changes. */
@@ -186,12 +190,12 @@ final class RedisCalls {
             } catch (RuntimeException e) {
                 Throwable cause = Failures.unwrap(e);
                 Failures kind = Failures.of(cause);
-                if (kind == Failures.REFUSED) {
-                    throw failure(operation, cause);
-                }
                 if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown() && !Failures.isTransient(cause)) {
                     pause(RETRY_DELAY_MILLIS);
                     continue;
+                }
+                if (kind == Failures.REFUSED || Failures.isPoolExhausted(cause)) {
+                    throw failure(operation, cause); // Redis is up: this call fails alone
                 }
                 if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))) {
                     health.unavailable(cause);
@@ -249,6 +253,11 @@ final class RedisCalls {
         if (cause instanceof CacheException cacheException) {
             return cacheException;
         }
+        if (Failures.isPoolExhausted(cause)) {
+            return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " was not sent: the Redis client's"
+                    + " connection pool was exhausted (no connection became free in time); only this call failed."
+                    + " If it happens under the expected load, raise connectionPoolSize in the Redisson config", cause);
+        }
         return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " failed: " + cause.getMessage(), cause);
     }
 
@@ -268,12 +277,13 @@ final class RedisCalls {
 
     /**
      * True when a failure means Redis could not be reached or did not answer in time, rather than
-     * that it refused the command or that the cluster's layout is changing ({@link
-     * Failures#isTransient}). Redisson sometimes reports a refused connection as a plain
+     * that it refused the command, that the cluster's layout is changing ({@link
+     * Failures#isTransient}) or that the client's pool had no free connection ({@link
+     * Failures#isPoolExhausted}). Redisson sometimes reports a refused connection as a plain
      * RedisException with the network error as its cause or suppressed exception.
      */
     static boolean isUnreachable(Throwable failure) {
-        if (Failures.isTransient(failure)) {
+        if (Failures.isTransient(failure) || Failures.isPoolExhausted(failure)) {
             return false;
         }
         Throwable cause = failure;

@@ -1,0 +1,55 @@
+package io.github.jcacheredis.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.RedisTimeoutException;
+
+/** What Redisson's failures mean for a command, with the messages Redisson 4 gives them. */
+class FailuresUnitTests {
+
+    /** Redisson's failure when no connection of the pool became free within the retry attempts. */
+    static final RedisTimeoutException POOL_EXHAUSTED = new RedisTimeoutException("Unable to acquire connection!"
+            + " Increase connection pool size. Node source: NodeSource [slot=0], command: (MGET), params: [k]"
+            + " after 1 of 1 retry attempts");
+
+    @Test
+    void aPoolWithNoFreeConnectionMeansTheCommandDidNotRunAndRedisIsNotUnreachable() {
+        RedisTimeoutException withinTimeout = new RedisTimeoutException("Unable to acquire connection!"
+                + " java.util.concurrent.CompletableFuture@1[Completed exceptionally]Increase connection pool size"
+                + " or timeout. Node source: NodeSource [slot=0], command: (SET), params: [k] after 0 of 0 retry attempts");
+        for (Throwable failure : new Throwable[] {POOL_EXHAUSTED, withinTimeout, new CompletionException(POOL_EXHAUSTED)}) {
+            assertEquals(Failures.NOT_RUN, Failures.of(failure));
+            assertTrue(Failures.isPoolExhausted(failure));
+            assertFalse(RedisCalls.isUnreachable(Failures.unwrap(failure)));
+        }
+    }
+
+    @Test
+    void aConnectionThatCannotBeMadeStillMeansRedisIsUnreachable() {
+        RedisConnectionException refused = new RedisConnectionException("Unable to connect to Redis server",
+                new ConnectException("Connection refused"));
+        assertEquals(Failures.NOT_RUN, Failures.of(refused));
+        assertFalse(Failures.isPoolExhausted(refused));
+        assertTrue(RedisCalls.isUnreachable(refused));
+    }
+
+    @Test
+    void otherTimeoutsAreNotTakenForAnExhaustedPool() {
+        RedisTimeoutException unwritten = new RedisTimeoutException("Command still hasn't been written into connection!"
+                + " Check connection with Redis node: localhost/127.0.0.1:6379");
+        assertFalse(Failures.isPoolExhausted(unwritten));
+        assertTrue(RedisCalls.isUnreachable(unwritten));
+
+        RedisResponseTimeoutException noReply = new RedisResponseTimeoutException("Redis server response timeout");
+        assertEquals(Failures.UNKNOWN, Failures.of(noReply));
+        assertFalse(Failures.isPoolExhausted(noReply));
+        assertTrue(RedisCalls.isUnreachable(noReply));
+    }
+}

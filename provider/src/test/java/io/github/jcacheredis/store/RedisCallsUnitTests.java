@@ -1,0 +1,75 @@
+package io.github.jcacheredis.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.config.FailureMode;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import javax.cache.CacheException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.redisson.client.RedisConnectionException;
+
+/** How a cache's calls treat a client whose pool had no free connection, against a refused connection. */
+class RedisCallsUnitTests {
+
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureMode.class)
+    void callsThatFindThePoolExhaustedFailAloneAndLeaveRedisUp(FailureMode mode) {
+        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
+        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0);
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Object> exhausted = () -> {
+            attempts.incrementAndGet();
+            throw FailuresUnitTests.POOL_EXHAUSTED;
+        };
+
+        CacheException write = assertThrows(CacheException.class, () -> calls.blindWrite("SET", List.of("k"), exhausted, null));
+        assertEquals(1 + RedisCalls.WRITE_RETRIES, attempts.get(), "a write that did not run is sent again");
+        CacheException read = assertThrows(CacheException.class, () -> calls.read("MGET", exhausted, null));
+        CacheException deletingRead = assertThrows(CacheException.class,
+                () -> calls.destructiveRead("GETDEL", exhausted, null));
+
+        for (CacheException failure : List.of(write, read, deletingRead)) {
+            assertTrue(failure.getMessage().startsWith("Cache[c]: Redis "), failure.getMessage());
+            assertTrue(failure.getMessage().contains("connection pool was exhausted"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("connectionPoolSize"), failure.getMessage());
+            assertSame(FailuresUnitTests.POOL_EXHAUSTED, failure.getCause());
+        }
+        assertFalse(health.isDown());
+        assertEquals(0, health.skippedWrites());
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureMode.class)
+    void aRefusedConnectionStillMarksRedisUnreachable(FailureMode mode) {
+        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
+        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0);
+        Supplier<Object> refused = () -> {
+            throw new RedisConnectionException("Unable to connect to Redis server");
+        };
+
+        if (mode == FailureMode.DEGRADE) {
+            assertEquals("empty", calls.read("GET", refused, "empty"));
+        } else {
+            assertThrows(CacheException.class, () -> calls.read("GET", refused, null));
+        }
+        assertTrue(health.isDown());
+        health.close();
+    }
+}
