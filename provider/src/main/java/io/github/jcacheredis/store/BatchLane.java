@@ -7,9 +7,9 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisTimeoutException;
@@ -24,9 +24,7 @@ final class BatchLane {
 
     private final Function<List<Call<?>>, CompletableFuture<?>> sender;
     private final int max;
-    private final int roomSize;
-    private final Semaphore room;
-    private final long roomWaitMillis;
+    private final Room room;
     private final Queue<Call<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sending = new AtomicBoolean();
 
@@ -39,9 +37,7 @@ final class BatchLane {
     BatchLane(Function<List<Call<?>>, CompletableFuture<?>> sender, int max, int room, long roomWaitMillis) {
         this.sender = sender;
         this.max = max;
-        this.roomSize = room;
-        this.room = new Semaphore(room);
-        this.roomWaitMillis = roomWaitMillis;
+        this.room = new Room(room, roomWaitMillis);
     }
 
     /**
@@ -49,26 +45,14 @@ final class BatchLane {
      * RedisTimeoutException, with nothing sent, when no room frees up in time.
      */
     void add(Call<?> call) {
-        takeRoom(call);
+        if (!room.take()) {
+            throw new NoRoom(room.size + " calls for this Redis node are waiting or on their way already;"
+                    + " the call for " + call.command.key() + " was not sent");
+        }
         call.room = room;
         waiting.offer(call);
         if (sending.compareAndSet(false, true)) {
             sendWhileReady();
-        }
-    }
-
-    private void takeRoom(Call<?> call) {
-        boolean got = room.tryAcquire();
-        if (!got) {
-            try {
-                got = room.tryAcquire(roomWaitMillis, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (!got) {
-            throw new RedisTimeoutException(roomSize + " calls for this Redis node are waiting or on their way already;"
-                    + " the call for " + call.command.key() + " was not sent");
         }
     }
 
@@ -110,7 +94,7 @@ final class BatchLane {
             Call<?> call;
             while ((batch == null || batch.size() < max) && (call = waiting.poll()) != null) {
                 if (batch == null) {
-                    batch = new ArrayList<>(Math.min(max, 16));
+                    batch = new ArrayList<>(Math.min(max, 64));
                 }
                 batch.add(call);
             }
@@ -138,7 +122,7 @@ final class BatchLane {
         private final Command<T> command;
         private final CompletableFuture<T> reply = new CompletableFuture<>();
         private CompletableFuture<T> sent;
-        private Semaphore room;
+        private Room room;
         private volatile boolean batched;
 
         Call(Command<T> command) {
@@ -194,10 +178,10 @@ final class BatchLane {
         }
 
         private void release() {
-            Semaphore held = room;
+            Room held = room;
             if (held != null) {
                 room = null;
-                held.release();
+                held.free();
             }
         }
 
@@ -207,6 +191,82 @@ final class BatchLane {
 
         boolean wasBatched() {
             return batched;
+        }
+    }
+
+    /**
+     * The calls a lane may hold: a count, taken and freed without a lock while there is room; a
+     * call that finds none waits on the monitor until a call frees some, or its wait is over.
+     */
+    static final class Room {
+        private final int size;
+        private final long waitMillis;
+        private final AtomicInteger taken = new AtomicInteger();
+        private final AtomicInteger waiters = new AtomicInteger();
+
+        Room(int size, long waitMillis) {
+            this.size = size;
+            this.waitMillis = waitMillis;
+        }
+
+        /** Takes room for one call, waiting for it up to the wait; false when none freed up. */
+        boolean take() {
+            if (tryTake()) {
+                return true;
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+            synchronized (this) {
+                waiters.incrementAndGet();
+                try {
+                    while (!tryTake()) {
+                        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                        if (left <= 0) {
+                            return false;
+                        }
+                        wait(left);
+                    }
+                    return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } finally {
+                    waiters.decrementAndGet();
+                }
+            }
+        }
+
+        private boolean tryTake() {
+            while (true) {
+                int now = taken.get();
+                if (now >= size) {
+                    return false;
+                }
+                if (taken.compareAndSet(now, now + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        /** Frees one call's room, waking a call that waits for it. */
+        void free() {
+            taken.decrementAndGet();
+            if (waiters.get() > 0) {
+                synchronized (this) {
+                    notify();
+                }
+            }
+        }
+    }
+
+    /**
+     * A call refused for want of room in its lane: it was never sent. Like a client whose
+     * connection pool is exhausted, this is back-pressure, not a sign that Redis is unreachable.
+     */
+    static final class NoRoom extends RedisTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        NoRoom(String message) {
+            super(message);
         }
     }
 }

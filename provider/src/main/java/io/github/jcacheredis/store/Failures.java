@@ -76,14 +76,14 @@ enum Failures {
     }
 
     /**
-     * True when the command did not run because no connection of the client's pool became free in
-     * time: the client has more calls on their way than its pool has connections. That is
-     * back-pressure, and says nothing about Redis being unreachable: the calls holding the
-     * connections learn that, by their replies or their response timeouts.
+     * True when the command did not run because the client holds more calls than it allows: no
+     * connection of its pool became free in time, or its batch lane had no room ({@link
+     * BatchLane.NoRoom}). That is back-pressure, and says nothing about Redis being unreachable:
+     * the calls holding the connections learn that, by their replies or their response timeouts.
      */
-    static boolean isPoolExhausted(Throwable failure) {
-        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
-                && cause.getMessage().startsWith(NO_FREE_CONNECTION));
+    static boolean isBackPressure(Throwable failure) {
+        return any(unwrap(failure), cause -> cause instanceof BatchLane.NoRoom || cause instanceof RedisTimeoutException
+                && cause.getMessage() != null && cause.getMessage().startsWith(NO_FREE_CONNECTION));
     }
 
     /** Redisson reports a plain error reply as a RedisException naming the channel and command. */

@@ -194,7 +194,7 @@ final class RedisCalls {
                     pause(RETRY_DELAY_MILLIS);
                     continue;
                 }
-                if (kind == Failures.REFUSED || Failures.isPoolExhausted(cause)) {
+                if (kind == Failures.REFUSED || Failures.isBackPressure(cause)) {
                     throw failure(operation, cause); // Redis is up: this call fails alone
                 }
                 if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))) {
@@ -253,7 +253,12 @@ final class RedisCalls {
         if (cause instanceof CacheException cacheException) {
             return cacheException;
         }
-        if (Failures.isPoolExhausted(cause)) {
+        if (cause instanceof BatchLane.NoRoom) {
+            return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " was not sent: " + cause.getMessage()
+                    + "; only this call failed. If it happens under the expected load, raise batch-max (each Redis node"
+                    + " takes " + NaturalBatches.ROOM_PER_BATCH_COMMAND + " x batch-max calls at once)", cause);
+        }
+        if (Failures.isBackPressure(cause)) {
             return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " was not sent: the Redis client's"
                     + " connection pool was exhausted (no connection became free in time); only this call failed."
                     + " If it happens under the expected load, raise connectionPoolSize in the Redisson config", cause);
@@ -279,11 +284,11 @@ final class RedisCalls {
      * True when a failure means Redis could not be reached or did not answer in time, rather than
      * that it refused the command, that the cluster's layout is changing ({@link
      * Failures#isTransient}) or that the client's pool had no free connection ({@link
-     * Failures#isPoolExhausted}). Redisson sometimes reports a refused connection as a plain
+     * Failures#isBackPressure}). Redisson sometimes reports a refused connection as a plain
      * RedisException with the network error as its cause or suppressed exception.
      */
     static boolean isUnreachable(Throwable failure) {
-        if (Failures.isTransient(failure) || Failures.isPoolExhausted(failure)) {
+        if (Failures.isTransient(failure) || Failures.isBackPressure(failure)) {
             return false;
         }
         Throwable cause = failure;

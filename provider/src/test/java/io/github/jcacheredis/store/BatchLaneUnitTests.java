@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.redisson.client.RedisTimeoutException;
 
@@ -141,6 +142,37 @@ class BatchLaneUnitTests {
                 sent.stream().map(batch -> batch.stream().map(c -> c.command().key()).toList()).toList(),
                 "the refused call never reached a batch; the one after it found room");
         assertEquals("e", new String(roomAgain.reply().join()));
+    }
+
+    @Test
+    void aCallWaitingForRoomGoesAsSoonAsACallFreesSome() throws Exception {
+        BatchLane lane = new BatchLane(this::send, 8, 3, 60_000);
+        lane.add(get("a"));
+        lane.add(get("b"));
+        lane.add(get("c"));
+        BatchLane.Call<byte[]> waiting = get("d");
+        CompletableFuture<Void> added = new CompletableFuture<>();
+        Thread adder = new Thread(() -> {
+            try {
+                lane.add(waiting);
+                added.complete(null);
+            } catch (RuntimeException e) {
+                added.completeExceptionally(e);
+            }
+        });
+        adder.start();
+        while (adder.getState() != Thread.State.TIMED_WAITING && !added.isDone()) {
+            Thread.onSpinWait();
+        }
+        assertFalse(added.isDone(), "no room: the call waits for some");
+        answer(0); // frees a's room
+        added.get(10, TimeUnit.SECONDS);
+        for (int i = 1; i < sent.size(); i++) {
+            answer(i); // d went with b and c, or after them
+        }
+        assertEquals(List.of("a", "b", "c", "d"),
+                sent.stream().flatMap(batch -> batch.stream().map(c -> c.command().key())).toList());
+        assertEquals("d", new String(waiting.reply().join()));
     }
 
     @Test

@@ -26,9 +26,19 @@ class FailuresUnitTests {
                 + " or timeout. Node source: NodeSource [slot=0], command: (SET), params: [k] after 0 of 0 retry attempts");
         for (Throwable failure : new Throwable[] {POOL_EXHAUSTED, withinTimeout, new CompletionException(POOL_EXHAUSTED)}) {
             assertEquals(Failures.NOT_RUN, Failures.of(failure));
-            assertTrue(Failures.isPoolExhausted(failure));
+            assertTrue(Failures.isBackPressure(failure));
             assertFalse(RedisCalls.isUnreachable(Failures.unwrap(failure)));
         }
+    }
+
+    @Test
+    void aCallRefusedForWantOfRoomInItsBatchLaneDidNotRunAndRedisIsNotUnreachable() {
+        BatchLane.NoRoom noRoom = new BatchLane.NoRoom("1024 calls for this Redis node are waiting or on their way"
+                + " already; the call for k was not sent");
+        assertEquals(Failures.NOT_RUN, Failures.of(noRoom));
+        assertTrue(Failures.isBackPressure(noRoom));
+        assertFalse(RedisCalls.isUnreachable(noRoom));
+        assertFalse(RedisCalls.isUnreachable(new RuntimeException(noRoom)));
     }
 
     @Test
@@ -36,7 +46,7 @@ class FailuresUnitTests {
         RedisConnectionException refused = new RedisConnectionException("Unable to connect to Redis server",
                 new ConnectException("Connection refused"));
         assertEquals(Failures.NOT_RUN, Failures.of(refused));
-        assertFalse(Failures.isPoolExhausted(refused));
+        assertFalse(Failures.isBackPressure(refused));
         assertTrue(RedisCalls.isUnreachable(refused));
     }
 
@@ -44,12 +54,12 @@ class FailuresUnitTests {
     void otherTimeoutsAreNotTakenForAnExhaustedPool() {
         RedisTimeoutException unwritten = new RedisTimeoutException("Command still hasn't been written into connection!"
                 + " Check connection with Redis node: localhost/127.0.0.1:6379");
-        assertFalse(Failures.isPoolExhausted(unwritten));
+        assertFalse(Failures.isBackPressure(unwritten));
         assertTrue(RedisCalls.isUnreachable(unwritten));
 
         RedisResponseTimeoutException noReply = new RedisResponseTimeoutException("Redis server response timeout");
         assertEquals(Failures.UNKNOWN, Failures.of(noReply));
-        assertFalse(Failures.isPoolExhausted(noReply));
+        assertFalse(Failures.isBackPressure(noReply));
         assertTrue(RedisCalls.isUnreachable(noReply));
     }
 }
