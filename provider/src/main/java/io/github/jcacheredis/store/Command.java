@@ -85,32 +85,76 @@ final class Command<T> {
 
     /**
      * A simple command that a batch may carry inside one command for all of them: an MGET when all
-     * are GETs, else one call of {@code many.lua} (on a cluster, when all keys share a slot).
-     *
-     * @param command GET, GETEX or SET
-     * @param ttl     for GETEX: milliseconds or PERSIST; for SET: KEEPTTL, NONE or milliseconds; else ""
-     * @param value   for SET: the value; else null
+     * are GETs, else one call of {@code many.lua} (on a cluster, when all keys share a slot). Its
+     * arguments are encoded here, on the caller's thread, so that the thread sending the batch
+     * only copies them.
      */
-    record Merge(String command, String ttl, byte[] value) {
+    static final class Merge {
 
-        static final Merge GET = new Merge("GET", "", null);
+        private static final String KEEPTTL = "KEEPTTL";
+        private static final byte[] KEEPTTL_BYTES = StoreContext.ascii(KEEPTTL);
+
+        static final Merge GET = new Merge(Kind.GET, "", 0, null);
+
+        private final Kind kind;
+        private final String ttl;
+        private final long getexMillis;
+        private final byte[] ttlBytes;
+        private final byte[] value;
+
+        private Merge(Kind kind, String ttl, long getexMillis, byte[] value) {
+            this.kind = kind;
+            this.ttl = ttl;
+            this.getexMillis = getexMillis;
+            this.ttlBytes = ttl.equals(KEEPTTL) ? KEEPTTL_BYTES : StoreContext.ascii(ttl);
+            this.value = value;
+        }
 
         /** A SET of {@code value}: {@code ttl} KEEPTTL, NONE, or milliseconds. */
         static Merge set(String ttl, byte[] value) {
-            return new Merge("SET", ttl, value);
+            return new Merge(Kind.SET, ttl, 0, value);
         }
 
         /** A GETEX that sets the TTL to {@code ttlMillis}, or clears it for {@code Ttl.ETERNAL} (negative). */
         static Merge getex(long ttlMillis) {
-            return new Merge("GETEX", ttlMillis < 0 ? "PERSIST" : Long.toString(ttlMillis), null);
+            return new Merge(Kind.GETEX, ttlMillis < 0 ? "PERSIST" : Long.toString(ttlMillis), ttlMillis, null);
+        }
+
+        /** True when this is the GETEX that {@link #getex} gives for {@code ttlMillis}. */
+        boolean isGetexOf(long ttlMillis) {
+            return kind == Kind.GETEX && getexMillis == ttlMillis;
         }
 
         boolean isGet() {
-            return this == GET;
+            return kind == Kind.GET;
         }
 
         boolean isWrite() {
-            return command.equals("SET");
+            return kind == Kind.SET;
+        }
+
+        /** True when {@code other} is the same command with the same TTL: one group of {@code many.lua}. */
+        boolean sameGroup(Merge other) {
+            return kind == other.kind && ttl.equals(other.ttl);
+        }
+
+        byte[] command() {
+            return kind.bytes;
+        }
+
+        byte[] ttl() {
+            return ttlBytes;
+        }
+
+        /** The value a SET stores, or null. */
+        byte[] value() {
+            return value;
+        }
+
+        private enum Kind {
+            GET, GETEX, SET;
+
+            private final byte[] bytes = StoreContext.ascii(name());
         }
     }
 }

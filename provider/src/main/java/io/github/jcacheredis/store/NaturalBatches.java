@@ -18,6 +18,8 @@ import org.redisson.api.RedissonClient;
 import org.redisson.api.options.OptionalOptions;
 import org.redisson.api.options.PlainOptions;
 import org.redisson.client.codec.ByteArrayCodec;
+import org.redisson.client.protocol.RedisCommands;
+import org.redisson.command.CommandAsyncExecutor;
 import org.redisson.connection.ConnectionManager;
 import org.redisson.connection.MasterSlaveEntry;
 
@@ -42,9 +44,8 @@ public final class NaturalBatches {
     /** How many calls per node, per command a batch may carry, may wait or travel at once. */
     static final int ROOM_PER_BATCH_COMMAND = 8;
 
-    private static final byte[] EMPTY = new byte[0];
-
     private final RedissonClient redis;
+    private final CommandAsyncExecutor executor;
     private final ConnectionManager nodes;
     private final boolean cluster;
     private final boolean on;
@@ -66,7 +67,8 @@ public final class NaturalBatches {
         this.on = on;
         this.max = max;
         this.roomWaitMillis = roomWaitMillis;
-        this.nodes = redis instanceof Redisson redisson ? redisson.getCommandExecutor().getConnectionManager() : null;
+        this.executor = redis instanceof Redisson redisson ? redisson.getCommandExecutor() : null;
+        this.nodes = executor == null ? null : executor.getConnectionManager();
         this.cluster = redis.getConfig().isClusterConfig();
         this.onlyLane = newLane();
         this.alone = new Direct(redis);
@@ -122,7 +124,7 @@ public final class NaturalBatches {
             call.markBatched();
         }
         if (oneSlotOfSimpleCommands(calls)) {
-            return allGets(calls) ? mget(calls) : many(calls);
+            return executor != null && allGets(calls) ? mget(calls) : many(calls);
         }
         RBatch batch = redis.createBatch(options);
         Command.Target target = new InBatch(batch);
@@ -173,22 +175,40 @@ public final class NaturalBatches {
         return true;
     }
 
-    /** Simple commands of several kinds (GETs, GETEXs, SETs): one call of {@code many.lua}. */
+    /**
+     * Simple commands of several kinds (GETs, GETEXs, SETs): one call of {@code many.lua}, with
+     * neighbouring commands of the same kind and TTL in one group of arguments.
+     */
     @SuppressWarnings("unchecked")
     private CompletableFuture<?> many(List<BatchLane.Call<?>> calls) {
         List<Object> keys = new ArrayList<>(calls.size());
-        Object[] args = new Object[3 * calls.size()];
+        List<Object> args = new ArrayList<>();
         boolean write = false;
-        for (int i = 0; i < calls.size(); i++) {
-            Command<?> command = calls.get(i).command();
-            Command.Merge merge = command.merge();
-            keys.add(command.key());
-            args[3 * i] = StoreContext.ascii(merge.command());
-            args[3 * i + 1] = StoreContext.ascii(merge.ttl());
-            args[3 * i + 2] = merge.value() == null ? EMPTY : merge.value();
-            write |= merge.isWrite();
+        Command.Merge group = null;
+        int countAt = 0;
+        int count = 0;
+        for (BatchLane.Call<?> call : calls) {
+            Command.Merge merge = call.command().merge();
+            keys.add(call.command().key());
+            if (group == null || !group.sameGroup(merge)) {
+                if (group != null) {
+                    args.set(countAt, StoreContext.ascii(count));
+                }
+                group = merge;
+                args.add(merge.command());
+                args.add(merge.ttl());
+                countAt = args.size();
+                args.add(null);
+                count = 0;
+            }
+            count++;
+            if (merge.isWrite()) {
+                args.add(merge.value());
+                write = true;
+            }
         }
-        CompletableFuture<Object> reply = ScriptRunner.runAsync(alone.scripts(write), Scripts.MANY, keys, args,
+        args.set(countAt, StoreContext.ascii(count));
+        CompletableFuture<Object> reply = ScriptRunner.runAsync(alone.scripts(write), Scripts.MANY, keys, args.toArray(),
                 RScript.ReturnType.LIST);
         return answerEach(calls, reply, (answer, i) -> {
             List<Object> replies = (List<Object>) answer;
@@ -197,14 +217,15 @@ public final class NaturalBatches {
         });
     }
 
+    /** GETs only: one MGET, whose reply lists the values in the order of the keys. */
     private CompletableFuture<?> mget(List<BatchLane.Call<?>> calls) {
-        String[] keys = new String[calls.size()];
+        Object[] keys = new Object[calls.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = calls.get(i).command().key();
         }
-        CompletableFuture<Map<String, byte[]>> values = redis.getBuckets(ByteArrayCodec.INSTANCE)
-                .<byte[]>getAsync(keys).toCompletableFuture();
-        return answerEach(calls, values, (found, i) -> found.get(keys[i]));
+        CompletableFuture<List<Object>> values = executor.<List<Object>, List<Object>>readAsync((String) keys[0],
+                ByteArrayCodec.INSTANCE, RedisCommands.MGET, keys).toCompletableFuture();
+        return answerEach(calls, values, (found, i) -> i < found.size() ? found.get(i) : null);
     }
 
     /**

@@ -37,6 +37,7 @@ public final class RedisEntryStore implements EntryStore {
     private final ExpiryIndex expiry;
     private final WriteLeases leases;
     private final TtlResolver ttls;
+    private volatile Command.Merge lastGetex;
 
     /**
      * @param ttls      answers the TTL of a write that left it unknown
@@ -115,15 +116,25 @@ public final class RedisEntryStore implements EntryStore {
         }
         String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            Command<byte[]> persist = Command.read(key, RBucketAsync::getAndClearExpireAsync).merging(Command.Merge.getex(Ttl.ETERNAL));
+            Command<byte[]> persist = Command.read(key, RBucketAsync::getAndClearExpireAsync).merging(getexOf(Ttl.ETERNAL));
             return ctx.calls.read("GETEX", () -> ctx.send(persist), null);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
             return ctx.calls.destructiveRead("GETDEL", () -> ctx.send(Command.write(key, RBucketAsync::getAndDeleteAsync)), null);
         }
-        Duration duration = Duration.ofMillis(ttl);
-        Command<byte[]> getex = Command.<byte[]>read(key, b -> b.getAndExpireAsync(duration)).merging(Command.Merge.getex(ttl));
+        Command<byte[]> getex = Command.<byte[]>read(key, b -> b.getAndExpireAsync(Duration.ofMillis(ttl)))
+                .merging(getexOf(ttl));
         return ctx.calls.read("GETEX", () -> ctx.send(getex), null);
+    }
+
+    /** The merged form of a GETEX with {@code ttl}: one per TTL, as a cache's access TTL rarely changes. */
+    private Command.Merge getexOf(long ttl) {
+        Command.Merge last = lastGetex;
+        if (last == null || !last.isGetexOf(ttl)) {
+            last = Command.Merge.getex(ttl);
+            lastGetex = last;
+        }
+        return last;
     }
 
     /** The value and remaining TTL, with the access TTL applied first: in one round trip. */

@@ -13,6 +13,7 @@ import java.util.Properties;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.config.Config;
 import org.redisson.config.SingleServerConfig;
 
@@ -87,6 +88,15 @@ class ManagerConfigUnitTests {
         assertEquals(List.of("redis://10.0.0.1:7000", "redis://10.0.0.2:7000"),
                 redisson.useClusterServers().getNodeAddresses());
         assertEquals(2000, redisson.useClusterServers().getScanInterval());
+    }
+
+    @Test
+    void clientsTheProviderCreatesLookUpNoRedissonReferences() {
+        for (String uri : List.of("redis://h:1", "classpath:config/cluster.yaml")) {
+            Config redisson = resolve(URI.create(uri), null, Map.of()).connection().config().get();
+            assertFalse(redisson.isReferenceEnabled(), uri + ": the provider stores bytes, never Redisson objects");
+            assertEquals(ByteArrayCodec.INSTANCE, redisson.getCodec(), uri);
+        }
     }
 
     @Test
