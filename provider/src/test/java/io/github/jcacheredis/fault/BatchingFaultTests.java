@@ -1,0 +1,342 @@
+package io.github.jcacheredis.fault;
+
+import static io.github.jcacheredis.support.Await.until;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheManager;
+import io.github.jcacheredis.fault.StalledWriteFaultTests.Decrement;
+import io.github.jcacheredis.fault.StalledWriteFaultTests.Increment;
+import io.github.jcacheredis.store.BatchSizes;
+import io.github.jcacheredis.store.NaturalBatches;
+import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Natural batching under real faults, on a server of this class's own: the room of a node's lane
+ * while the server stalls (CLIENT PAUSE), and a batch whose connection is lost after Redis ran it
+ * but before its reply came back (a proxy holds the reply, then cuts the connection). What Redis
+ * received and ran is read from its slow log, which keeps every command with its arguments, and
+ * the commands that scripts run too.
+ */
+class BatchingFaultTests {
+
+    private static final int BATCH_MAX = 2;
+    /** The calls a lane holds, waiting or on their way: 8 × batch-max. */
+    private static final int ROOM = 8 * BATCH_MAX;
+    private static final int PUTS = 40;
+    private static final int READS = 10;
+
+    private static RedisServer redis;
+    private static TcpProxy proxy;
+
+    @AutoClose
+    final Instances instances = new Instances();
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        redis = RedisServer.start();
+        redis.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
+        redis.call("CONFIG", "SET", "slowlog-max-len", "100000");
+        // known before the first batch script, which therefore runs where it reaches Redis (no NOSCRIPT round)
+        try (InputStream many = NaturalBatches.class.getResourceAsStream("many.lua")) {
+            redis.call("SCRIPT", "LOAD", new String(many.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        proxy = TcpProxy.inFrontOf(redis);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        proxy.close();
+        redis.close();
+    }
+
+    /**
+     * A lane holds at most 8 × batch-max calls; a put beyond them waits for room for the call
+     * timeout, twice (a call that provably was not sent is tried once more), then fails saying it
+     * was not sent, and it never reaches Redis, not even once the stall is over.
+     *
+     * <p>While the server stalls, a read goes first and alone: it holds its room until its second
+     * attempt has timed out too (the client resends reads), about as long as a put waits for room
+     * twice. Then 40 puts come at once: 15 find room and queue behind the read, at most one more
+     * takes the room the read frees as the last waits end, and every other put fails unsent.
+     */
+    @Test
+    void aPutBeyondTheRoomOfItsLaneFailsUnsentAndNeverReachesRedis() throws Exception {
+        RedisCacheManager manager = instances.open(URI.create(redis.uri()),
+                Map.of("batch-max", String.valueOf(BATCH_MAX), "timeout", "400")).unwrap(RedisCacheManager.class);
+        String name = "room-" + System.nanoTime();
+        String prefix = instances.namespace() + ":" + name + ":";
+        Cache<String, String> cache = manager.createCache(name, config(String.class));
+        cache.put("warm", "up");
+
+        redis.pauseClients(Duration.ofMillis(1600), RedisServer.PauseMode.ALL);
+        Callers blocker = new Callers();
+        blocker.start(() -> cache.get("blocker"));
+        blocker.awaitWaitingInLane();
+        Callers puts = new Callers();
+        for (int i = 0; i < PUTS; i++) {
+            String key = "k" + i;
+            puts.start(() -> {
+                cache.put(key, "v");
+                return "put";
+            });
+        }
+        List<Object> outcomes = puts.outcomes();
+        blocker.outcomes();
+
+        List<String> notSent = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; i < PUTS; i++) {
+            String key = prefix + "k" + i;
+            Object outcome = outcomes.get(i);
+            if ("put".equals(outcome)) {
+                done.add(key);
+            } else if (outcome instanceof CacheException failure && failure.getMessage().contains(
+                    ROOM + " calls for this Redis node are waiting or on their way already; the call for " + key
+                            + " was not sent")) {
+                notSent.add(key);
+            } else {
+                assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("is unknown"),
+                        key + ": " + outcome);
+                unknown.add(key);
+            }
+        }
+        assertAll(
+                () -> assertTrue(notSent.size() >= PUTS - ROOM && notSent.size() <= PUTS - (ROOM - 1),
+                        "puts beyond the room of " + ROOM + " that failed unsent: " + notSent.size()),
+                () -> assertEquals(List.of(), notSent.stream().filter(key -> timesReceived(key) > 0 || exists(key)).toList(),
+                        "puts that failed unsent but reached Redis"),
+                () -> assertEquals(List.of(), done.stream().filter(key -> setsRun(key) != 1 || !exists(key)).toList(),
+                        "puts reported done but not applied once"),
+                () -> assertEquals(List.of(), unknown.stream().filter(key -> setsRun(key) > 1).toList(),
+                        "puts of unknown outcome applied more than once"));
+    }
+
+    /** What goes in the batch whose connection is lost, besides ten reads. */
+    enum Shape {
+        /** Nothing else: one MGET. */
+        READS_ONLY,
+        /** Four puts: one call of the batch script. */
+        WITH_PUTS,
+        /** Four entry processors: a pipeline. */
+        WITH_INCREMENTS
+    }
+
+    /**
+     * A batch whose connection is lost after Redis ran it and before its reply came: every write in
+     * it says its outcome is unknown, ran once (with the batch) and is never sent again; no read
+     * answers a wrong value. A batch of reads only (an MGET) is resent by the client, so its reads
+     * answer their values; for the reads of a batch with writes see the disabled test below.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Shape.class)
+    void aBatchWhoseConnectionIsLostRunsItsWritesOnceAndAnswersNoReadWrongly(Shape shape) throws Exception {
+        LostBatch lost = loseTheConnectionOfABatch(shape);
+
+        for (int i = 0; i < READS; i++) {
+            Object read = lost.read(i);
+            assertTrue(Long.valueOf(i).equals(read) || shape != Shape.READS_ONLY && read instanceof CacheException,
+                    "r" + i + ": " + read);
+        }
+        for (int i = 0; i < lost.writes(); i++) {
+            String key = lost.prefix() + "w" + i;
+            Object outcome = lost.write(i);
+            long received = timesReceived(key);
+            long sets = setsRun(key);
+            Long value = lost.direct().get("w" + i);
+            assertAll(key,
+                    () -> assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("is unknown"),
+                            "the write of a batch whose reply never came: " + outcome),
+                    () -> assertEquals(1, received, "the batch reached Redis once; the write was never sent again"),
+                    () -> assertTrue(shape != Shape.WITH_PUTS || sets == 1, "the put's SET ran " + sets + " times"),
+                    () -> assertEquals(1L, value, "the write ran once, with the batch"));
+        }
+    }
+
+    /**
+     * A read in a batch with writes whose connection is lost should be sent again alone and answer
+     * its value, as it would alone (the client resends a read) or in a batch of reads only.
+     */
+    @Disabled("Fails: Redisson 4.7.0 fails a command whose connection was lost only at its response timeout"
+            + " (RedisResponseTimeoutException, not a connection error), and BatchLane.mayResend does not resend a"
+            + " batched read after a response timeout, so every read of the lost batch fails")
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Shape.class, names = {"WITH_PUTS", "WITH_INCREMENTS"})
+    void theReadsOfABatchWithWritesWhoseConnectionIsLostAreSentAgainAlone(Shape shape) throws Exception {
+        LostBatch lost = loseTheConnectionOfABatch(shape);
+
+        for (int i = 0; i < READS; i++) {
+            assertEquals((long) i, lost.read(i), "r" + i);
+            assertEquals(2, timesReceived(lost.prefix() + "r" + i), "r" + i + ": in the batch, then alone");
+        }
+    }
+
+    /**
+     * Ten reads and the writes of {@code shape}, queued behind a read that a proxy holds on its way,
+     * go as one batch; the proxy holds that batch's reply, Redis having run it, and cuts the connection.
+     */
+    private LostBatch loseTheConnectionOfABatch(Shape shape) throws Exception {
+        Map<String, String> timeout = Map.of("timeout", "1000");
+        String name = "lost-" + shape.name().toLowerCase() + "-" + System.nanoTime();
+        String prefix = instances.namespace() + ":" + name + ":";
+        Cache<String, Long> direct = instances.open(URI.create(redis.uri()), timeout).createCache(name, config(Long.class));
+        RedisCacheManager manager = instances.open(URI.create(proxy.uri()), timeout).unwrap(RedisCacheManager.class);
+        Cache<String, Long> behindProxy = manager.createCache(name, config(Long.class));
+        int writes = shape == Shape.READS_ONLY ? 0 : 4;
+        for (int i = 0; i < READS; i++) {
+            direct.put("r" + i, (long) i); // no request through the proxy names a read's key before the batch
+        }
+        for (int i = 0; i < writes; i++) {
+            behindProxy.put("w" + i, 0L);
+            behindProxy.invoke("w" + i, new Increment()); // remembered: the next increment writes at once
+            behindProxy.invoke("w" + i, new Decrement());
+        }
+        redis.call("SLOWLOG", "RESET");
+        BatchSizes.Snapshot before = manager.batchSizes();
+
+        TcpProxy.Hold lane = proxy.holdRequest(prefix + "blocker");
+        Callers blocker = new Callers();
+        blocker.start(() -> behindProxy.get("blocker"));
+        lane.awaitHeld(Duration.ofSeconds(5));
+        blocker.awaitWaitingInLane();
+        Callers batch = new Callers();
+        for (int i = 0; i < writes; i++) {
+            String key = "w" + i;
+            batch.start(() -> {
+                if (shape == Shape.WITH_PUTS) {
+                    behindProxy.put(key, 1L);
+                    return "put";
+                }
+                return behindProxy.invoke(key, new Increment());
+            });
+        }
+        for (int i = 0; i < READS; i++) {
+            String key = "r" + i;
+            batch.start(() -> behindProxy.get(key));
+        }
+        batch.awaitWaitingInLane();
+        TcpProxy.Hold reply = proxy.holdReply(prefix + "r0");
+        lane.release();
+        reply.awaitHeld(Duration.ofSeconds(5));
+        assertEquals(1, proxy.cut(prefix + "r0"), "the batch's connection");
+
+        List<Object> outcomes = batch.outcomes();
+        BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
+        assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
+                "batches and commands: the read alone, then one batch of all the others");
+        return new LostBatch(outcomes, writes, prefix, direct);
+    }
+
+    /** The outcomes of the calls of a batch whose connection was lost: its writes first, then its reads. */
+    private record LostBatch(List<Object> outcomes, int writes, String prefix, Cache<String, Long> direct) {
+        Object write(int i) {
+            return outcomes.get(i);
+        }
+
+        Object read(int i) {
+            return outcomes.get(writes + i);
+        }
+    }
+
+    private static <V> MutableConfiguration<String, V> config(Class<V> type) {
+        return new MutableConfiguration<String, V>().setTypes(String.class, type);
+    }
+
+    private static boolean exists(String key) {
+        return ((Long) redis.call("EXISTS", key)) == 1;
+    }
+
+    /** How many commands that name {@code key} the server received from clients. */
+    private static long timesReceived(String key) {
+        return slowLog().stream().filter(entry -> !entry.inScript() && entry.args().contains(key)).count();
+    }
+
+    /** How many SETs of {@code key} the server ran, alone or inside a script. */
+    private static long setsRun(String key) {
+        return slowLog().stream().filter(entry -> entry.args().size() > 1 && "SET".equalsIgnoreCase(entry.args().get(0))
+                && key.equals(entry.args().get(1))).count();
+    }
+
+    private static List<SlowLogEntry> slowLog() {
+        List<?> entries = (List<?>) redis.call("SLOWLOG", "GET", "100000");
+        return entries.stream().map(entry -> (List<?>) entry).map(entry -> new SlowLogEntry(
+                ((List<?>) entry.get(3)).stream().map(String::valueOf).toList(), String.valueOf(entry.get(4)))).toList();
+    }
+
+    /** A command the server ran: its arguments, and the client that sent it ({@code ?:0} inside a script). */
+    private record SlowLogEntry(List<String> args, String client) {
+        boolean inScript() {
+            return client.equals("?:0");
+        }
+    }
+
+    /**
+     * True while {@code thread} waits for the reply of a call that its lane holds, queued or on its
+     * way (a call waiting for room in the lane waits with a timeout instead).
+     */
+    private static boolean waitsInLane(Thread thread) {
+        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().equals(NaturalBatches.class.getName())
+                        && frame.getMethodName().equals("call"));
+    }
+
+    /** Calls, each on a thread of its own; the outcome of each is its value or the CacheException it threw. */
+    private static final class Callers {
+        private final List<Thread> threads = new ArrayList<>();
+        private final List<FutureTask<Object>> outcomes = new ArrayList<>();
+
+        void start(Callable<Object> call) {
+            FutureTask<Object> outcome = new FutureTask<>(() -> {
+                try {
+                    return call.call();
+                } catch (CacheException e) {
+                    return e;
+                }
+            });
+            Thread thread = new Thread(outcome, "caller-" + threads.size());
+            thread.setDaemon(true);
+            threads.add(thread);
+            outcomes.add(outcome);
+            thread.start();
+        }
+
+        /** Returns once every call waits in its lane for its reply. */
+        void awaitWaitingInLane() {
+            until(() -> threads.stream().allMatch(BatchingFaultTests::waitsInLane));
+        }
+
+        List<Object> outcomes() throws Exception {
+            List<Object> values = new ArrayList<>();
+            for (FutureTask<Object> outcome : outcomes) {
+                values.add(outcome.get(30, TimeUnit.SECONDS));
+            }
+            return values;
+        }
+    }
+}
