@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisTimeoutException;
 
 /**
@@ -109,12 +108,12 @@ final class BatchLane {
     }
 
     /**
-     * True when a read that failed in a batch may be sent again alone: it failed for want of a
-     * connection, not because Redis refused it or did not answer in time.
+     * True when a read that failed in a batch sent without retries may be sent again alone: Redis
+     * did not refuse it. It may have found no connection, or no reply came: Redisson reports a
+     * connection lost with the batch on its way as a response timeout.
      */
     static boolean mayResend(Throwable failure) {
-        Throwable cause = Failures.unwrap(failure);
-        return Failures.of(cause) != Failures.REFUSED && !(cause instanceof RedisResponseTimeoutException);
+        return Failures.of(Failures.unwrap(failure)) != Failures.REFUSED;
     }
 
     /** One caller's command and the future of its reply. */
@@ -123,7 +122,7 @@ final class BatchLane {
         private final CompletableFuture<T> reply = new CompletableFuture<>();
         private CompletableFuture<T> sent;
         private Room room;
-        private volatile boolean batched;
+        private volatile boolean sentOnce;
 
         Call(Command<T> command) {
             this.command = command;
@@ -185,12 +184,13 @@ final class BatchLane {
             }
         }
 
-        void markBatched() {
-            batched = true;
+        /** Notes that the call went in a batch that the client sends once, with no retry. */
+        void markSentOnce() {
+            sentOnce = true;
         }
 
-        boolean wasBatched() {
-            return batched;
+        boolean wasSentOnce() {
+            return sentOnce;
         }
     }
 

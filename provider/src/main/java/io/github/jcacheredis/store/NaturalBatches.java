@@ -32,10 +32,12 @@ import org.redisson.connection.MasterSlaveEntry;
  * command. There is no timer, so an idle client pays no latency for it, and batches grow with the
  * load.
  *
- * <p>A pipeline is never resent by the client (like every write here, see {@link RedisCalls}):
- * a command that Redis redirects (MOVED, ASK) did not run and the client sends it on; one that
- * failed fails only its own caller. A read that failed in a batch for want of a connection is
- * sent again alone, as the client would have. Callers wait on their own threads: replies complete
+ * <p>A batch that carries a write is never resent by the client (like every write here, see
+ * {@link RedisCalls}): a command that Redis redirects (MOVED, ASK) did not run and the client
+ * sends it on; one that failed fails only its own caller. A read of such a batch that Redis did
+ * not refuse (no connection, or no reply: a lost connection shows as a response timeout) is sent
+ * again alone, once, so it gets the attempts it would have had alone; a batch of reads only is
+ * resent by the client itself. Callers wait on their own threads: replies complete
  * a future and nothing else runs on the client's event loop. At most {@code 8 × max} calls per
  * node wait or travel at once; a call beyond that waits for room up to the call timeout.
  */
@@ -55,6 +57,7 @@ public final class NaturalBatches {
     private final Map<MasterSlaveEntry, BatchLane> lanes = new ConcurrentHashMap<>();
     private final BatchSizes sizes = new BatchSizes();
     private final Direct alone;
+    private final Direct onceMore;
     private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
 
     /**
@@ -71,7 +74,8 @@ public final class NaturalBatches {
         this.nodes = executor == null ? null : executor.getConnectionManager();
         this.cluster = redis.getConfig().isClusterConfig();
         this.onlyLane = newLane();
-        this.alone = new Direct(redis);
+        this.alone = new Direct(redis, true);
+        this.onceMore = new Direct(redis, false);
     }
 
     private BatchLane newLane() {
@@ -98,10 +102,11 @@ public final class NaturalBatches {
             lane(command.key()).add(call);
             return call.reply().join();
         } catch (CompletionException e) {
-            if (command.isWrite() || !call.wasBatched() || !BatchLane.mayResend(e)) {
+            if (command.isWrite() || !call.wasSentOnce() || !BatchLane.mayResend(e)) {
                 throw e;
             }
-            return join(command.issue(alone));
+            // the batch was the read's first attempt; this is its one retry, as it would have alone
+            return join(command.issue(onceMore));
         }
     }
 
@@ -120,12 +125,10 @@ public final class NaturalBatches {
             BatchLane.Call<?> call = calls.get(0);
             return answered(call.issue(alone), () -> call.settle());
         }
-        for (BatchLane.Call<?> call : calls) {
-            call.markBatched();
-        }
         if (oneSlotOfSimpleCommands(calls)) {
             return executor != null && allGets(calls) ? mget(calls) : many(calls);
         }
+        calls.forEach(BatchLane.Call::markSentOnce);
         RBatch batch = redis.createBatch(options);
         Command.Target target = new InBatch(batch);
         CompletableFuture<?>[] replies = new CompletableFuture<?>[calls.size()];
@@ -208,6 +211,9 @@ public final class NaturalBatches {
             }
         }
         args.set(countAt, StoreContext.ascii(count));
+        if (write) {
+            calls.forEach(BatchLane.Call::markSentOnce);
+        }
         CompletableFuture<Object> reply = ScriptRunner.runAsync(alone.scripts(write), Scripts.MANY, keys, args.toArray(),
                 RScript.ReturnType.LIST);
         return answerEach(calls, reply, (answer, i) -> {
@@ -276,27 +282,32 @@ public final class NaturalBatches {
         }
     }
 
-    /** Commands sent on their own; writes through objects the client never resends. */
+    /**
+     * Commands sent on their own: writes through objects the client never resends, reads through
+     * objects it resends, or never when {@code readsResent} is false.
+     */
     private static final class Direct implements Command.Target {
         private final RedissonClient redis;
+        private final boolean readsResent;
         private final RScript scripts;
         private final RScript scriptsOnce;
 
-        Direct(RedissonClient redis) {
+        Direct(RedissonClient redis, boolean readsResent) {
             this.redis = redis;
+            this.readsResent = readsResent;
             this.scripts = redis.getScript(ByteArrayCodec.INSTANCE);
             this.scriptsOnce = redis.getScript(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
         }
 
         @Override
         public RBucketAsync<byte[]> bucket(String key, boolean write) {
-            return write ? redis.getBucket(PlainOptions.name(key).codec(ByteArrayCodec.INSTANCE).retryAttempts(0))
+            return write || !readsResent ? redis.getBucket(PlainOptions.name(key).codec(ByteArrayCodec.INSTANCE).retryAttempts(0))
                     : redis.getBucket(key, ByteArrayCodec.INSTANCE);
         }
 
         @Override
         public RScriptAsync scripts(boolean write) {
-            return write ? scriptsOnce : scripts;
+            return write || !readsResent ? scriptsOnce : scripts;
         }
     }
 }

@@ -31,7 +31,6 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -152,7 +151,7 @@ class BatchingFaultTests {
      * A batch whose connection is lost after Redis ran it and before its reply came: every write in
      * it says its outcome is unknown, ran once (with the batch) and is never sent again; no read
      * answers a wrong value. A batch of reads only (an MGET) is resent by the client, so its reads
-     * answer their values; for the reads of a batch with writes see the disabled test below.
+     * answer their values; for the reads of a batch with writes see the next test.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Shape.class)
@@ -180,12 +179,10 @@ class BatchingFaultTests {
     }
 
     /**
-     * A read in a batch with writes whose connection is lost should be sent again alone and answer
-     * its value, as it would alone (the client resends a read) or in a batch of reads only.
+     * A read in a batch with writes whose connection is lost is sent again alone and answers its
+     * value, as it would alone (the client resends a read) or in a batch of reads only: Redisson
+     * reports the lost connection only as a response timeout, which must not stop the resend.
      */
-    @Disabled("Fails: Redisson 4.7.0 fails a command whose connection was lost only at its response timeout"
-            + " (RedisResponseTimeoutException, not a connection error), and BatchLane.mayResend does not resend a"
-            + " batched read after a response timeout, so every read of the lost batch fails")
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Shape.class, names = {"WITH_PUTS", "WITH_INCREMENTS"})
     void theReadsOfABatchWithWritesWhoseConnectionIsLostAreSentAgainAlone(Shape shape) throws Exception {

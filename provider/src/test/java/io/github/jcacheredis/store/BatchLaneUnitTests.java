@@ -176,10 +176,11 @@ class BatchLaneUnitTests {
     }
 
     @Test
-    void onlyReadsThatFailedForWantOfAConnectionMayBeSentAgain() {
+    void aReadThatRedisDidNotRefuseMayBeSentAgain() {
         assertTrue(BatchLane.mayResend(new CompletionException(new org.redisson.client.RedisConnectionException("refused"))));
-        assertFalse(BatchLane.mayResend(new CompletionException(
-                new org.redisson.client.RedisResponseTimeoutException("no reply in 1000 ms"))));
+        assertTrue(BatchLane.mayResend(new CompletionException(
+                new org.redisson.client.RedisResponseTimeoutException("no reply in 1000 ms"))),
+                "how Redisson reports a connection lost with the batch on its way");
         assertFalse(BatchLane.mayResend(new CompletionException(new org.redisson.client.RedisOutOfMemoryException("OOM"))));
     }
 }

@@ -18,7 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.client.RedisConnectionException;
 
-/** How a cache's calls treat a client whose pool had no free connection, against a refused connection. */
+/**
+ * How a cache's calls treat back-pressure (a client whose pool had no free connection, a batch lane
+ * with no room), against a refused connection.
+ */
 class RedisCallsUnitTests {
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -31,25 +34,38 @@ class RedisCallsUnitTests {
     @ParameterizedTest
     @EnumSource(FailureMode.class)
     void callsThatFindThePoolExhaustedFailAloneAndLeaveRedisUp(FailureMode mode) {
+        backPressureFailsAloneAndLeavesRedisUp(mode, FailuresUnitTests.POOL_EXHAUSTED,
+                "connection pool was exhausted", "connectionPoolSize");
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureMode.class)
+    void callsRefusedForWantOfRoomInTheirLaneFailAloneAndLeaveRedisUp(FailureMode mode) {
+        backPressureFailsAloneAndLeavesRedisUp(mode, new BatchLane.NoRoom("16 calls for this Redis node are waiting or"
+                + " on their way already; the call for k was not sent"), "the call for k was not sent", "batch-max");
+    }
+
+    private void backPressureFailsAloneAndLeavesRedisUp(FailureMode mode, RuntimeException backPressure, String says,
+                                                        String advice) {
         RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
         RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0);
         AtomicInteger attempts = new AtomicInteger();
-        Supplier<Object> exhausted = () -> {
+        Supplier<Object> refused = () -> {
             attempts.incrementAndGet();
-            throw FailuresUnitTests.POOL_EXHAUSTED;
+            throw backPressure;
         };
 
-        CacheException write = assertThrows(CacheException.class, () -> calls.blindWrite("SET", List.of("k"), exhausted, null));
+        CacheException write = assertThrows(CacheException.class, () -> calls.blindWrite("SET", List.of("k"), refused, null));
         assertEquals(1 + RedisCalls.WRITE_RETRIES, attempts.get(), "a write that did not run is sent again");
-        CacheException read = assertThrows(CacheException.class, () -> calls.read("MGET", exhausted, null));
+        CacheException read = assertThrows(CacheException.class, () -> calls.read("MGET", refused, null));
         CacheException deletingRead = assertThrows(CacheException.class,
-                () -> calls.destructiveRead("GETDEL", exhausted, null));
+                () -> calls.destructiveRead("GETDEL", refused, null));
 
         for (CacheException failure : List.of(write, read, deletingRead)) {
             assertTrue(failure.getMessage().startsWith("Cache[c]: Redis "), failure.getMessage());
-            assertTrue(failure.getMessage().contains("connection pool was exhausted"), failure.getMessage());
-            assertTrue(failure.getMessage().contains("connectionPoolSize"), failure.getMessage());
-            assertSame(FailuresUnitTests.POOL_EXHAUSTED, failure.getCause());
+            assertTrue(failure.getMessage().contains(says), failure.getMessage());
+            assertTrue(failure.getMessage().contains(advice), failure.getMessage());
+            assertSame(backPressure, failure.getCause());
         }
         assertFalse(health.isDown());
         assertEquals(0, health.skippedWrites());
