@@ -21,28 +21,39 @@ final class OwnKeyWrites {
         }
     }
 
-    private final ThreadLocal<Deque<Frame>> frames = ThreadLocal.withInitial(ArrayDeque::new);
+    /** The running processors of this thread; null (no entry at all) while none runs, the common case. */
+    private final ThreadLocal<Deque<Frame>> frames = new ThreadLocal<>();
 
     /** Marks the start of a processor run for {@code encodedKey} on this thread. */
     Frame enter(String encodedKey) {
         Frame frame = new Frame(encodedKey);
-        frames.get().push(frame);
+        Deque<Frame> stack = frames.get();
+        if (stack == null) {
+            stack = new ArrayDeque<>();
+            frames.set(stack);
+        }
+        stack.push(frame);
         return frame;
     }
 
     void exit(Frame frame) {
         Deque<Frame> stack = frames.get();
+        if (stack == null) {
+            return;
+        }
         stack.remove(frame);
         if (stack.isEmpty()) {
             frames.remove();
         }
     }
 
-    /** Called before every write of {@code encodedKey}: notes it when a processor of that key runs here. */
+    /**
+     * Called before every write of {@code encodedKey}: notes it when a processor of that key runs
+     * here. Outside processors it only looks the thread's entry up: it creates and removes nothing.
+     */
     void writing(String encodedKey) {
         Deque<Frame> stack = frames.get();
-        if (stack.isEmpty()) {
-            frames.remove();
+        if (stack == null) {
             return;
         }
         for (Frame frame : stack) {
