@@ -91,9 +91,6 @@ final class Command<T> {
      */
     static final class Merge {
 
-        private static final String KEEPTTL = "KEEPTTL";
-        private static final byte[] KEEPTTL_BYTES = StoreContext.ascii(KEEPTTL);
-
         static final Merge GET = new Merge(Kind.GET, "", 0, null);
 
         private final Kind kind;
@@ -106,7 +103,7 @@ final class Command<T> {
             this.kind = kind;
             this.ttl = ttl;
             this.getexMillis = getexMillis;
-            this.ttlBytes = ttl.equals(KEEPTTL) ? KEEPTTL_BYTES : StoreContext.ascii(ttl);
+            this.ttlBytes = StoreContext.ascii(ttl);
             this.value = value;
         }
 

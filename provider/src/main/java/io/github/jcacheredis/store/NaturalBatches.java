@@ -57,7 +57,8 @@ public final class NaturalBatches {
     private final Map<MasterSlaveEntry, BatchLane> lanes = new ConcurrentHashMap<>();
     private final BatchSizes sizes = new BatchSizes();
     private final Direct alone;
-    private final Direct onceMore;
+    /** The objects of {@code alone} that the client never resends, for reads too. */
+    private final Command.Target onceMore;
     private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
 
     /**
@@ -74,8 +75,8 @@ public final class NaturalBatches {
         this.nodes = executor == null ? null : executor.getConnectionManager();
         this.cluster = redis.getConfig().isClusterConfig();
         this.onlyLane = newLane();
-        this.alone = new Direct(redis, true);
-        this.onceMore = new Direct(redis, false);
+        this.alone = new Direct(redis);
+        this.onceMore = alone.neverResent();
     }
 
     private BatchLane newLane() {
@@ -282,32 +283,42 @@ public final class NaturalBatches {
         }
     }
 
-    /**
-     * Commands sent on their own: writes through objects the client never resends, reads through
-     * objects it resends, or never when {@code readsResent} is false.
-     */
+    /** Commands sent on their own; writes through objects the client never resends. */
     private static final class Direct implements Command.Target {
         private final RedissonClient redis;
-        private final boolean readsResent;
         private final RScript scripts;
         private final RScript scriptsOnce;
 
-        Direct(RedissonClient redis, boolean readsResent) {
+        Direct(RedissonClient redis) {
             this.redis = redis;
-            this.readsResent = readsResent;
             this.scripts = redis.getScript(ByteArrayCodec.INSTANCE);
             this.scriptsOnce = redis.getScript(OptionalOptions.defaults().codec(ByteArrayCodec.INSTANCE).retryAttempts(0));
         }
 
         @Override
         public RBucketAsync<byte[]> bucket(String key, boolean write) {
-            return write || !readsResent ? redis.getBucket(PlainOptions.name(key).codec(ByteArrayCodec.INSTANCE).retryAttempts(0))
+            return write ? redis.getBucket(PlainOptions.name(key).codec(ByteArrayCodec.INSTANCE).retryAttempts(0))
                     : redis.getBucket(key, ByteArrayCodec.INSTANCE);
         }
 
         @Override
         public RScriptAsync scripts(boolean write) {
-            return write || !readsResent ? scriptsOnce : scripts;
+            return write ? scriptsOnce : scripts;
+        }
+
+        /** These objects, every command going as a write goes: never resent by the client. */
+        Command.Target neverResent() {
+            return new Command.Target() {
+                @Override
+                public RBucketAsync<byte[]> bucket(String key, boolean write) {
+                    return Direct.this.bucket(key, true);
+                }
+
+                @Override
+                public RScriptAsync scripts(boolean write) {
+                    return Direct.this.scripts(true);
+                }
+            };
         }
     }
 }
