@@ -80,6 +80,9 @@ class TcpProxyIntegrationTests {
              RespClient marked = new RespClient("127.0.0.1", proxy.port()).readTimeout(Duration.ofSeconds(2));
              RespClient spared = new RespClient("127.0.0.1", proxy.port())) {
             marked.call("ECHO", "mark-me");
+            // a connection is only the proxy's once it has carried a request: one still waiting in
+            // the listen backlog when refusal starts would be refused like a new one
+            assertEquals("PONG", spared.call("PING"));
             proxy.refuseConnections(true);
             assertEquals(1, proxy.cut("mark-me"));
             assertThrows(UncheckedIOException.class, () -> marked.call("PING"));
