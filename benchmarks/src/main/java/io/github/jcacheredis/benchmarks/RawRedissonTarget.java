@@ -23,9 +23,19 @@ import org.redisson.config.Config;
  * one key per entry, with none of JCache's semantics. Each operation is the least a Redisson-based
  * provider has to do: one GET or SET (MGET / MSET for the bulk calls, GETEX for the access-expiry
  * read, a GET then a SET for increment, which is therefore not atomic), plus the JSON mapping by a
- * plain Jackson {@link ObjectMapper}.
+ * plain Jackson {@link ObjectMapper}. Its single-key commands go one per call, or naturally
+ * batched ({@link NaturallyBatchedCommands}).
  */
 final class RawRedissonTarget implements Target {
+
+    /** How the single-key commands of {@code get}, {@code put} and their kin reach Redis. */
+    interface SingleKeyCommands {
+        byte[] get(String name);
+
+        void set(String name, byte[] value);
+
+        byte[] getAndExpire(String name, Duration ttl);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ACCESS_TTL = Duration.ofMinutes(10);
@@ -36,11 +46,14 @@ final class RawRedissonTarget implements Target {
     private final RedissonClient redis;
     private final String plainPrefix;
     private final String expiringPrefix;
+    private final SingleKeyCommands singles;
 
-    RawRedissonTarget(Config config, String keyPrefix) {
+    /** @param batched whether concurrent single-key calls go as natural batches */
+    RawRedissonTarget(Config config, String keyPrefix, boolean batched) {
         this.plainPrefix = keyPrefix + JCacheTarget.PLAIN + ":";
         this.expiringPrefix = keyPrefix + JCacheTarget.EXPIRING + ":";
         this.redis = Redisson.create(config);
+        this.singles = batched ? new NaturallyBatchedCommands(redis) : new OnePerCall();
         try {
             deleteAll(plainPrefix);
             deleteAll(expiringPrefix);
@@ -52,12 +65,12 @@ final class RawRedissonTarget implements Target {
 
     @Override
     public Payload get(String key) {
-        return decode(bucket(plainPrefix + key).get());
+        return decode(singles.get(plainPrefix + key));
     }
 
     @Override
     public void put(String key, Payload value) {
-        bucket(plainPrefix + key).set(encode(value));
+        singles.set(plainPrefix + key, encode(value));
     }
 
     @Override
@@ -82,7 +95,7 @@ final class RawRedissonTarget implements Target {
 
     @Override
     public Payload getFromExpiring(String key) {
-        return decode(bucket(expiringPrefix + key).getAndExpire(ACCESS_TTL));
+        return decode(singles.getAndExpire(expiringPrefix + key, ACCESS_TTL));
     }
 
     @Override
@@ -95,10 +108,10 @@ final class RawRedissonTarget implements Target {
 
     @Override
     public long increment(String key) {
-        RBucket<byte[]> bucket = bucket(plainPrefix + key);
-        Payload current = decode(bucket.get());
+        String name = plainPrefix + key;
+        Payload current = decode(singles.get(name));
         Payload next = current == null ? Payload.of(key).incremented() : current.incremented();
-        bucket.set(encode(next));
+        singles.set(name, encode(next));
         return next.counter();
     }
 
@@ -159,6 +172,24 @@ final class RawRedissonTarget implements Target {
 
     private RBucket<byte[]> bucket(String name) {
         return redis.getBucket(name, ByteArrayCodec.INSTANCE);
+    }
+
+    /** One command per call, each on its own round trip. */
+    private final class OnePerCall implements SingleKeyCommands {
+        @Override
+        public byte[] get(String name) {
+            return bucket(name).get();
+        }
+
+        @Override
+        public void set(String name, byte[] value) {
+            bucket(name).set(value);
+        }
+
+        @Override
+        public byte[] getAndExpire(String name, Duration ttl) {
+            return bucket(name).getAndExpire(ttl);
+        }
     }
 
     private static byte[] encode(Payload value) {

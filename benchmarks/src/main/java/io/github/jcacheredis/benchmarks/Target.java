@@ -4,6 +4,7 @@ import io.github.jcacheredis.store.BatchSizes;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.redisson.config.Config;
 
 /**
  * One way of keeping the benchmark's entries in Redis. Each target holds two caches of
@@ -16,6 +17,8 @@ interface Target extends AutoCloseable {
     String JCACHE_REDIS = "jcache-redis";
     String REDISSON_JCACHE = "redisson-jcache";
     String REDISSON_RAW = "redisson-raw";
+    /** Raw Redisson with natural batching of single-key calls and nothing else: the approach's ceiling. */
+    String REDISSON_BATCHED = "redisson-batched";
     /** This project's provider with a near cache (local tier) on both caches. */
     String JCACHE_REDIS_NEAR = "jcache-redis-near";
 
@@ -62,10 +65,15 @@ interface Target extends AutoCloseable {
             // one Redis hash per cache, named after it
             case REDISSON_JCACHE -> JCacheTarget.open("org.redisson.jcache.JCachingProvider",
                     redis.redissonYamlFile().toUri(), RedisEndpoint.NAMESPACE + "-redisson:");
-            case REDISSON_RAW -> new RawRedissonTarget(redis.redissonConfig(), RedisEndpoint.NAMESPACE + "-raw:");
+            case REDISSON_RAW -> new RawRedissonTarget(redis.redissonConfig(), RedisEndpoint.NAMESPACE + "-raw:", false);
+            case REDISSON_BATCHED -> {
+                Config config = redis.redissonConfig();
+                config.setReferenceEnabled(false); // as the provider's own clients
+                yield new RawRedissonTarget(config, RedisEndpoint.NAMESPACE + "-batched:", true);
+            }
             case JCACHE_REDIS_NEAR -> JCacheTarget.openWithNearCache(redis.jcacheRedisUri());
             default -> throw new IllegalArgumentException("unknown target '" + name + "'; known: "
-                    + String.join(", ", JCACHE_REDIS, REDISSON_JCACHE, REDISSON_RAW, JCACHE_REDIS_NEAR));
+                    + String.join(", ", JCACHE_REDIS, REDISSON_JCACHE, REDISSON_RAW, REDISSON_BATCHED, JCACHE_REDIS_NEAR));
         };
     }
 }
