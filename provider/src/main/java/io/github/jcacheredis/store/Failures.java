@@ -82,7 +82,12 @@ enum Failures {
      * the calls holding the connections learn that, by their replies or their response timeouts.
      */
     static boolean isBackPressure(Throwable failure) {
-        return any(unwrap(failure), cause -> cause instanceof BatchLane.NoRoom || cause instanceof RedisTimeoutException
+        return isPoolExhausted(failure) || any(unwrap(failure), BatchLane.NoRoom.class);
+    }
+
+    /** True when the command was not sent because no connection of the client's pool became free in time. */
+    static boolean isPoolExhausted(Throwable failure) {
+        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && !(cause instanceof BatchLane.NoRoom)
                 && cause.getMessage() != null && cause.getMessage().startsWith(NO_FREE_CONNECTION));
     }
 

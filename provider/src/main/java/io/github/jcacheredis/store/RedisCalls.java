@@ -15,8 +15,11 @@ import org.redisson.client.RedisTimeoutException;
  * unreachable marks the manager's {@link RedisHealth} down; while it is down, calls do not reach
  * Redis: they fail at once, or in degrade mode return what an empty cache would (reads) or skip
  * the write and record its keys (writes). Every other failure is a {@link CacheException} that
- * names the cache. A call that found no free connection in the client's pool fails alone: the
- * client is busier than its pool allows, and Redis is not taken to be down for it.
+ * names the cache. A call that found no free connection in the client's pool was not sent, so it
+ * is sent again, reads and writes alike, until it has waited for one as long as it would for a
+ * reply (the client's {@code timeout}; Redisson alone gives up after one retry delay per attempt);
+ * then it fails alone: the client is busier than its pool allows, and Redis is not taken to be
+ * down for it.
  *
  * <p>Reads may be resent by Redisson. Writes are sent through objects that Redisson never resends
  * (see {@link StoreContext}); this class sends a write again only when its failure proves that it
@@ -31,6 +34,8 @@ final class RedisCalls {
      */
     static final int WRITE_RETRIES = 1;
     static final long RETRY_DELAY_MILLIS = 100;
+    /** The pause before a call that found no free connection asks for one again. */
+    static final long POOL_RETRY_PAUSE_MILLIS = 5;
     /** The longest pause between two attempts while the cluster's layout changes. */
     static final long MAX_RETRY_DELAY_MILLIS = 400;
 
@@ -38,21 +43,24 @@ final class RedisCalls {
     private final KeyLayout layout;
     private final RedisHealth health;
     private final long settleMillis;
+    private final long poolWaitMillis;
 
     /**
      * Calls for a cache's entries. {@code settleMillis} is how long a call keeps trying while the
-     * cluster's layout changes (a failover, slots moving) before it fails.
+     * cluster's layout changes (a failover, slots moving) before it fails; {@code poolWaitMillis}
+     * how long it keeps trying while the client's pool has no free connection.
      */
-    RedisCalls(String cacheName, KeyLayout layout, RedisHealth health, long settleMillis) {
+    RedisCalls(String cacheName, KeyLayout layout, RedisHealth health, long settleMillis, long poolWaitMillis) {
         this.cacheName = cacheName;
         this.layout = layout;
         this.health = health;
         this.settleMillis = settleMillis;
+        this.poolWaitMillis = poolWaitMillis;
     }
 
     /** Calls that are not about one cache's entries (pub/sub, registry): they always fail loudly. */
     RedisCalls(String what) {
-        this(what, null, null, 0);
+        this(what, null, null, 0, 0);
     }
 
     /** True while Redis is known to be unreachable (calls then do not wait on it). */
@@ -190,7 +198,9 @@ final class RedisCalls {
             } catch (RuntimeException e) {
                 Throwable cause = Failures.unwrap(e);
                 Failures kind = Failures.of(cause);
-                if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown() && !Failures.isTransient(cause)) {
+                boolean waitedForAConnection = poolWaitMillis > 0 && Failures.isPoolExhausted(cause);
+                if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown() && !Failures.isTransient(cause)
+                        && !waitedForAConnection) {
                     pause(RETRY_DELAY_MILLIS);
                     continue;
                 }
@@ -207,9 +217,12 @@ final class RedisCalls {
     }
 
     /**
-     * Runs a call, and runs it again while it fails only because the cluster's layout is changing
-     * ({@link Failures#isTransient}: such a command did not run), until that has lasted
-     * {@code settleMillis}: the client learns the new layout within its scan interval.
+     * Runs a call, and runs it again while it fails only because it was not sent: the cluster's
+     * layout is changing ({@link Failures#isTransient}), until that has lasted {@code settleMillis}
+     * (the client learns the new layout within its scan interval); or no connection of the pool
+     * became free ({@link Failures#isPoolExhausted}), until it has waited {@code poolWaitMillis}.
+     * The client waited for the connection already, so that one is sent again after a short pause
+     * only (should a client ever report it without waiting, the loop does not spin).
      */
     private <T> T whileSettling(Supplier<T> call) {
         long deadline = 0; // read from the clock at the first failure only: the common call never does
@@ -219,17 +232,22 @@ final class RedisCalls {
             try {
                 return call.get();
             } catch (RuntimeException e) {
-                if (!Failures.isTransient(e)) {
+                boolean crowded = Failures.isPoolExhausted(e);
+                if (crowded ? poolWaitMillis <= 0 : !Failures.isTransient(e)) {
                     throw e;
                 }
                 if (!settling) {
                     settling = true;
-                    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settleMillis);
+                    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(crowded ? poolWaitMillis : settleMillis);
                 } else if (System.nanoTime() - deadline > 0) {
                     throw e;
                 }
-                pause(delay);
-                delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
+                if (crowded) {
+                    pause(POOL_RETRY_PAUSE_MILLIS);
+                } else {
+                    pause(delay);
+                    delay = Math.min(delay * 2, MAX_RETRY_DELAY_MILLIS);
+                }
             }
         }
     }

@@ -46,7 +46,8 @@ public final class RedisEntryStore implements EntryStore {
      */
     public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health,
                            TtlResolver ttls, ScheduledExecutorService scheduler, NaturalBatches batches) {
-        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis)),
+        this.ctx = new StoreContext(redis, layout, new RedisCalls(cacheName, layout, health, RedisTopology.settleMillis(redis),
+                RedisTopology.timeoutMillis(redis)),
                 batches);
         this.scans = new KeyScans(ctx);
         this.expiry = new ExpiryIndex(ctx, scans);

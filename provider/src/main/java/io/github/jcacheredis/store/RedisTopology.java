@@ -1,5 +1,6 @@
 package io.github.jcacheredis.store;
 
+import io.github.jcacheredis.config.ServerBlocks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Map;
@@ -37,6 +38,11 @@ final class RedisTopology {
             return config.useSentinelServers().getScanInterval() + 1000L;
         }
         return 1000L;
+    }
+
+    /** How long the client waits for a reply ({@code timeout}). */
+    static long timeoutMillis(RedissonClient redis) {
+        return ServerBlocks.of(config(redis)).getTimeout();
     }
 
     /** True when the configured addresses use TLS ({@code rediss://}). */

@@ -9,6 +9,7 @@ import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
@@ -34,13 +36,16 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.ConstantDelay;
+import org.redisson.config.SingleServerConfig;
 
 /**
  * A client whose connection pool has no free connection is under back-pressure; its Redis is up.
  * Calls that found no connection used to be taken for an outage: the first marked Redis
  * unreachable, the calls after it failed fast (or, degraded, answered as an empty cache) until the
- * health probe saw Redis again. Now each such call fails alone, saying that the pool was exhausted,
- * and the next call reaches Redis at once.
+ * health probe saw Redis again. Now each such call waits for a connection up to the client's
+ * timeout, then fails alone, saying that the pool was exhausted, and the next call reaches Redis
+ * at once.
  *
  * <p>The manager's client has a pool of one connection. A blocking pop on that client holds it while
  * 64 threads call getAll and putAll of 100 entries each, so that every one of those calls finds the
@@ -55,49 +60,96 @@ class PoolExhaustionIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = {"fail", "degrade"})
     void callsThatFindThePoolExhaustedFailAloneAndRedisIsNotMarkedUnreachable(String failureMode) throws Exception {
-        try (RedisServer redis = RedisServer.start()) {
-            RedissonClient client = Redisson.create(oneConnection(redis));
-            Properties properties = new Properties();
-            properties.setProperty("failure-mode", failureMode);
-            try (RedisCacheManager manager = (RedisCacheManager) new RedisCachingProvider().getCacheManager(client,
-                    URI.create("jcache-redis:pool-exhaustion-" + failureMode), null, properties)) {
-                Cache<String, String> cache = manager.createCache("c",
-                        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-                Map<String, String> entries = entries();
-                cache.putAll(entries);
+        // an attempt to take the connection gives up after 300 ms: no retries
+        try (HeldPool pool = new HeldPool("pool-exhaustion-" + failureMode, failureMode,
+                servers -> servers.setTimeout(300).setRetryAttempts(0))) {
+            Queue<String> failures = loadWhileThePoolIsExhausted(pool.cache, pool.entries);
 
-                CompletableFuture<String> held = client.<String>getBlockingQueue(HOLDER, StringCodec.INSTANCE)
-                        .pollAsync(1, TimeUnit.MINUTES).toCompletableFuture();
-                until(() -> String.valueOf(redis.call("CLIENT", "LIST")).contains("cmd=blpop"));
-
-                Queue<String> failures = loadWhileThePoolIsExhausted(cache, entries);
-
-                assertEquals(Optional.empty(), manager.unreachableSince(), "Redis was marked unreachable");
-                assertEquals(2 * THREADS, failures.size(), "every call found the pool exhausted: " + failures);
-                for (String failure : failures) {
-                    assertFalse(failure.contains("unreachable"), failure);
-                    assertTrue(failure.startsWith("Cache[c]: ") && failure.contains("connection pool was exhausted"),
-                            failure);
-                }
-
-                redis.call("LPUSH", HOLDER, "released");
-                assertEquals("released", held.get(10, TimeUnit.SECONDS));
-                assertEquals(entries, cache.getAll(entries.keySet()), "the first call after the load reaches Redis");
-                cache.putAll(entries);
-                assertEquals(Optional.empty(), manager.unreachableSince());
-                assertEquals(0, manager.skippedWrites());
-            } finally {
-                client.shutdown();
+            assertEquals(Optional.empty(), pool.manager.unreachableSince(), "Redis was marked unreachable");
+            assertEquals(2 * THREADS, failures.size(), "every call found the pool exhausted: " + failures);
+            for (String failure : failures) {
+                assertFalse(failure.contains("unreachable"), failure);
+                assertTrue(failure.startsWith("Cache[c]: ") && failure.contains("connection pool was exhausted"),
+                        failure);
             }
+
+            pool.release();
+            assertEquals(pool.entries, pool.cache.getAll(pool.entries.keySet()),
+                    "the first call after the load reaches Redis");
+            pool.cache.putAll(pool.entries);
+            assertEquals(Optional.empty(), pool.manager.unreachableSince());
+            assertEquals(0, pool.manager.skippedWrites());
         }
     }
 
-    /** One connection, and an attempt to take it that gives up after 300 ms: no retries. */
-    private static Config oneConnection(RedisServer redis) {
-        Config config = new Config();
-        config.useSingleServer().setAddress(redis.uri()).setConnectionPoolSize(1).setConnectionMinimumIdleSize(1)
-                .setTimeout(300).setRetryAttempts(0);
-        return config;
+    /**
+     * With retries on, Redisson waits for a free connection one retry delay per attempt (Redisson
+     * 4.7: here 2 × 100 ms, the provider's own settings), far less than a call waits for a reply.
+     * The pool is held for 600 ms, well within the 3 s timeout: calls used to fail after
+     * Redisson's 200 ms; now they keep waiting, up to the timeout, and all succeed once the
+     * connection is free again.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fail", "degrade"})
+    void callsWaitForAConnectionUpToTheTimeoutNotJustTheClientsRetryDelay(String failureMode) throws Exception {
+        try (HeldPool pool = new HeldPool("pool-wait-" + failureMode, failureMode, servers -> servers.setTimeout(3000)
+                .setRetryAttempts(1).setRetryDelay(new ConstantDelay(Duration.ofMillis(100))))) {
+            // the fault lasts 600 ms: six of Redisson's waits for a connection, a fifth of the timeout
+            CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS).execute(pool::release);
+
+            Queue<String> failures = loadWhileThePoolIsExhausted(pool.cache, pool.entries);
+
+            assertEquals(List.of(), List.copyOf(failures), "no call gave up while the pool was busy for 600 ms");
+            assertEquals(pool.entries, pool.cache.getAll(pool.entries.keySet()));
+            assertEquals(Optional.empty(), pool.manager.unreachableSince());
+            assertEquals(0, pool.manager.skippedWrites());
+        }
+    }
+
+    /**
+     * A manager on its own server whose client has a pool of one connection, and a cache that holds
+     * the entries; then a blocking pop on that client holds the connection until released.
+     */
+    private static final class HeldPool implements AutoCloseable {
+        final Map<String, String> entries = entries();
+        final RedisServer redis = RedisServer.start();
+        final RedissonClient client;
+        final RedisCacheManager manager;
+        final Cache<String, String> cache;
+        private final CompletableFuture<String> held;
+
+        HeldPool(String name, String failureMode, Consumer<SingleServerConfig> settings) {
+            Config config = new Config();
+            SingleServerConfig servers = config.useSingleServer().setAddress(redis.uri()).setConnectionPoolSize(1)
+                    .setConnectionMinimumIdleSize(1);
+            settings.accept(servers);
+            client = Redisson.create(config);
+            Properties properties = new Properties();
+            properties.setProperty("failure-mode", failureMode);
+            manager = (RedisCacheManager) new RedisCachingProvider().getCacheManager(client,
+                    URI.create("jcache-redis:" + name), null, properties);
+            cache = manager.createCache("c", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+            cache.putAll(entries);
+            held = client.<String>getBlockingQueue(HOLDER, StringCodec.INSTANCE).pollAsync(1, TimeUnit.MINUTES)
+                    .toCompletableFuture();
+            until(() -> String.valueOf(redis.call("CLIENT", "LIST")).contains("cmd=blpop"));
+        }
+
+        /** Answers the blocking pop, which gives the connection back. */
+        void release() {
+            redis.call("LPUSH", HOLDER, "released");
+            assertEquals("released", held.orTimeout(10, TimeUnit.SECONDS).join());
+        }
+
+        @Override
+        public void close() {
+            try {
+                manager.close();
+            } finally {
+                client.shutdown();
+                redis.close();
+            }
+        }
     }
 
     private static Map<String, String> entries() {

@@ -27,6 +27,7 @@ class FailuresUnitTests {
         for (Throwable failure : new Throwable[] {POOL_EXHAUSTED, withinTimeout, new CompletionException(POOL_EXHAUSTED)}) {
             assertEquals(Failures.NOT_RUN, Failures.of(failure));
             assertTrue(Failures.isBackPressure(failure));
+            assertTrue(Failures.isPoolExhausted(failure), "a call sends it again while its wait lasts");
             assertFalse(RedisCalls.isUnreachable(Failures.unwrap(failure)));
         }
     }
@@ -37,6 +38,7 @@ class FailuresUnitTests {
                 + " already; the call for k was not sent");
         assertEquals(Failures.NOT_RUN, Failures.of(noRoom));
         assertTrue(Failures.isBackPressure(noRoom));
+        assertFalse(Failures.isPoolExhausted(noRoom), "it waited for room up to the timeout already");
         assertFalse(RedisCalls.isUnreachable(noRoom));
         assertFalse(RedisCalls.isUnreachable(new RuntimeException(noRoom)));
     }

@@ -48,7 +48,7 @@ class RedisCallsUnitTests {
     private void backPressureFailsAloneAndLeavesRedisUp(FailureMode mode, RuntimeException backPressure, String says,
                                                         String advice) {
         RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
-        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0);
+        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 0);
         AtomicInteger attempts = new AtomicInteger();
         Supplier<Object> refused = () -> {
             attempts.incrementAndGet();
@@ -73,9 +73,33 @@ class RedisCallsUnitTests {
 
     @ParameterizedTest
     @EnumSource(FailureMode.class)
+    void aCallThatFoundNoFreeConnectionIsSentAgainWhileItsWaitLasts(FailureMode mode) {
+        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
+        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 60_000);
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Object> freeOnTheThirdAttempt = () -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw FailuresUnitTests.POOL_EXHAUSTED;
+            }
+            return "answer";
+        };
+
+        assertEquals("answer", calls.read("MGET", freeOnTheThirdAttempt, null));
+        assertEquals(3, attempts.get());
+        attempts.set(0);
+        assertEquals("answer", calls.write("SET", List.of("k"), freeOnTheThirdAttempt, null));
+        assertEquals(3, attempts.get(), "a write that was not sent may be sent again");
+        attempts.set(0);
+        assertEquals("answer", calls.destructiveRead("GETDEL", freeOnTheThirdAttempt, null));
+        assertEquals(3, attempts.get());
+        assertFalse(health.isDown());
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureMode.class)
     void aRefusedConnectionStillMarksRedisUnreachable(FailureMode mode) {
         RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
-        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0);
+        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 0);
         Supplier<Object> refused = () -> {
             throw new RedisConnectionException("Unable to connect to Redis server");
         };
