@@ -220,9 +220,10 @@ final class RedisCalls {
      * Runs a call, and runs it again while it fails only because it was not sent: the cluster's
      * layout is changing ({@link Failures#isTransient}), until that has lasted {@code settleMillis}
      * (the client learns the new layout within its scan interval); or no connection of the pool
-     * became free ({@link Failures#isPoolExhausted}), until it has waited {@code poolWaitMillis}.
-     * The client waited for the connection already, so that one is sent again after a short pause
-     * only (should a client ever report it without waiting, the loop does not spin).
+     * became free ({@link Failures#isPoolExhausted}), until it has waited {@code poolWaitMillis}
+     * or Redis is found unreachable meanwhile (by the calls holding the connections). The client
+     * waited for the connection already, so that one is sent again after a short pause only
+     * (should a client ever report it without waiting, the loop does not spin).
      */
     private <T> T whileSettling(Supplier<T> call) {
         long deadline = 0; // read from the clock at the first failure only: the common call never does
@@ -233,8 +234,8 @@ final class RedisCalls {
                 return call.get();
             } catch (RuntimeException e) {
                 boolean crowded = Failures.isPoolExhausted(e);
-                if (crowded ? poolWaitMillis <= 0 : !Failures.isTransient(e)) {
-                    throw e;
+                if (crowded ? poolWaitMillis <= 0 || isDown() : !Failures.isTransient(e)) {
+                    throw e; // the calls holding the connections found Redis unreachable: stop waiting
                 }
                 if (!settling) {
                     settling = true;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.redisson.client.RedisConnectionException;
+import org.redisson.client.RedisTimeoutException;
 
 /**
  * How a cache's calls treat back-pressure (a client whose pool had no free connection, a batch lane
@@ -29,6 +30,15 @@ class RedisCallsUnitTests {
     @AfterEach
     void stop() {
         scheduler.shutdownNow();
+    }
+
+    private RedisHealth health(FailureMode mode) {
+        return new RedisHealth(null, mode, "m", scheduler);
+    }
+
+    /** Calls of cache c that wait {@code poolWaitMillis} for a free connection. */
+    private static RedisCalls calls(RedisHealth health, long poolWaitMillis) {
+        return new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, poolWaitMillis);
     }
 
     @ParameterizedTest
@@ -47,8 +57,8 @@ class RedisCallsUnitTests {
 
     private void backPressureFailsAloneAndLeavesRedisUp(FailureMode mode, RuntimeException backPressure, String says,
                                                         String advice) {
-        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
-        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 0);
+        RedisHealth health = health(mode);
+        RedisCalls calls = calls(health, 0);
         AtomicInteger attempts = new AtomicInteger();
         Supplier<Object> refused = () -> {
             attempts.incrementAndGet();
@@ -74,8 +84,8 @@ class RedisCallsUnitTests {
     @ParameterizedTest
     @EnumSource(FailureMode.class)
     void aCallThatFoundNoFreeConnectionIsSentAgainWhileItsWaitLasts(FailureMode mode) {
-        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
-        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 60_000);
+        RedisHealth health = health(mode);
+        RedisCalls calls = calls(health, 60_000);
         AtomicInteger attempts = new AtomicInteger();
         Supplier<Object> freeOnTheThirdAttempt = () -> {
             if (attempts.incrementAndGet() < 3) {
@@ -97,9 +107,29 @@ class RedisCallsUnitTests {
 
     @ParameterizedTest
     @EnumSource(FailureMode.class)
+    void aCallStopsWaitingForAConnectionOnceRedisIsFoundUnreachable(FailureMode mode) {
+        RedisHealth health = health(mode);
+        RedisCalls calls = calls(health, 60_000);
+        AtomicInteger attempts = new AtomicInteger();
+        Supplier<Object> crowdedWhileRedisStalls = () -> {
+            if (attempts.incrementAndGet() == 2) {
+                // meanwhile a call holding a connection timed out
+                health.unavailable(new RedisTimeoutException("Redis server response timeout"));
+            }
+            throw FailuresUnitTests.POOL_EXHAUSTED;
+        };
+
+        CacheException failure = assertThrows(CacheException.class, () -> calls.read("MGET", crowdedWhileRedisStalls, null));
+        assertTrue(failure.getMessage().contains("connection pool was exhausted"), failure.getMessage());
+        assertEquals(2, attempts.get(), "no more waiting for a connection to a Redis found unreachable");
+        health.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(FailureMode.class)
     void aRefusedConnectionStillMarksRedisUnreachable(FailureMode mode) {
-        RedisHealth health = new RedisHealth(null, mode, "m", scheduler);
-        RedisCalls calls = new RedisCalls("c", new KeyLayout("ns", "c"), health, 0, 0);
+        RedisHealth health = health(mode);
+        RedisCalls calls = calls(health, 0);
         Supplier<Object> refused = () -> {
             throw new RedisConnectionException("Unable to connect to Redis server");
         };
