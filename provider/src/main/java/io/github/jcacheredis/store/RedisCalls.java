@@ -234,8 +234,9 @@ final class RedisCalls {
                 return call.get();
             } catch (RuntimeException e) {
                 boolean crowded = Failures.isPoolExhausted(e);
+                // no more waiting for a connection once the calls holding them found Redis unreachable
                 if (crowded ? poolWaitMillis <= 0 || isDown() : !Failures.isTransient(e)) {
-                    throw e; // the calls holding the connections found Redis unreachable: stop waiting
+                    throw e;
                 }
                 if (!settling) {
                     settling = true;
