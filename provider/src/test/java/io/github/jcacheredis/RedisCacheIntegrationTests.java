@@ -62,6 +62,26 @@ class RedisCacheIntegrationTests {
     }
 
     @Test
+    void getAllAnswersEachKeyWithItsOwnValueAndLeavesOutAbsentOnes() {
+        Cache<String, String> cache = cache("bulk", String.class, String.class);
+        Set<String> keys = new java.util.LinkedHashSet<>();
+        java.util.Map<String, String> present = new java.util.HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            keys.add("k" + i);
+            if (i % 3 != 0) {
+                present.put("k" + i, "v" + i);
+            }
+        }
+        cache.putAll(present);
+        redis.call("DEL", namespace + ":bulk:k1");
+        redis.call("HSET", namespace + ":bulk:k1", "f", "not a string"); // not a cache entry: never a value
+
+        java.util.Map<String, String> expected = new java.util.HashMap<>(present);
+        expected.remove("k1");
+        assertEquals(expected, cache.getAll(keys));
+    }
+
+    @Test
     void untypedCachesKeepKeysOfDifferentTypesApart() {
         Cache<Object, Object> mixed = manager.createCache("mixed", new MutableConfiguration<>());
         mixed.put(1, "int");

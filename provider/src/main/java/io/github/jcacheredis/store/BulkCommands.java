@@ -36,6 +36,19 @@ final class BulkCommands {
             return Map.of();
         }
         String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
+        if (ctx.oneMgetReadsAnyKeys()) {
+            // values in key order: no map of Redis keys for the client to build and this call to map back
+            List<Object> values = ctx.calls.read("MGET", () -> ctx.mget(keys), List.of());
+            Map<String, byte[]> byEncodedKey = new HashMap<>(values.size() * 2);
+            int i = 0;
+            for (String encodedKey : encodedKeys) {
+                Object value = i < values.size() ? values.get(i++) : null;
+                if (value != null) {
+                    byEncodedKey.put(encodedKey, (byte[]) value);
+                }
+            }
+            return byEncodedKey;
+        }
         Map<String, byte[]> byKey = ctx.calls.read("MGET",
                 () -> ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).get(keys), Map.of());
         Map<String, byte[]> byEncodedKey = new HashMap<>(byKey.size() * 2);

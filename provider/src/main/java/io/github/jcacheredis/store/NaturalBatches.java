@@ -230,9 +230,25 @@ public final class NaturalBatches {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = calls.get(i).command().key();
         }
-        CompletableFuture<List<Object>> values = executor.<List<Object>, List<Object>>readAsync((String) keys[0],
-                ByteArrayCodec.INSTANCE, RedisCommands.MGET, keys).toCompletableFuture();
-        return answerEach(calls, values, (found, i) -> i < found.size() ? found.get(i) : null);
+        return answerEach(calls, mgetAsync(keys), (found, i) -> i < found.size() ? found.get(i) : null);
+    }
+
+    private CompletableFuture<List<Object>> mgetAsync(Object[] keys) {
+        return executor.<List<Object>, List<Object>>readAsync((String) keys[0], ByteArrayCodec.INSTANCE,
+                RedisCommands.MGET, keys).toCompletableFuture();
+    }
+
+    /** True when one MGET may read any keys: one master, and a client that can send it. */
+    boolean oneMgetReadsAnyKeys() {
+        return executor != null && !cluster;
+    }
+
+    /**
+     * The values of {@code keys} by one MGET, in their order (null where absent), as the client
+     * sends reads, resent by it if need be; only where {@link #oneMgetReadsAnyKeys}.
+     */
+    List<Object> mget(String[] keys) {
+        return mgetAsync(keys).join();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.jcacheredis.store;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -39,6 +40,16 @@ final class StoreContext {
     /** Runs a single-entry command (batched with other threads' calls) and waits for its reply. */
     <T> T send(Command<T> command) {
         return batches.call(command);
+    }
+
+    /** True when {@link #mget} may read any keys of the cache (one master). */
+    boolean oneMgetReadsAnyKeys() {
+        return batches.oneMgetReadsAnyKeys();
+    }
+
+    /** The values of {@code keys} by one MGET, in their order, null where absent. */
+    List<Object> mget(String[] keys) {
+        return batches.mget(keys);
     }
 
     /** The publication writes use now (reads that depend on it: access TTLs while expiry is tracked). */
