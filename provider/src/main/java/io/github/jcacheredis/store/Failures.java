@@ -87,8 +87,8 @@ enum Failures {
 
     /** True when the command was not sent because no connection of the client's pool became free in time. */
     static boolean isPoolExhausted(Throwable failure) {
-        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && !(cause instanceof BatchLane.NoRoom)
-                && cause.getMessage() != null && cause.getMessage().startsWith(NO_FREE_CONNECTION));
+        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
+                && cause.getMessage().startsWith(NO_FREE_CONNECTION));
     }
 
     /** Redisson reports a plain error reply as a RedisException naming the channel and command. */

@@ -22,6 +22,7 @@ final class FreePorts {
     static final int BUS_OFFSET = 10_000;
     /** Linux's default start of the ephemeral range; macOS's (49152) is higher. */
     private static final int DEFAULT_EPHEMERAL_START = 32_768;
+    private static final int EPHEMERAL_START = readEphemeralStart();
 
     private FreePorts() {
     }
@@ -39,6 +40,10 @@ final class FreePorts {
 
     /** The first ephemeral port: Linux's {@code ip_local_port_range}, else Linux's default. */
     static int ephemeralStart() {
+        return EPHEMERAL_START;
+    }
+
+    private static int readEphemeralStart() {
         try {
             String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
             int start = Integer.parseInt(range.split("\\s+")[0]);
