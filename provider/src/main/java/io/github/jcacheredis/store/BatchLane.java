@@ -118,6 +118,9 @@ final class BatchLane {
 
     /** One caller's command and the future of its reply. */
     static final class Call<T> {
+        /** How often a caller yields, waiting for its reply, before it parks. */
+        static final int YIELDS_BEFORE_PARKING = 20;
+
         private final Command<T> command;
         private final CompletableFuture<T> reply = new CompletableFuture<>();
         private CompletableFuture<T> sent;
@@ -134,6 +137,22 @@ final class BatchLane {
 
         CompletableFuture<T> reply() {
             return reply;
+        }
+
+        /**
+         * Waits for the reply and returns it (or throws its failure as a CompletionException).
+         * While it is on its way the caller gives its processor to other runnable threads up to
+         * {@link #YIELDS_BEFORE_PARKING} times, and only then parks: a caller still runnable when
+         * its reply comes needs no wake-up, and a processor that always has a runnable thread is
+         * not left idle, which on a busy client makes each wake-up dearer (docs/decisions.md).
+         * With nothing else to run each yield returns at once, so an idle client spends a few
+         * system calls per call on it.
+         */
+        T await() {
+            for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
+                Thread.yield();
+            }
+            return reply.join();
         }
 
         /** Issues the command through {@code target}; returns the client's future of its reply. */

@@ -101,7 +101,7 @@ public final class NaturalBatches {
         BatchLane.Call<T> call = new BatchLane.Call<>(command);
         try {
             lane(command.key()).add(call);
-            return call.reply().join();
+            return call.await();
         } catch (CompletionException e) {
             if (command.isWrite() || !call.wasSentOnce() || !BatchLane.mayResend(e)) {
                 throw e;

@@ -176,6 +176,41 @@ class BatchLaneUnitTests {
     }
 
     @Test
+    void aCallerThatStopsYieldingParksAndStillGetsItsReply() throws Exception {
+        BatchLane.Call<byte[]> call = get("late");
+        CompletableFuture<byte[]> got = new CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            try {
+                got.complete(call.await());
+            } catch (RuntimeException e) {
+                got.completeExceptionally(e);
+            }
+        });
+        caller.setDaemon(true);
+        caller.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (caller.getState() != Thread.State.WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the caller yields a bounded number of times, then parks");
+            Thread.onSpinWait();
+        }
+        assertFalse(got.isDone());
+        call.complete("late".getBytes());
+        assertEquals("late", new String(got.get(10, TimeUnit.SECONDS)), "completing the reply wakes the parked caller");
+    }
+
+    @Test
+    void awaitReturnsAReplyThatCameFirstAndThrowsAFailureAsTheCallersOwn() {
+        BatchLane.Call<byte[]> answered = get("a");
+        answered.complete("a".getBytes());
+        assertEquals("a", new String(answered.await()));
+        BatchLane.Call<byte[]> failed = get("b");
+        RedisTimeoutException cause = new RedisTimeoutException("no reply");
+        failed.fail(cause);
+        CompletionException thrown = assertThrows(CompletionException.class, failed::await);
+        assertEquals(cause, thrown.getCause());
+    }
+
+    @Test
     void aReadThatRedisDidNotRefuseMayBeSentAgain() {
         assertTrue(BatchLane.mayResend(new CompletionException(new org.redisson.client.RedisConnectionException("refused"))));
         assertTrue(BatchLane.mayResend(new CompletionException(
