@@ -145,8 +145,8 @@ final class BatchLane {
          * {@link #YIELDS_BEFORE_PARKING} times, and only then parks: a caller still runnable when
          * its reply comes needs no wake-up, and a processor that always has a runnable thread is
          * not left idle, which on a busy client makes each wake-up dearer (docs/decisions.md).
-         * With nothing else to run each yield returns at once, so an idle client spends a few
-         * system calls per call on it.
+         * With nothing else to run each yield returns at once, so an idle client spends at most
+         * that many system calls per call on it; a slow reply is waited for parked.
          */
         T await() {
             for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
