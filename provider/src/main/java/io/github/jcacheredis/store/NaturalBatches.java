@@ -127,7 +127,7 @@ public final class NaturalBatches {
             return answered(call.issue(alone), () -> call.settle());
         }
         if (oneSlotOfSimpleCommands(calls)) {
-            return executor != null && allGets(calls) ? mget(calls) : many(calls);
+            return executor != null && allGets(calls) ? answerByMget(calls) : many(calls);
         }
         calls.forEach(BatchLane.Call::markSentOnce);
         RBatch batch = redis.createBatch(options);
@@ -225,7 +225,7 @@ public final class NaturalBatches {
     }
 
     /** GETs only: one MGET, whose reply lists the values in the order of the keys. */
-    private CompletableFuture<?> mget(List<BatchLane.Call<?>> calls) {
+    private CompletableFuture<?> answerByMget(List<BatchLane.Call<?>> calls) {
         Object[] keys = new Object[calls.size()];
         for (int i = 0; i < keys.length; i++) {
             keys[i] = calls.get(i).command().key();
