@@ -1,6 +1,5 @@
 package io.github.jcacheredis.near;
 
-import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,17 +57,13 @@ class NearCacheIntegrationTests {
     }
 
     private void hitsAreServedLocally(RedisServer redis) throws Exception {
+        // written before the instance tracks its keys: Redis reports every write made after that to
+        // the tracking connection, late as it may be, and a late report empties a filled tier again
+        redis.call("SET", namespace + ":prices:k", "1");
         Cache<String, Long> cache = instance(URI.create(redis.uri()),
                 new RedisCacheConfiguration<String, Long>().nearCache(1_000, null));
         cache.getCacheManager().enableStatistics("prices", true);
-        cache.put("k", 1L);
         assertEquals(1L, cache.get("k")); // fills the local tier
-        // Redis reports the put to the tracking connection too; when that report comes after the
-        // read above, it empties the tier once more, and the next read fills it again
-        until(() -> {
-            long before = redisReads(redis);
-            return cache.get("k") == 1L && redisReads(redis) == before;
-        }, Duration.ofSeconds(2));
         long reads = redisReads(redis);
         assertEquals(1L, cache.get("k"));
         assertEquals(reads, redisReads(redis), "a filled tier serves reads locally: no command reached Redis");
