@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.jcacheredis.testsupport.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -188,11 +190,8 @@ class BatchLaneUnitTests {
         });
         caller.setDaemon(true);
         caller.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (caller.getState() != Thread.State.WAITING) {
-            assertTrue(System.nanoTime() < deadline, "the caller yields a bounded number of times, then parks");
-            Thread.onSpinWait();
-        }
+        Await.until("the caller yields a bounded number of times, then parks", Duration.ofSeconds(10),
+                () -> caller.getState() == Thread.State.WAITING, () -> "the caller is " + caller.getState());
         assertFalse(got.isDone());
         call.complete("late".getBytes());
         assertEquals("late", new String(got.get(10, TimeUnit.SECONDS)), "completing the reply wakes the parked caller");
