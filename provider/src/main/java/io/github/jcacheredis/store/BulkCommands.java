@@ -179,10 +179,12 @@ final class BulkCommands {
             return;
         }
         List<String> encodedKeys = new ArrayList<>(values.keySet());
-        if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL || updateTtl == Ttl.KEEP)) {
+        if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL
+                || updateTtl == Ttl.KEEP && !ctx.layout.sharedWithOtherWriters())) {
             // MSET also stands for "new entries eternal, updates keep their TTL": entries of a cache
             // whose policy never gives a TTL have none to keep (unless another instance runs the
-            // same cache with another policy, which is a configuration error)
+            // same cache with another policy, which is a configuration error). Not so where other
+            // programs write the entries with TTLs of their own (keyv's Node.js side): SET KEEPTTL
             Map<String, Object> byKey = new HashMap<>(values.size() * 2);
             values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
             ctx.calls.blindWrite("MSET", encodedKeys, () -> {

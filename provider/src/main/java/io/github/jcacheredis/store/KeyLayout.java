@@ -16,6 +16,7 @@ public final class KeyLayout {
     private final String namePart;
     private final String escapedNamespace;
     private final boolean clustered;
+    private final boolean sharedWithOtherWriters;
 
     /** The layout on a Redis Cluster (companion keys share their entry's slot). */
     public KeyLayout(String namespace, String cacheName) {
@@ -29,7 +30,7 @@ public final class KeyLayout {
      */
     public KeyLayout(String namespace, String cacheName, boolean clustered) {
         this(escapeName(namespace), escapeName(namespace) + ':' + escapeName(cacheName) + ':',
-                escapeName(cacheName) + ':', clustered);
+                escapeName(cacheName) + ':', clustered, false);
     }
 
     /** The layout of a cache of {@code redis}'s manager: clustered when its config is a cluster's. */
@@ -38,7 +39,8 @@ public final class KeyLayout {
     }
 
     /** Entries under {@code prefix}, their companions under the namespace's areas plus {@code namePart}. */
-    private KeyLayout(String escapedNamespace, String prefix, String namePart, boolean clustered) {
+    private KeyLayout(String escapedNamespace, String prefix, String namePart, boolean clustered,
+                      boolean sharedWithOtherWriters) {
         this.prefix = prefix;
         this.scanPattern = escapeGlob(prefix) + '*';
         this.escapedNamespace = escapedNamespace;
@@ -47,6 +49,15 @@ public final class KeyLayout {
         this.leasePrefix = escapedNamespace + ":%lease:" + namePart;
         this.duePrefix = escapedNamespace + ":%due:" + namePart;
         this.clustered = clustered;
+        this.sharedWithOtherWriters = sharedWithOtherWriters;
+    }
+
+    /**
+     * True when programs other than this provider write these entries (keyv's layout: Node.js
+     * services), so an entry may carry a TTL that no policy of this cache gave it.
+     */
+    public boolean sharedWithOtherWriters() {
+        return sharedWithOtherWriters;
     }
 
     /** The hash tag of an entry's companion keys: its slot's on a cluster, empty on one server. */
@@ -122,7 +133,7 @@ public final class KeyLayout {
     public static KeyLayout keyv(String namespace, String cacheName) {
         String name = escapeName(cacheName);
         String prefix = name + "::" + name + ':';
-        return new KeyLayout(escapeName(namespace), prefix, prefix, true);
+        return new KeyLayout(escapeName(namespace), prefix, prefix, true, true);
     }
 
     /**

@@ -15,6 +15,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -125,6 +126,23 @@ class KeyvInteropIntegrationTests {
         node.set(name, "s1", "\":token\"", 3_000L);
         assertEquals(":token", sessions.get("s1"));
         await().atMost(Duration.ofSeconds(20)).until(() -> sessions.get("s1") == null);
+    }
+
+    @Test
+    void anUpdateUnderTheEternalPolicyKeepsTheTtlNodeSet() {
+        String name = uniqueName("sessions");
+        Cache<String, String> sessions = cache(name, String.class, 0);
+        node.set(name, "put", "\"a\"", 600_000L);
+        node.set(name, "putAll", "\"b\"", 600_000L);
+
+        sessions.put("put", "A");
+        sessions.putAll(Map.of("putAll", "B"));
+
+        for (String key : List.of("put", "putAll")) {
+            long pttl = (Long) TestRedis.server().call("PTTL", name + "::" + name + ":" + key);
+            assertTrue(pttl > 0 && pttl <= 600_000, "the update by " + key + " kept Node's TTL: PTTL " + pttl);
+        }
+        assertEquals("B", node.get(name, "putAll").at("/value").asText());
     }
 
     @Test
