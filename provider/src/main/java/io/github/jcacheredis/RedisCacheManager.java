@@ -97,7 +97,7 @@ public final class RedisCacheManager implements CacheManager {
         MutableConfiguration<K, V> copy = CacheFactory.copy(configuration);
         synchronized (caches) {
             if (caches.containsKey(cacheName) || creating.contains(cacheName)) {
-                throw new CacheException("A Cache named [" + cacheName + "] already exists in CacheManager " + uri);
+                throw new CacheException("A Cache named [" + cacheName + "] already exists in CacheManager " + shownUri());
             }
             creating.add(cacheName);
         }
@@ -227,7 +227,7 @@ public final class RedisCacheManager implements CacheManager {
         if (clazz.isInstance(backend.client())) {
             return clazz.cast(backend.client());
         }
-        throw new IllegalArgumentException("CacheManager " + uri + " cannot be unwrapped to " + clazz.getName());
+        throw new IllegalArgumentException("CacheManager " + shownUri() + " cannot be unwrapped to " + clazz.getName());
     }
 
     /**
@@ -261,7 +261,7 @@ public final class RedisCacheManager implements CacheManager {
         if (backend.client() instanceof RedissonClient client) {
             return client;
         }
-        throw new IllegalStateException("CacheManager " + uri
+        throw new IllegalStateException("CacheManager " + shownUri()
                 + " keeps its caches in memory and has no Redisson client");
     }
 
@@ -304,7 +304,12 @@ public final class RedisCacheManager implements CacheManager {
 
     private void checkOpen() {
         if (closed.get()) {
-            throw new IllegalStateException("CacheManager " + uri + " is closed");
+            throw new IllegalStateException("CacheManager " + shownUri() + " is closed");
         }
+    }
+
+    /** This manager's URI as messages show it: without credentials. */
+    private String shownUri() {
+        return MBeans.withoutPassword(uri);
     }
 }

@@ -65,12 +65,17 @@ class TlsAndAclIntegrationTests {
                     cache.put("k", "as app");
                     assertEquals("as app", cache.get("k"));
                     assertNoSecretInMBeans();
+                    assertNoSecret(assertThrows(CacheException.class, () -> manager.createCache("c",
+                            new MutableConfiguration<String, String>())));
+                    assertNoSecret(assertThrows(IllegalArgumentException.class, () -> manager.unwrap(String.class)));
                     assertNearCacheSeesOutsideWrites(manager, () -> {
                         try (io.github.jcacheredis.testsupport.RespClient client = redis.client()) {
                             client.call("AUTH", "app", SECRET);
                             client.call("SET", "acl:near:k", "\"v2\"");
                         }
                     });
+                    manager.close();
+                    assertNoSecret(assertThrows(IllegalStateException.class, () -> manager.getCache("c")));
                 }
 
                 URI wrong = URI.create("redis://app:wrong-" + SECRET + "@" + redis.host() + ":" + redis.port());
