@@ -57,7 +57,7 @@ enum Failures {
         }
         if (cause instanceof CacheException || cause instanceof RedisNoScriptException
                 || cause instanceof RedisOutOfMemoryException || cause instanceof RedisAuthRequiredException
-                || cause instanceof RedisWrongPasswordException || isErrorReply(cause)) {
+                || cause instanceof RedisWrongPasswordException || cause instanceof ErrorReply || isErrorReply(cause)) {
             return REFUSED;
         }
         return UNKNOWN;
@@ -89,6 +89,30 @@ enum Failures {
     static boolean isPoolExhausted(Throwable failure) {
         return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
                 && cause.getMessage().startsWith(NO_FREE_CONNECTION));
+    }
+
+    /**
+     * The failure of a command that Redis refused inside a script run for a batch, given the
+     * error it replied, as the client reports that error for the command sent alone: out of
+     * memory, a read-only replica (which may serve it once the client has caught up), or refused.
+     */
+    static RedisException ofErrorReply(String error) {
+        if (error.startsWith("OOM")) {
+            return new RedisOutOfMemoryException(error);
+        }
+        if (error.startsWith("READONLY")) {
+            return new RedisReadonlyException(error);
+        }
+        return new ErrorReply(error);
+    }
+
+    /** An error reply to one command of a batch: Redis refused it, and it did not run. */
+    static final class ErrorReply extends RedisException {
+        private static final long serialVersionUID = 1L;
+
+        ErrorReply(String error) {
+            super(error);
+        }
     }
 
     /** Redisson reports a plain error reply as a RedisException naming the channel and command. */

@@ -1,5 +1,6 @@
 package io.github.jcacheredis.store;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -219,9 +220,16 @@ public final class NaturalBatches {
                 RScript.ReturnType.LIST);
         return answerEach(calls, reply, (answer, i) -> {
             List<Object> replies = (List<Object>) answer;
-            boolean isWrite = calls.get(i).command().merge().isWrite();
-            return isWrite || i >= replies.size() ? null : replies.get(i);
+            Object value = i < replies.size() ? replies.get(i) : null;
+            if (value instanceof List<?> error) {
+                return Failures.ofErrorReply(text(error.get(0))); // refused: this command's own failure
+            }
+            return calls.get(i).command().merge().isWrite() ? null : value;
         });
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /** GETs only: one MGET, whose reply lists the values in the order of the keys. */
@@ -253,7 +261,8 @@ public final class NaturalBatches {
 
     /**
      * Answers each call of a batch that went as one command: with {@code reply}'s failure, or with
-     * what {@code part} takes out of it for the call at that index.
+     * what {@code part} takes out of it for the call at that index, which fails that call alone
+     * when it is a failure.
      */
     @SuppressWarnings("unchecked")
     private static <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply,
@@ -265,8 +274,13 @@ public final class NaturalBatches {
                 BatchLane.Call<Object> call = (BatchLane.Call<Object>) calls.get(i);
                 if (failed) {
                     call.failAs(reply);
+                    continue;
+                }
+                Object own = part.apply(answer, i);
+                if (own instanceof Throwable failure) {
+                    call.fail(failure);
                 } else {
-                    call.complete(part.apply(answer, i));
+                    call.complete(own);
                 }
             }
         });

@@ -10,7 +10,10 @@
 --            SET, <ms>, <n>, <values>         a TTL of <ms> milliseconds
 --
 -- Returns one reply per key: the value or nil for GET and GETEX (a key holding another Redis
--- type reads as absent, as in MGET, and fails no other command), 1 for SET.
+-- type reads as absent, as in MGET), 1 for SET. A command that Redis refuses (a SET out of
+-- memory, a GETEX or SET on a replica that became read-only) replies a list of its error
+-- instead, which fails only its own caller, where redis.call would end the script and fail
+-- every command of the batch.
 
 local replies = {}
 local arg, k = 1, 1
@@ -24,13 +27,12 @@ while arg <= #ARGV do
             local value = ARGV[arg]
             arg = arg + 1
             if ttl == 'KEEPTTL' then
-                redis.call('SET', key, value, 'KEEPTTL')
+                reply = redis.pcall('SET', key, value, 'KEEPTTL')
             elseif ttl == 'NONE' then
-                redis.call('SET', key, value)
+                reply = redis.pcall('SET', key, value)
             else
-                redis.call('SET', key, value, 'PX', ttl)
+                reply = redis.pcall('SET', key, value, 'PX', ttl)
             end
-            reply = 1
         elseif command == 'GETEX' then
             if ttl == 'PERSIST' then
                 reply = redis.pcall('GETEX', key, 'PERSIST')
@@ -41,7 +43,13 @@ while arg <= #ARGV do
             reply = redis.pcall('GET', key)
         end
         if type(reply) == 'table' and reply.err then
-            reply = false
+            if command ~= 'SET' and string.sub(reply.err, 1, 9) == 'WRONGTYPE' then
+                reply = false
+            else
+                reply = { reply.err }
+            end
+        elseif command == 'SET' then
+            reply = 1
         end
         replies[k] = reply
         k = k + 1

@@ -156,7 +156,7 @@ class BatchingFaultTests {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Shape.class)
     void aBatchWhoseConnectionIsLostRunsItsWritesOnceAndAnswersNoReadWrongly(Shape shape) throws Exception {
-        LostBatch lost = loseTheConnectionOfABatch(shape);
+        BatchOutcomes lost = loseTheConnectionOfABatch(shape);
 
         for (int i = 0; i < READS; i++) {
             Object read = lost.read(i);
@@ -186,7 +186,7 @@ class BatchingFaultTests {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Shape.class, names = {"WITH_PUTS", "WITH_INCREMENTS"})
     void theReadsOfABatchWithWritesWhoseConnectionIsLostAreSentAgainAlone(Shape shape) throws Exception {
-        LostBatch lost = loseTheConnectionOfABatch(shape);
+        BatchOutcomes lost = loseTheConnectionOfABatch(shape);
 
         for (int i = 0; i < READS; i++) {
             assertEquals((long) i, lost.read(i), "r" + i);
@@ -195,12 +195,59 @@ class BatchingFaultTests {
     }
 
     /**
+     * A put that Redis refuses inside a batch (out of memory under {@code noeviction}) fails only
+     * its own caller: the reads of the same batch answer their values, as they would alone, and the
+     * puts fail as they would alone, saying why. Redis runs each put's SET at most once and applies none.
+     */
+    @Test
+    void aPutThatRedisRefusesInABatchFailsOnlyItsOwnCaller() throws Exception {
+        QueuedBatch queued = queueABatch(Shape.WITH_PUTS);
+        redis.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+        redis.call("CONFIG", "SET", "maxmemory", "1");
+        BatchOutcomes batch;
+        try {
+            queued.lane().release();
+            batch = queued.outcomes();
+        } finally {
+            redis.call("CONFIG", "SET", "maxmemory", "0");
+        }
+
+        for (int i = 0; i < READS; i++) {
+            assertEquals((long) i, batch.read(i), "r" + i + ", read in a batch with a refused put");
+        }
+        for (int i = 0; i < batch.writes(); i++) {
+            String key = batch.prefix() + "w" + i;
+            Object outcome = batch.write(i);
+            long sets = setsRun(key);
+            Long value = batch.direct().get("w" + i);
+            assertAll(key,
+                    () -> assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("OOM"),
+                            "the put refused for want of memory: " + outcome),
+                    () -> assertTrue(sets <= 1, "the put's SET ran " + sets + " times"),
+                    () -> assertEquals(0L, value, "the refused put changed nothing"));
+        }
+    }
+
+    /**
      * Ten reads and the writes of {@code shape}, queued behind a read that a proxy holds on its way,
      * go as one batch; the proxy holds that batch's reply, Redis having run it, and cuts the connection.
      */
-    private LostBatch loseTheConnectionOfABatch(Shape shape) throws Exception {
+    private BatchOutcomes loseTheConnectionOfABatch(Shape shape) throws Exception {
+        QueuedBatch queued = queueABatch(shape);
+        TcpProxy.Hold reply = proxy.holdReply(queued.prefix() + "r0");
+        queued.lane().release();
+        reply.awaitHeld(Duration.ofSeconds(5));
+        assertEquals(1, proxy.cut(queued.prefix() + "r0"), "the batch's connection");
+        return queued.outcomes();
+    }
+
+    /**
+     * Queues ten reads and the writes of {@code shape} behind a read that a proxy holds on its
+     * way; once the hold is released they go as one batch.
+     */
+    private QueuedBatch queueABatch(Shape shape) throws Exception {
         Map<String, String> timeout = Map.of("timeout", "1000");
-        String name = "lost-" + shape.name().toLowerCase() + "-" + System.nanoTime();
+        String name = "batch-" + shape.name().toLowerCase() + "-" + System.nanoTime();
         String prefix = instances.namespace() + ":" + name + ":";
         Cache<String, Long> direct = instances.open(URI.create(redis.uri()), timeout).createCache(name, config(Long.class));
         RedisCacheManager manager = instances.open(URI.create(proxy.uri()), timeout).unwrap(RedisCacheManager.class);
@@ -238,20 +285,24 @@ class BatchingFaultTests {
             batch.start(() -> behindProxy.get(key));
         }
         batch.awaitWaitingInLane();
-        TcpProxy.Hold reply = proxy.holdReply(prefix + "r0");
-        lane.release();
-        reply.awaitHeld(Duration.ofSeconds(5));
-        assertEquals(1, proxy.cut(prefix + "r0"), "the batch's connection");
-
-        List<Object> outcomes = batch.outcomes();
-        BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
-        assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
-                "batches and commands: the read alone, then one batch of all the others");
-        return new LostBatch(outcomes, writes, prefix, direct);
+        return new QueuedBatch(lane, () -> {
+            List<Object> outcomes = batch.outcomes();
+            BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
+            assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
+                    "batches and commands: the read alone, then one batch of all the others");
+            return new BatchOutcomes(outcomes, writes, prefix, direct);
+        }, prefix);
     }
 
-    /** The outcomes of the calls of a batch whose connection was lost: its writes first, then its reads. */
-    private record LostBatch(List<Object> outcomes, int writes, String prefix, Cache<String, Long> direct) {
+    /** A batch queued behind a held read: the hold, and how to wait for the batch's outcomes. */
+    private record QueuedBatch(TcpProxy.Hold lane, Callable<BatchOutcomes> awaitOutcomes, String prefix) {
+        BatchOutcomes outcomes() throws Exception {
+            return awaitOutcomes.call();
+        }
+    }
+
+    /** The outcomes of the calls of a batch: its writes first, then its reads. */
+    private record BatchOutcomes(List<Object> outcomes, int writes, String prefix, Cache<String, Long> direct) {
         Object write(int i) {
             return outcomes.get(i);
         }
