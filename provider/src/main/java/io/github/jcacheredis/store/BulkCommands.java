@@ -151,7 +151,7 @@ final class BulkCommands {
                     replies.add(MutateReply.of(raw.get(i), writeIds.get(i)));
                 }
                 return replies;
-            }, whenDegraded);
+            }, whenDegraded, mutations.values().stream().allMatch(Mutation::blind));
             return results;
         } finally {
             for (int i = 0; i < writeIds.size(); i++) {

@@ -18,6 +18,11 @@ public record EventMessage(char kind, String origin, String encodedKey, byte[] o
     /** The cache was cleared: local tiers drop everything; listeners are told nothing. */
     public static final char CLEARED = 'z';
     /**
+     * An entry was deleted outside any operation (a recovery undoing a write that may have been
+     * missed): local tiers drop it; listeners are told nothing.
+     */
+    public static final char INVALIDATED = 'i';
+    /**
      * An instance checks that it is subscribed: only the instance it comes from acts on it, when it
      * comes back (the key part carries a number of its own).
      */

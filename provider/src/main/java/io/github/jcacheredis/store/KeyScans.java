@@ -43,22 +43,13 @@ final class KeyScans {
      * Deletes the cache's entries and then tells every instance's local tier, whatever this
      * instance knows of the others: a manager that never opened the cache (destroyCache) knows
      * nobody, and a tier that missed the clear would go on answering for entries that are gone.
+     * Listeners are told nothing: clear fires no events ({@link EntryDeletions#clear}).
      */
     long clear(int batchSize) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
             Publication pub = write.publication();
-            long removed = ctx.calls.clear("clear", () -> {
-                long count = unlinkMatching(ctx.redis, ctx.layout.scanPattern(), batchSize);
-                if (pub.tracksExpiry()) {
-                    // a shadow copy or due time left behind would later be reported as an expired entry
-                    unlinkMatching(ctx.redis, ctx.layout.shadowScanPattern(), batchSize);
-                    unlinkMatching(ctx.redis, ctx.layout.dueScanPattern(), batchSize);
-                }
-                // listeners are told nothing: clear fires no events
-                ctx.redis.getTopic(EventChannels.eventChannel(ctx.layout), ByteArrayCodec.INSTANCE)
-                        .publish(EventMessage.encode(EventMessage.CLEARED, pub.isActive() ? pub.origin() : "-", ""));
-                return count;
-            }, 0L);
+            long removed = ctx.calls.clear("clear", () -> EntryDeletions.clear(ctx.redis, ctx.layout, batchSize,
+                    pub.tracksExpiry(), pub.isActive() ? pub.origin() : "-"), 0L);
             return removed;
         }
     }

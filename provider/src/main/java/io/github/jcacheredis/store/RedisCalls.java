@@ -123,8 +123,9 @@ final class RedisCalls {
         return write(operation, encodedKeys, call, whenDegraded, true);
     }
 
-    private <T> T write(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded,
-                        boolean blind) {
+    /** {@link #blindWrite} when {@code blind}, else {@link #write(String, Collection, Supplier, Object)}. */
+    <T> T write(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded,
+                boolean blind) {
         boolean degrade = degrades();
         if (isDown()) {
             if (!degrade) {

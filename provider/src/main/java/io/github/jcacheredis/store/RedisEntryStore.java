@@ -336,7 +336,7 @@ public final class RedisEntryStore implements EntryStore {
                 expiry.noteWrite(pub, encodedKey);
                 return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey,
                         mutation, pub), Scripts.mutateArguments(encodedKey, mutation, pub, writeId)), writeId);
-            }, MutateReply.of(mutation.whenDegraded()));
+            }, MutateReply.of(mutation.whenDegraded()), mutation.blind());
             return reply;
         } finally {
             if (writeId != 0 && (reply == null || reply.writeId() == 0)) {

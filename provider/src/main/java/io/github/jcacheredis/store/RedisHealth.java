@@ -3,7 +3,11 @@ package io.github.jcacheredis.store;
 import io.github.jcacheredis.config.FailureMode;
 import java.io.Closeable;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@link FailureMode#DEGRADE} act on an empty cache, while a probe pings the masters every
  * {@link #PROBE_MILLIS} ms. Writes skipped while degraded are recorded ({@link SkippedWrites}) and
  * undone in Redis before the manager uses it again, so no instance is served a value that one of
- * them meant to replace.
+ * them meant to replace: not from Redis, nor from its near cache, nor as an EXPIRED event.
  *
  * <p>Recording a skip and leaving the down state happen under one lock: a write either is recorded
  * while Redis is still down, or finds it up and goes to Redis itself. Recovery undoes a snapshot of
@@ -147,10 +151,7 @@ public final class RedisHealth implements Closeable {
                 }
                 round = skipped.snapshot();
             }
-            if (!round.keys().isEmpty()) {
-                redis.getKeys().unlink(round.keys().keySet().toArray(String[]::new));
-            }
-            round.caches().values().forEach(clear -> KeyScans.unlinkMatching(redis, clear.pattern(), CLEAR_BATCH));
+            undo(round);
             synchronized (this) {
                 skipped.forget(round);
             }
@@ -160,6 +161,18 @@ public final class RedisHealth implements Closeable {
         LOG.info("Redis is reachable again for CacheManager {} after {} ms; {} keys written meanwhile were"
                 + " deleted and {} caches cleared", managerName, System.currentTimeMillis() - downSince, keysDeleted,
                 cachesCleared);
+    }
+
+    /**
+     * Deletes the entries of {@code round}, and clears its caches, as other writes would: with
+     * what expiry tracking keeps beside them, and telling every instance's local tier.
+     */
+    private void undo(SkippedWrites.Snapshot round) {
+        Map<KeyLayout, List<String>> byCache = new LinkedHashMap<>();
+        round.keys().forEach((key, record) -> byCache.computeIfAbsent(record.layout(), layout -> new ArrayList<>())
+                .add(record.layout().encodedKey(key)));
+        byCache.forEach((layout, encodedKeys) -> EntryDeletions.delete(redis, layout, encodedKeys));
+        round.caches().values().forEach(clear -> EntryDeletions.clear(redis, clear.layout(), CLEAR_BATCH, false, "-"));
     }
 
     private void markUp() {

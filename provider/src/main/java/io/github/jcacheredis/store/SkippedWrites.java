@@ -14,20 +14,28 @@ import java.util.Map;
  */
 final class SkippedWrites {
 
-    /** What one recovery round must undo: keys to delete and SCAN patterns of caches to clear. */
-    record Snapshot(Map<String, Long> keys, Map<String, ClearRecord> caches) {
+    /** What one recovery round must undo: entry keys to delete and caches to clear. */
+    record Snapshot(Map<String, KeyRecord> keys, Map<String, ClearRecord> caches) {
 
         boolean isEmpty() {
             return keys.isEmpty() && caches.isEmpty();
         }
     }
 
-    /** A cache to clear: its SCAN pattern and the number of the skip that asked for it. */
-    record ClearRecord(String pattern, long sequence) {
+    /** An entry to delete: the layout of its cache and the number of the skip that asked for it. */
+    record KeyRecord(KeyLayout layout, long sequence) {
+    }
+
+    /** A cache to clear: its layout and the number of the skip that asked for it. */
+    record ClearRecord(KeyLayout layout, long sequence) {
+
+        String pattern() {
+            return layout.scanPattern();
+        }
     }
 
     private final int maxKeys;
-    private final Map<String, Long> keys = new LinkedHashMap<>();
+    private final Map<String, KeyRecord> keys = new LinkedHashMap<>();
     private final Map<String, ClearRecord> caches = new LinkedHashMap<>();
     private long sequence;
 
@@ -39,26 +47,26 @@ final class SkippedWrites {
     boolean add(KeyLayout layout, Collection<String> encodedKeys) {
         long number = ++sequence;
         if (caches.containsKey(layout.prefix())) {
-            caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
+            caches.put(layout.prefix(), new ClearRecord(layout, number));
             return true;
         }
         for (String encodedKey : encodedKeys) {
             String key = layout.entryKey(encodedKey);
             if (!keys.containsKey(key) && keys.size() >= maxKeys) {
-                caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), number));
+                caches.put(layout.prefix(), new ClearRecord(layout, number));
                 // the clear covers this cache's keys: their records make room for other caches
                 keys.keySet().removeIf(recorded -> recorded.startsWith(layout.prefix()));
                 return false;
             }
             keys.remove(key); // re-inserted last, so the oldest records stay first
-            keys.put(key, number);
+            keys.put(key, new KeyRecord(layout, number));
         }
         return true;
     }
 
     /** Records that a whole cache must be cleared (a skipped clear, or too many keys). */
     void addClear(KeyLayout layout) {
-        caches.put(layout.prefix(), new ClearRecord(layout.scanPattern(), ++sequence));
+        caches.put(layout.prefix(), new ClearRecord(layout, ++sequence));
     }
 
     boolean isEmpty() {

@@ -101,6 +101,23 @@ class ExpiryEventsIntegrationTests {
         assertTrue(expired.isEmptyAfter(2 * io.github.jcacheredis.store.ExpiryIndex.SWEEP_MILLIS), "an entry that did not expire fired EXPIRED");
     }
 
+    /**
+     * destroyCache from a manager that never opened the cache (so it knows nothing of the listener)
+     * deletes the shadow copies and due times with the entries: a destroyed entry did not expire.
+     */
+    @Test
+    void anEntryDestroyedWithItsCacheIsNotReportedAsExpired() throws InterruptedException {
+        Cache<String, String> cache = instance(1_500);
+        ExpiredQueue expired = ExpiredQueue.listenOn(cache);
+        cache.put("k", "old");
+
+        instances.add(target.newManager(namespace)).destroyCache("sessions");
+        cache.put("later", "v"); // due after k would have been
+
+        assertEquals("later=v", expired.next(4_000), "the first EXPIRED event after the destroy");
+        assertEquals(List.of(), target.keys(namespace + ":%shadow:sessions:*k"), "k's shadow copy left behind");
+    }
+
     @Test
     void cachesWithoutExpiryListenersKeepNoShadowCopies() {
         Cache<String, String> cache = instance(60_000);

@@ -1,0 +1,138 @@
+package io.github.jcacheredis.fault;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.jcacheredis.RedisCacheManager;
+import io.github.jcacheredis.support.EventRecorder;
+import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.Await;
+import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a degrade-mode instance undoes once Redis is back reaches the other instances: it deletes
+ * the entries it may have missed writing, so that nobody is served the values those writes meant
+ * to replace. Instance A reaches Redis through a proxy that holds its write (A alone finds Redis
+ * unreachable); instance B talks to Redis directly.
+ */
+class RecoveryUndoFaultTests {
+
+    /** The TTL of the entries whose expiry is tracked: long enough for A to recover first. */
+    private static final long TTL_MILLIS = 4_000;
+
+    private static RedisServer redis;
+    private static TcpProxy proxy;
+
+    @AutoClose
+    final Instances instances = new Instances();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = RedisServer.start();
+        proxy = TcpProxy.inFrontOf(redis);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        proxy.close();
+        redis.close();
+    }
+
+    /**
+     * B keeps a near cache invalidated by what writers publish. A's put of the entry gets no reply,
+     * so A deletes the entry once Redis answers again: B's near cache must drop it too, or B would
+     * go on serving a value that Redis no longer holds.
+     */
+    @Test
+    void anotherInstancesNearCacheDropsAnEntryThatRecoveryDeletes() {
+        String name = "near-" + System.nanoTime();
+        String key = instances.namespace() + ":" + name + ":k";
+        RedisCacheManager a = degradingInstance();
+        Cache<String, String> atA = a.createCache(name, config());
+        Cache<String, String> atB = instances.open(URI.create(redis.uri()), Instances.NEAR_CACHE_PUBLISHED)
+                .createCache(name, config());
+        Await.until("B serves k from its near cache", Duration.ofSeconds(10), () -> {
+            atA.put("k", "old");
+            atB.get("k");
+            redis.call("SET", key, "\"unpublished\""); // a write B's near cache does not hear of
+            return "old".equals(atB.get("k"));
+        });
+
+        loseAWriteOfA(a, atA, key);
+
+        Await.until("B's near cache drops k once A's recovery deleted it from Redis", Duration.ofSeconds(5),
+                () -> atB.get("k") == null);
+    }
+
+    /**
+     * B listens for EXPIRED events, so each write keeps a shadow copy of the entry and its due time.
+     * Deleting an entry at recovery is no expiry: like a clear, it must leave neither behind, or
+     * the entry would be reported EXPIRED, with the value A meant to replace, when its time came.
+     */
+    @Test
+    void anEntryThatRecoveryDeletesIsNotReportedAsExpired() throws Exception {
+        String name = "expiry-" + System.nanoTime();
+        String key = instances.namespace() + ":" + name + ":k";
+        MutableConfiguration<String, String> config = config()
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(
+                        TimeUnit.MILLISECONDS, TTL_MILLIS)));
+        RedisCacheManager a = degradingInstance();
+        Cache<String, String> atA = a.createCache(name, config);
+        Cache<String, String> atB = instances.open(URI.create(redis.uri()), Map.of()).createCache(name, config);
+        EventRecorder expired = EventRecorder.register(atB, false);
+        long createdAt = System.nanoTime();
+        atB.put("k", "old");
+        assertEquals("CREATED k null->old", expired.next("CREATED", 5));
+
+        loseAWriteOfA(a, atA, key);
+        assertTrue(System.nanoTime() - createdAt < TimeUnit.MILLISECONDS.toNanos(TTL_MILLIS),
+                "A recovered before k's TTL ran out, so k did not expire");
+        atB.put("later", "v"); // due after k would have been
+
+        List<String> events = new ArrayList<>();
+        String event;
+        do {
+            event = expired.next("EXPIRED", 10);
+            events.add(event);
+        } while (!event.startsWith("EXPIRED later "));
+        assertEquals(List.of("EXPIRED later v->v"), events, "EXPIRED events up to the entry written later");
+    }
+
+    private RedisCacheManager degradingInstance() {
+        return instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout", "300"))
+                .unwrap(RedisCacheManager.class);
+    }
+
+    /**
+     * A's put of {@code key} reaches Redis never: the proxy holds it until A has given up on its
+     * reply, then cuts its connection. Returns once A has recovered.
+     */
+    private static void loseAWriteOfA(RedisCacheManager a, Cache<String, String> atA, String key) {
+        long skippedBefore = a.skippedWrites();
+        TcpProxy.Hold hold = proxy.holdRequest(key);
+        atA.put("k", "new"); // no reply: A counts Redis unreachable, and will delete k once it answers
+        assertTrue(hold.isHolding(), "A's put is held on its way");
+        assertTrue(a.skippedWrites() > skippedBefore, "A recorded its put as possibly missed");
+        assertEquals(1, proxy.cut(key), "the connection of the held put, which never reaches Redis");
+        Await.until("A is back", Duration.ofSeconds(10), () -> a.unreachableSince().isEmpty());
+        assertEquals(0L, redis.call("EXISTS", key), "A's recovery deleted k");
+    }
+
+    private static MutableConfiguration<String, String> config() {
+        return new MutableConfiguration<String, String>().setTypes(String.class, String.class);
+    }
+}
