@@ -48,8 +48,9 @@ final class RedisBackend implements CacheBackend {
         this.settings = settings;
         this.threads = threads;
         RedissonClient redis = connection.client();
-        this.batches = new NaturalBatches(redis, settings.batching(), settings.batchMax(), settings.timeout().toMillis());
         this.health = new RedisHealth(redis, settings.failureMode(), MBeans.withoutPassword(uri), threads.scheduler());
+        this.batches = new NaturalBatches(redis, settings.batching(), settings.batchMax(), settings.timeout().toMillis(),
+                health);
         this.nearTracking = new NearTracking(redis, settings.nearInvalidation(), MBeans.withoutPassword(uri),
                 settings.timeout().toMillis(), threads.scheduler());
         this.instanceEvents = new InstanceEvents(new EventChannels(redis, settings.namespace()), ACK_TIMEOUT, threads);

@@ -18,6 +18,7 @@ import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.OptionalOptions;
 import org.redisson.api.options.PlainOptions;
+import org.redisson.client.RedisConnectionException;
 import org.redisson.client.codec.ByteArrayCodec;
 import org.redisson.client.protocol.RedisCommands;
 import org.redisson.command.CommandAsyncExecutor;
@@ -61,14 +62,19 @@ public final class NaturalBatches {
     /** The objects of {@code alone} that the client never resends, for reads too. */
     private final Command.Target onceMore;
     private final BatchOptions options = BatchOptions.defaults().retryAttempts(0);
+    private final RedisHealth health;
 
     /**
      * @param on             false sends every command alone, as it comes
      * @param max            the most commands in one batch
      * @param roomWaitMillis how long a call waits for room when {@code 8 × max} calls for its node are out
+     * @param health         whether the manager's Redis is reachable: a batch that finds it
+     *                       unreachable marks it down before the next batch would go, and calls
+     *                       still waiting then are not sent (null: always sent)
      */
-    public NaturalBatches(RedissonClient redis, boolean on, int max, long roomWaitMillis) {
+    public NaturalBatches(RedissonClient redis, boolean on, int max, long roomWaitMillis, RedisHealth health) {
         this.redis = redis;
+        this.health = health;
         this.on = on;
         this.max = max;
         this.roomWaitMillis = roomWaitMillis;
@@ -86,7 +92,7 @@ public final class NaturalBatches {
 
     /** Sends every command alone, as it comes. */
     static NaturalBatches off(RedissonClient redis) {
-        return new NaturalBatches(redis, false, 1, 0);
+        return new NaturalBatches(redis, false, 1, 0, null);
     }
 
     /** How large the batches have been. */
@@ -120,8 +126,17 @@ public final class NaturalBatches {
         return node == null ? onlyLane : lanes.computeIfAbsent(node, n -> newLane());
     }
 
-    /** Sends one batch; the result completes once its callers have their replies. */
+    /**
+     * Sends one batch; the result completes once its callers have their replies. While Redis is
+     * known to be unreachable, it fails the calls unsent instead: they queued before that was
+     * known, and would each wait for a timeout.
+     */
     private CompletableFuture<?> send(List<BatchLane.Call<?>> calls) {
+        if (health != null && health.isDown()) {
+            NotSent failure = new NotSent();
+            calls.forEach(call -> call.fail(failure));
+            return CompletableFuture.completedFuture(null);
+        }
         sizes.record(calls.size());
         if (calls.size() == 1) {
             BatchLane.Call<?> call = calls.get(0);
@@ -146,12 +161,19 @@ public final class NaturalBatches {
      * replies. The lane sends its next batch from there: waking the callers first lets some of
      * them queue their next call in time for it, so batches grow with the load instead of
      * splitting into more, smaller round trips (measured: 12 commands a batch against 6.5 at 16
-     * threads, and more throughput on a CPU-bound client).
+     * threads, and more throughput on a CPU-bound client). A failure that means Redis is
+     * unreachable marks it down first, so that the next batch is not sent.
      */
-    private static CompletableFuture<?> answered(CompletableFuture<?> answers, Runnable wake) {
+    private CompletableFuture<?> answered(CompletableFuture<?> answers, Runnable wake) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         answers.whenComplete((ignored, failure) -> {
             try {
+                if (failure != null && health != null) {
+                    Throwable cause = Failures.unwrap(failure);
+                    if (RedisCalls.isUnreachable(cause)) {
+                        health.unavailable(cause);
+                    }
+                }
                 wake.run();
             } finally {
                 done.complete(null);
@@ -265,7 +287,7 @@ public final class NaturalBatches {
      * when it is a failure.
      */
     @SuppressWarnings("unchecked")
-    private static <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply,
+    private <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply,
                                                        BiFunction<R, Integer, Object> part) {
         return answered(reply, () -> {
             boolean failed = reply.isCompletedExceptionally();
@@ -288,6 +310,18 @@ public final class NaturalBatches {
 
     private static <T> T join(RFuture<T> future) {
         return future.toCompletableFuture().join();
+    }
+
+    /**
+     * A call that waited in its lane until Redis was found unreachable, and was then not sent: it
+     * did not run, and it tells of Redis being unreachable as a refused connection would.
+     */
+    static final class NotSent extends RedisConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        NotSent() {
+            super("not sent: Redis was found unreachable while the call waited for its turn; failing fast until it is back");
+        }
     }
 
     /** Commands queued into one pipeline. */

@@ -11,6 +11,7 @@ import io.github.jcacheredis.fault.StalledWriteFaultTests.Increment;
 import io.github.jcacheredis.store.BatchSizes;
 import io.github.jcacheredis.store.NaturalBatches;
 import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.IOException;
@@ -82,35 +83,22 @@ class BatchingFaultTests {
      * <p>While the server stalls, a read goes first and alone: it holds its room until its second
      * attempt has timed out too (the client resends reads), about as long as a put waits for room
      * twice. Then 40 puts come at once: 15 find room and queue behind the read, at most one more
-     * takes the room the read frees as the last waits end, and every other put fails unsent.
+     * takes the room the read frees as the last waits end, and every other put fails unsent. The
+     * read's failure shows Redis unreachable, so the puts that queued behind it fail unsent too.
      */
     @Test
     void aPutBeyondTheRoomOfItsLaneFailsUnsentAndNeverReachesRedis() throws Exception {
-        RedisCacheManager manager = instances.open(URI.create(redis.uri()),
-                Map.of("batch-max", String.valueOf(BATCH_MAX), "timeout", "400")).unwrap(RedisCacheManager.class);
-        String name = "room-" + System.nanoTime();
-        String prefix = instances.namespace() + ":" + name + ":";
-        Cache<String, String> cache = manager.createCache(name, config(String.class));
-        cache.put("warm", "up");
-
-        redis.pauseClients(Duration.ofMillis(1600), RedisServer.PauseMode.ALL);
-        Callers blocker = new Callers();
-        blocker.start(() -> cache.get("blocker"));
-        blocker.awaitWaitingInLane();
-        Callers puts = new Callers();
-        for (int i = 0; i < PUTS; i++) {
-            String key = "k" + i;
-            puts.start(() -> {
-                cache.put(key, "v");
-                return "put";
-            });
-        }
+        Stalled stalled = aReadCaughtInAStall("room", 400, Duration.ofMillis(1600));
+        String prefix = stalled.prefix();
+        Callers blocker = stalled.blocker();
+        Callers puts = stalled.puts("k", PUTS);
         List<Object> outcomes = puts.outcomes();
         blocker.outcomes();
 
         List<String> notSent = new ArrayList<>();
         List<String> done = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        List<String> unsentOnceDown = new ArrayList<>();
         for (int i = 0; i < PUTS; i++) {
             String key = prefix + "k" + i;
             Object outcome = outcomes.get(i);
@@ -120,6 +108,9 @@ class BatchingFaultTests {
                     ROOM + " calls for this Redis node are waiting or on their way already; the call for " + key
                             + " was not sent")) {
                 notSent.add(key);
+            } else if (outcome instanceof CacheException failure && failure.getMessage().contains(
+                    "not sent: Redis was found unreachable")) {
+                unsentOnceDown.add(key);
             } else {
                 assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("is unknown"),
                         key + ": " + outcome);
@@ -131,10 +122,79 @@ class BatchingFaultTests {
                         "puts beyond the room of " + ROOM + " that failed unsent: " + notSent.size()),
                 () -> assertEquals(List.of(), notSent.stream().filter(key -> timesReceived(key) > 0 || exists(key)).toList(),
                         "puts that failed unsent but reached Redis"),
+                () -> assertEquals(List.of(), unsentOnceDown.stream().filter(key -> timesReceived(key) > 0 || exists(key))
+                        .toList(), "puts that failed unsent once Redis was found unreachable but reached Redis"),
                 () -> assertEquals(List.of(), done.stream().filter(key -> setsRun(key) != 1 || !exists(key)).toList(),
                         "puts reported done but not applied once"),
                 () -> assertEquals(List.of(), unknown.stream().filter(key -> setsRun(key) > 1).toList(),
                         "puts of unknown outcome applied more than once"));
+    }
+
+    /**
+     * Calls queued in a lane behind a batch that finds Redis unreachable are not sent once that is
+     * known: each would wait for a timeout of its own, one batch after another. They fail at once
+     * saying so, and none reaches Redis, not even once the stall is over.
+     */
+    @Test
+    void callsQueuedBehindABatchThatFindsRedisUnreachableAreNeverSent() throws Exception {
+        Stalled stalled = aReadCaughtInAStall("queued", 300, Duration.ofMillis(2500));
+        String prefix = stalled.prefix();
+        Callers blocker = stalled.blocker();
+        int queued = 3 * BATCH_MAX;
+        Callers puts = stalled.puts("q", queued);
+        puts.awaitWaitingInLane();
+        List<Object> outcomes = puts.outcomes();
+        assertTrue(blocker.outcomes().get(0) instanceof CacheException, "the read that met the stall fails");
+        redis.call("PING"); // answered once the pause is over, when the commands it held have run
+        Await.until("the manager finds Redis back", Duration.ofSeconds(5),
+                () -> stalled.manager().unreachableSince().isEmpty());
+
+        for (int i = 0; i < queued; i++) {
+            String key = prefix + "q" + i;
+            Object outcome = outcomes.get(i);
+            assertAll(key,
+                    () -> assertTrue(outcome instanceof CacheException failure
+                                    && failure.getMessage().contains("Redis was found unreachable"),
+                            "a put queued behind the stalled read: " + outcome),
+                    () -> assertEquals(0, timesReceived(key), "the put reached Redis"));
+        }
+    }
+
+    /**
+     * A cache of a manager of batch-max 2 whose lane holds a read that a stall of {@code pause}
+     * (CLIENT PAUSE) caught on its way; the calls made from here on queue behind it.
+     */
+    private Stalled aReadCaughtInAStall(String name, long timeoutMillis, Duration pause) {
+        RedisCacheManager manager = instances.open(URI.create(redis.uri()),
+                Map.of("batch-max", String.valueOf(BATCH_MAX), "timeout", String.valueOf(timeoutMillis)))
+                .unwrap(RedisCacheManager.class);
+        String cacheName = name + "-" + System.nanoTime();
+        Cache<String, String> cache = manager.createCache(cacheName, config(String.class));
+        cache.put("warm", "up");
+        redis.call("SLOWLOG", "RESET");
+
+        redis.pauseClients(pause, RedisServer.PauseMode.ALL);
+        Callers blocker = new Callers();
+        blocker.start(() -> cache.get("blocker"));
+        blocker.awaitWaitingInLane();
+        return new Stalled(manager, cache, instances.namespace() + ":" + cacheName + ":", blocker);
+    }
+
+    /** A cache whose lane holds a read caught in a stall, its keys' prefix, and that read's caller. */
+    private record Stalled(RedisCacheManager manager, Cache<String, String> cache, String prefix, Callers blocker) {
+
+        /** Starts {@code count} puts, of keys {@code key0, key1, ...}, each on its own thread; each answers "put". */
+        Callers puts(String key, int count) {
+            Callers puts = new Callers();
+            for (int i = 0; i < count; i++) {
+                String name = key + i;
+                puts.start(() -> {
+                    cache.put(name, "v");
+                    return "put";
+                });
+            }
+            return puts;
+        }
     }
 
     /** What goes in the batch whose connection is lost, besides ten reads. */
@@ -163,15 +223,23 @@ class BatchingFaultTests {
             assertTrue(Long.valueOf(i).equals(read) || shape != Shape.READS_ONLY && read instanceof CacheException,
                     "r" + i + ": " + read);
         }
-        for (int i = 0; i < lost.writes(); i++) {
-            String key = lost.prefix() + "w" + i;
-            Object outcome = lost.write(i);
+        assertEachWriteRanOnceOfUnknownOutcome(lost, shape);
+    }
+
+    /**
+     * Every write of {@code batch}, whose reply never came in time, says its outcome is unknown,
+     * reached Redis once, with the batch, and ran once.
+     */
+    private static void assertEachWriteRanOnceOfUnknownOutcome(BatchOutcomes batch, Shape shape) {
+        for (int i = 0; i < batch.writes(); i++) {
+            String key = batch.prefix() + "w" + i;
+            Object outcome = batch.write(i);
             long received = timesReceived(key);
             long sets = setsRun(key);
-            Long value = lost.direct().get("w" + i);
+            Long value = batch.direct().get("w" + i);
             assertAll(key,
                     () -> assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("is unknown"),
-                            "the write of a batch whose reply never came: " + outcome),
+                            "the write of a batch whose reply never came in time: " + outcome),
                     () -> assertEquals(1, received, "the batch reached Redis once; the write was never sent again"),
                     () -> assertTrue(shape != Shape.WITH_PUTS || sets == 1, "the put's SET ran " + sets + " times"),
                     () -> assertEquals(1L, value, "the write ran once, with the batch"));
@@ -192,6 +260,30 @@ class BatchingFaultTests {
             assertEquals((long) i, lost.read(i), "r" + i);
             assertEquals(2, timesReceived(lost.prefix() + "r" + i), "r" + i + ": in the batch, then alone");
         }
+    }
+
+    /**
+     * A batch that reaches Redis while it stalls (CLIENT PAUSE past the timeout), sent when nothing
+     * had failed yet, is not resent after its timeout: each write in it says its outcome is unknown
+     * and ran once, when the stall ended; no read answers a wrong value.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Shape.class, names = {"WITH_PUTS", "WITH_INCREMENTS"})
+    void aBatchThatReachesRedisInAStallRunsItsWritesOnce(Shape shape) throws Exception {
+        QueuedBatch queued = queueABatch(shape);
+        TcpProxy.Hold onItsWay = proxy.holdRequest(queued.prefix() + "r0");
+        queued.lane().release();
+        onItsWay.awaitHeld(Duration.ofSeconds(5));
+        redis.pauseClients(Duration.ofMillis(2500), RedisServer.PauseMode.ALL);
+        onItsWay.release();
+        BatchOutcomes batch = queued.outcomes();
+        redis.call("PING"); // answered once the pause is over, when the batch has run
+
+        for (int i = 0; i < READS; i++) {
+            Object read = batch.read(i);
+            assertTrue(Long.valueOf(i).equals(read) || read instanceof CacheException, "r" + i + ": " + read);
+        }
+        assertEachWriteRanOnceOfUnknownOutcome(batch, shape);
     }
 
     /**
