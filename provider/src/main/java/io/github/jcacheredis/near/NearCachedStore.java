@@ -62,14 +62,18 @@ public final class NearCachedStore implements EntryStore {
         return store.get(encodedKey); // compare-and-set needs what the store holds now
     }
 
-    /** A value held locally is answered at once (an access TTL is still applied in the store); a miss fills the tier. */
+    /**
+     * A value held locally is answered at once, or with an access TTL to apply once the store has
+     * applied it and so shown that it still holds the entry; a miss fills the tier.
+     */
     @Override
     public byte[] getAndExpire(String encodedKey, long ttl) {
         if (servesLocally()) {
             byte[] local = near.get(encodedKey);
             if (local != null) {
-                expire(encodedKey, ttl);
-                return local;
+                // applying the access TTL tells whether Redis still holds the entry (it may have
+                // been evicted, which nobody publishes): if not, the local copy is not served
+                return expire(encodedKey, ttl) ? local : null;
             }
             Object token = near.beginLoad(encodedKey);
             TimedValue read = store.getWithTtl(encodedKey, ttl == Ttl.UNKNOWN ? Ttl.KEEP : ttl);

@@ -1,6 +1,8 @@
 package io.github.jcacheredis.near;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.Instances;
@@ -11,7 +13,9 @@ import java.time.Duration;
 import java.util.Map;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import java.util.concurrent.TimeUnit;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.AccessedExpiryPolicy;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +56,32 @@ class PublishedInvalidationIntegrationTests {
         Await.until("the near cache forgets the cleared entries", Duration.ofSeconds(2),
                 () -> near.get("k") == null && !near.containsKey("k"));
         assertTrue(plain.getCacheManager().getCache(CACHE) != null);
+    }
+
+    /**
+     * With an access-expiry policy every near hit applies the access TTL in Redis, and so learns
+     * whether the entry is still there: one gone without a publication (evicted, here deleted
+     * outside the provider) is a miss, not the local copy.
+     */
+    @Test
+    void aNearHitOnAnAccessExpiryCacheIsAMissOnceRedisNoLongerHoldsTheEntry() {
+        MutableConfiguration<String, Long> accessed = config().setExpiryPolicyFactory(
+                AccessedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 1)));
+        Cache<String, Long> near = instances.open(uri(), Instances.NEAR_CACHE_PUBLISHED).createCache(CACHE, accessed);
+        String key = instances.namespace() + ":" + CACHE + ":k";
+        Await.until("the near cache serves k locally", Duration.ofSeconds(10), () -> {
+            near.put("k", 1L);
+            near.get("k");
+            TestRedis.server().call("SET", key, "2"); // unpublished: only a local hit still answers 1
+            return Long.valueOf(1).equals(near.get("k"));
+        });
+        near.put("k", 1L);
+        near.get("k"); // held locally again
+
+        TestRedis.server().call("DEL", key); // as eviction would: nobody is told
+
+        assertNull(near.get("k"), "the hit's access TTL found the entry gone in Redis");
+        assertFalse(near.containsKey("k"));
     }
 
     private Cache<String, Long> nearCacheInstance() {
