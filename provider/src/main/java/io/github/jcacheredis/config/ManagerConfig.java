@@ -185,13 +185,22 @@ public record ManagerConfig(ConnectionSpec connection, ProviderSettings settings
         return known;
     }
 
+    /**
+     * The provider settings among the system properties ({@code jcache.redis.<key>}); one of that
+     * prefix that names no setting is refused, like an unknown query parameter.
+     */
     private static Map<String, String> systemPropertyDefaults() {
         Map<String, String> values = new HashMap<>();
-        for (String key : ProviderSettings.KEYS) {
-            String value = System.getProperty(ProviderSettings.SYSTEM_PROPERTY_PREFIX + key);
-            if (value != null) {
-                values.put(key, value);
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (!name.startsWith(ProviderSettings.SYSTEM_PROPERTY_PREFIX)) {
+                continue;
             }
+            String key = name.substring(ProviderSettings.SYSTEM_PROPERTY_PREFIX.length());
+            if (!ProviderSettings.KEYS.contains(key)) {
+                throw new CacheException("unknown provider setting in the system property '" + name + "'; known settings: "
+                        + ProviderSettings.KEYS);
+            }
+            values.put(key, System.getProperty(name));
         }
         return values;
     }

@@ -25,6 +25,7 @@ class ManagerConfigUnitTests {
     void clearSystemProperties() {
         System.clearProperty("redis.url");
         System.clearProperty("jcache.redis.namespace");
+        System.clearProperty("jcache.redis.namepsace");
     }
 
     private static ManagerConfig resolve(URI uri, Properties properties, Map<String, String> env) {
@@ -114,6 +115,33 @@ class ManagerConfigUnitTests {
         assertTrue(scheme.getMessage().contains("redis://"), scheme.getMessage());
 
         assertThrows(CacheException.class, () -> resolve(URI.create("classpath:config/missing.yaml"), null, Map.of()));
+    }
+
+    /**
+     * A misspelt {@code jcache.redis.*} system property is refused like a misspelt query parameter,
+     * whatever the URI, also for a manager around an application's own client.
+     */
+    @Test
+    void anUnknownProviderSystemPropertyIsRefused() {
+        System.setProperty("jcache.redis.namepsace", "x");
+        for (String uri : List.of("redis://h:1", "classpath:config/cluster.yaml", "memory:m")) {
+            CacheException unknown = assertThrows(CacheException.class, () -> resolve(URI.create(uri), null, Map.of()), uri);
+            assertTrue(unknown.getMessage().contains("jcache.redis.namepsace"), uri + ": " + unknown.getMessage());
+        }
+        CacheException aroundClient = assertThrows(CacheException.class, () -> ManagerConfig.settingsForClient(null));
+        assertTrue(aroundClient.getMessage().contains("jcache.redis.namepsace"), aroundClient.getMessage());
+    }
+
+    /**
+     * The Properties given to getCacheManager may carry other keys (frameworks pass their own):
+     * they are ignored, and the provider's keys among them still apply.
+     */
+    @Test
+    void propertiesMayCarryKeysOfOthers() {
+        Properties properties = new Properties();
+        properties.setProperty("hibernate.cache.region_prefix", "app");
+        properties.setProperty("namespace", "mine");
+        assertEquals("mine", resolve(URI.create("redis://h:1"), properties, Map.of()).settings().namespace());
     }
 
     @Test
