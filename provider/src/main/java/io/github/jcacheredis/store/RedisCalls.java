@@ -155,7 +155,11 @@ final class RedisCalls {
         }
     }
 
-    /** A clear of the whole cache: idempotent, so it may be resent; degraded, it is done once Redis is back. */
+    /**
+     * A clear of the whole cache: idempotent, so it may be resent, and it is while the cluster's
+     * layout changes or no connection of the pool is free, as a read is; degraded, it is done once
+     * Redis is back.
+     */
     <T> T clear(String operation, Supplier<T> call, T whenDegraded) {
         boolean degrade = degrades();
         if (isDown()) {
@@ -166,7 +170,7 @@ final class RedisCalls {
                 throw unreachable();
             }
         }
-        return resendable(operation, call, () -> degrade && health.skipClear(layout), whenDegraded);
+        return resendable(operation, () -> whileSettling(call), () -> degrade && health.skipClear(layout), whenDegraded);
     }
 
     /**

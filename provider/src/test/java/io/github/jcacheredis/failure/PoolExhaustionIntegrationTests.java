@@ -92,8 +92,7 @@ class PoolExhaustionIntegrationTests {
     @ParameterizedTest
     @ValueSource(strings = {"fail", "degrade"})
     void callsWaitForAConnectionUpToTheTimeoutNotJustTheClientsRetryDelay(String failureMode) throws Exception {
-        try (HeldPool pool = new HeldPool("pool-wait-" + failureMode, failureMode, servers -> servers.setTimeout(3000)
-                .setRetryAttempts(1).setRetryDelay(new ConstantDelay(Duration.ofMillis(100))))) {
+        try (HeldPool pool = HeldPool.withRetries("pool-wait-" + failureMode, failureMode)) {
             // the fault lasts 600 ms: six of Redisson's waits for a connection, a fifth of the timeout
             CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS).execute(pool::release);
 
@@ -101,6 +100,21 @@ class PoolExhaustionIntegrationTests {
 
             assertEquals(List.of(), List.copyOf(failures), "no call gave up while the pool was busy for 600 ms");
             assertEquals(pool.entries, pool.cache.getAll(pool.entries.keySet()));
+            assertEquals(Optional.empty(), pool.manager.unreachableSince());
+            assertEquals(0, pool.manager.skippedWrites());
+        }
+    }
+
+    /** A clear waits for a connection as other calls do: the pool is held for 600 ms of a 3 s timeout. */
+    @ParameterizedTest
+    @ValueSource(strings = {"fail", "degrade"})
+    void aClearWaitsForAConnectionUpToTheTimeoutToo(String failureMode) throws Exception {
+        try (HeldPool pool = HeldPool.withRetries("pool-clear-" + failureMode, failureMode)) {
+            CompletableFuture.delayedExecutor(600, TimeUnit.MILLISECONDS).execute(pool::release);
+
+            pool.cache.clear();
+
+            assertEquals(Map.of(), pool.cache.getAll(pool.entries.keySet()), "the clear ran");
             assertEquals(Optional.empty(), pool.manager.unreachableSince());
             assertEquals(0, pool.manager.skippedWrites());
         }
@@ -133,6 +147,12 @@ class PoolExhaustionIntegrationTests {
             held = client.<String>getBlockingQueue(HOLDER, StringCodec.INSTANCE).pollAsync(1, TimeUnit.MINUTES)
                     .toCompletableFuture();
             until(() -> String.valueOf(redis.call("CLIENT", "LIST")).contains("cmd=blpop"));
+        }
+
+        /** A held pool whose client waits 3 s for a reply, and retries once, 100 ms later, as the provider's settings do. */
+        static HeldPool withRetries(String name, String failureMode) {
+            return new HeldPool(name, failureMode, servers -> servers.setTimeout(3000)
+                    .setRetryAttempts(1).setRetryDelay(new ConstantDelay(Duration.ofMillis(100))));
         }
 
         /** Answers the blocking pop, which gives the connection back. */
