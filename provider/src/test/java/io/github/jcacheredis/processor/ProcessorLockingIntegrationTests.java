@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
@@ -61,6 +63,24 @@ class ProcessorLockingIntegrationTests {
                 () -> assertThrows(EntryProcessorException.class, () -> cache.invoke("k", new WritesOwnKey(id))));
         assertTrue(failure.getMessage().contains("wrote that same key through the cache on every run"),
                 failure.getMessage());
+    }
+
+    /**
+     * Another instance changes the entry between every read and compare-and-set: the invocation
+     * gives up after 1,000 conflicts, saying why, instead of running forever; what the other
+     * instance wrote last stays.
+     */
+    @Test
+    void anInvocationThatConflictsEveryTimeGivesUpAfterAThousandAttempts() {
+        Cache<String, String> otherInstance = instances.add(TestRedis.newManager(instances.namespace())).createCache(
+                "locks", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        CACHES.put(id + "/other", otherInstance);
+        cache.put("k", "0");
+        CacheException failure = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                () -> assertThrows(CacheException.class, () -> cache.invoke("k", new RacedByOther(id))));
+        assertTrue(failure.getMessage().contains("gave up after 1000 attempts"), failure.getMessage());
+        assertEquals(1000, RacedByOther.RUNS.get(id).get(), "runs of the processor");
+        assertEquals("other 1000", cache.get("k"), "the other instance's last write");
     }
 
     @Test
@@ -126,6 +146,26 @@ class ProcessorLockingIntegrationTests {
         public String process(MutableEntry<String, String> entry, Object... arguments) {
             CACHES.get(id).put(entry.getKey(), "inner " + System.nanoTime());
             entry.setValue("outer");
+            return "done";
+        }
+    }
+
+    /** Sets the value, after another instance changed the entry: every compare-and-set conflicts. */
+    static final class RacedByOther implements EntryProcessor<String, String, String>, Serializable {
+        static final Map<String, AtomicInteger> RUNS = new ConcurrentHashMap<>();
+        private static final long serialVersionUID = 1L;
+        private final String id;
+
+        RacedByOther(String id) {
+            this.id = id;
+            RUNS.put(id, new AtomicInteger());
+        }
+
+        @Override
+        public String process(MutableEntry<String, String> entry, Object... arguments) {
+            int run = RUNS.get(id).incrementAndGet();
+            CACHES.get(id + "/other").put(entry.getKey(), "other " + run);
+            entry.setValue("mine " + run);
             return "done";
         }
     }
