@@ -61,24 +61,26 @@ final class BulkOperations<K, V> {
         long update = expiry.updateHint();
         // every entry is stored (so each counts as a put) unless a TTL is zero or must be asked for
         boolean storesAll = expiry.isConstant() && creation != Ttl.EXPIRE_NOW && update != Ttl.EXPIRE_NOW;
+        // keys that encode alike are one entry (arrays, say, are never equals()): the later one is put
+        Map<String, K> keyOfEntry = new LinkedHashMap<>();
+        toStore.forEach(key -> keyOfEntry.put(encodedKeys.get(key), key));
         if (!events.hasListeners() && storesAll) {
             Map<String, byte[]> values = new LinkedHashMap<>();
-            toStore.forEach(key -> values.put(encodedKeys.get(key), encoded.get(key)));
+            keyOfEntry.forEach((encodedKey, key) -> values.put(encodedKey, encoded.get(key)));
             store.putAll(values, creation, update);
             statistics.puts(values.size());
         } else {
             boolean needPrevious = events.wants(EventType.UPDATED);
             Map<String, Mutation> mutations = new LinkedHashMap<>();
-            toStore.forEach(key -> mutations.put(encodedKeys.get(key),
+            keyOfEntry.forEach((encodedKey, key) -> mutations.put(encodedKey,
                     Mutation.put(encoded.get(key), creation, update, needPrevious)));
             List<MutationResult> results = store.mutateAll(mutations);
             Iterator<MutationResult> it = results.iterator();
-            for (K key : toStore) {
-                String encodedKey = encodedKeys.get(key);
+            keyOfEntry.forEach((encodedKey, key) -> {
                 MutationResult result = it.next();
                 writes.countPut(result);
                 writes.firePut(key, entries.get(key), encodedKey, result);
-            }
+            });
         }
         statistics.recordPutTime(start);
         written.rethrow();

@@ -60,23 +60,25 @@ final class ReadOperations<K, V> {
 
     Map<K, V> getAll(Set<? extends K> keys) {
         long start = statistics.start();
-        Map<String, K> byEncodedKey = new LinkedHashMap<>();
+        // keys that encode alike are one entry (arrays, say, are never equals()): each gets its value
+        Map<String, List<K>> byEncodedKey = new LinkedHashMap<>();
         for (K key : keys) {
-            byEncodedKey.put(codec.encodeKey(key), key);
+            byEncodedKey.computeIfAbsent(codec.encodeKey(key), encodedKey -> new ArrayList<>(1)).add(key);
         }
         Map<String, byte[]> found = store.getAllAndExpire(byEncodedKey.keySet(), expiry.accessHint());
         Map<K, V> result = new HashMap<>(found.size() * 2);
         List<K> missing = new ArrayList<>();
-        byEncodedKey.forEach((encodedKey, key) -> {
+        byEncodedKey.forEach((encodedKey, sameEntry) -> {
             byte[] bytes = found.get(encodedKey);
             if (bytes == null) {
-                missing.add(key);
+                missing.addAll(sameEntry);
             } else {
-                result.put(key, codec.decode(encodedKey, bytes));
+                V value = codec.decode(encodedKey, bytes);
+                sameEntry.forEach(key -> result.put(key, value));
                 applyAccessExpiry(encodedKey);
             }
         });
-        statistics.hits(found.size());
+        statistics.hits(result.size());
         statistics.misses(missing.size());
         if (!missing.isEmpty() && loader.isReadThrough()) {
             result.putAll(loadAllAndStore(missing));

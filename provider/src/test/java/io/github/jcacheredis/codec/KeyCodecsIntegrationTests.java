@@ -3,13 +3,16 @@ package io.github.jcacheredis.codec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.TestRedis;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +69,31 @@ class KeyCodecsIntegrationTests {
         assertEquals("ab", cache.get(new ArrayList<>(List.of("a", "b"))));
         assertNull(cache.get(List.of("b", "a")), "lists keep their order");
         assertEquals(List.of(namespace + ":lists:#j:[\"java.util.List\",[\"a\",\"b\"]]"), redisKeys("lists"));
+    }
+
+    /**
+     * Two keys that are not {@code equals()} but encode alike (arrays compare by identity) are one
+     * entry: putAll of both stores one of them, as two puts would, with listeners too, and fires
+     * one event for it; getAll of both answers each.
+     */
+    @Test
+    void putAllOfTwoKeysThatAreOneEntryStoresOneValueAndFiresOneEvent() throws InterruptedException {
+        Cache<Object, String> cache = untyped("arrays");
+        EventRecorder events = EventRecorder.register(cache, true);
+        Map<Object, String> both = new LinkedHashMap<>();
+        both.put(new int[] {1, 2}, "first");
+        both.put(new int[] {1, 2}, "second");
+
+        cache.putAll(both);
+
+        assertEquals(1, redisKeys("arrays").size(), "one entry: " + redisKeys("arrays"));
+        assertEquals("second", cache.get(new int[] {1, 2}), "the later value, as two puts would leave");
+        String created = events.next();
+        assertTrue(created.startsWith("CREATED ") && created.endsWith("null->second"), created);
+        assertEquals(List.of(), events.drain(), "one event for one entry");
+        Map<Object, String> read = cache.getAll(both.keySet());
+        assertEquals(List.of("second", "second"), both.keySet().stream().map(read::get).toList(),
+                "getAll answers each of the keys");
     }
 
     @Test
