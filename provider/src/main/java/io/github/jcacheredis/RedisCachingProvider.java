@@ -3,6 +3,7 @@ package io.github.jcacheredis;
 import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.config.ManagerConfig;
 import io.github.jcacheredis.config.ProviderSettings;
+import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.store.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class RedisCachingProvider implements CachingProvider {
         synchronized (managers) {
             Map<URI, RedisCacheManager> byUri = managers.computeIfAbsent(loader, k -> new HashMap<>());
             if (byUri.containsKey(uri)) {
-                throw new CacheException("a CacheManager is already registered under " + uri);
+                throw new CacheException("a CacheManager is already registered under " + MBeans.withoutPassword(uri));
             }
             ProviderSettings settings = ManagerConfig.settingsForClient(managerProperties);
             ManagerThreads threads = new ManagerThreads();

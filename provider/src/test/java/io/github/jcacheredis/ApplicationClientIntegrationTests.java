@@ -35,6 +35,13 @@ class ApplicationClientIntegrationTests {
             assertSame(manager, provider.getCacheManager(uri, provider.getDefaultClassLoader()));
             assertSame(client, manager.unwrap(RedissonClient.class));
             assertThrows(CacheException.class, () -> provider.getCacheManager(client, uri, null, properties));
+            // a URI that names the server with its credentials never shows them in a message
+            URI withCredentials = URI.create("redis://app:s3cr3t@127.0.0.1:1");
+            CacheManager named = provider.getCacheManager(client, withCredentials, null, properties);
+            CacheException again = assertThrows(CacheException.class,
+                    () -> provider.getCacheManager(client, withCredentials, null, properties));
+            assertFalse(again.getMessage().contains("s3cr3t"), again.getMessage());
+            named.close();
 
             Cache<String, String> cache = manager.createCache("c", new MutableConfiguration<String, String>());
             cache.put("k", "v");
