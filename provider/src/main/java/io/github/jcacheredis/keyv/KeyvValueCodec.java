@@ -57,13 +57,26 @@ final class KeyvValueCodec implements ValueCodec {
                     + declaredType.getName() + "; declare the cache's value type as " + value.getClass().getName());
         }
         try {
+            JsonNode json = mapper.valueToTree(value);
+            if ((value instanceof Map || value instanceof List)
+                    && !value.equals(reader.readValue(mapper.writeValueAsBytes(json)))) {
+                // a map or list compares by content, read back from the text as a reader would see
+                // it: what it holds would come back as other types
+                throw new CodecException("Cache[" + cacheName + "] uses format=keyv, whose values carry no type ids,"
+                        + " and refuses this " + value.getClass().getName() + ": what it holds would be read back as"
+                        + " JSON's own types (String, Boolean, Integer, Long, Double, Map, List); declare a type"
+                        + " for the cache's values whose fields say what they hold");
+            }
             ObjectNode entry = JsonNodeFactory.instance.objectNode();
-            entry.set(VALUE, KeyvStrings.escape(mapper.valueToTree(value)));
+            entry.set(VALUE, KeyvStrings.escape(json));
             if (Ttl.isMillis(ttlMillis)) {
                 entry.put(EXPIRES, clock.getAsLong() + ttlMillis);
             }
             return mapper.writeValueAsBytes(entry);
         } catch (IOException | RuntimeException e) {
+            if (e instanceof CodecException refused) {
+                throw refused;
+            }
             throw new CodecException("Cache[" + cacheName + "] cannot write a value of type "
                     + value.getClass().getName() + " as JSON: " + e.getMessage(), e);
         }

@@ -126,6 +126,23 @@ class KeyvFormatUnitTests {
         assertTrue(numberKey.getMessage().contains("java.lang.Long"), numberKey.getMessage());
     }
 
+    /**
+     * A map or list that would come back otherwise, at any depth, is refused too: a Long that
+     * would be read as an Integer, an object that would be read as a Map.
+     */
+    @Test
+    void untypedCachesRefuseNestedValuesThatWouldComeBackAsAnotherType() {
+        Codecs codecs = codecs(Object.class, Object.class, new EternalExpiryPolicy());
+        for (Object value : List.of(Map.of("count", 1L), List.of(List.of(new Dimensions(1, 2))), Map.of("f", 1.5f))) {
+            CodecException refused = assertThrows(CodecException.class, () -> codecs.values().encode(value), value::toString);
+            assertTrue(refused.getMessage().contains("Cache[products]") && refused.getMessage().contains("would be read back as"),
+                    refused.getMessage());
+        }
+        assertEquals(Map.of("count", 1, "big", 5_000_000_000L),
+                read(codecs, write(codecs, Map.of("count", 1, "big", 5_000_000_000L))),
+                "an Integer, and a Long beyond int, come back as they went");
+    }
+
     @Test
     void integralKeysAreDecimalAsKeyvMakesThem() {
         Codecs codecs = codecs(Long.class, String.class, new EternalExpiryPolicy());
