@@ -67,8 +67,7 @@ final class BulkOperations<K, V> {
         if (!events.hasListeners() && storesAll) {
             Map<String, byte[]> values = new LinkedHashMap<>();
             keyOfEntry.forEach((encodedKey, key) -> values.put(encodedKey, encoded.get(key)));
-            store.putAll(values, creation, update);
-            statistics.puts(values.size());
+            statistics.puts(store.putAll(values, creation, update)); // none that degrade mode skipped
         } else {
             boolean needPrevious = events.wants(EventType.UPDATED);
             Map<String, Mutation> mutations = new LinkedHashMap<>();

@@ -209,8 +209,9 @@ public final class MemoryEntryStore implements EntryStore {
     }
 
     @Override
-    public synchronized void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+    public synchronized int putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
         values.forEach((encodedKey, value) -> mutate(encodedKey, Mutation.put(value, creationTtl, updateTtl, false)));
+        return values.size();
     }
 
     @Override

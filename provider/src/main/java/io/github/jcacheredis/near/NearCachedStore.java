@@ -171,11 +171,8 @@ public final class NearCachedStore implements EntryStore {
     }
 
     @Override
-    public void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
-        writing(values.keySet(), () -> {
-            store.putAll(values, creationTtl, updateTtl);
-            return null;
-        });
+    public int putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+        return writing(values.keySet(), () -> store.putAll(values, creationTtl, updateTtl));
     }
 
     @Override

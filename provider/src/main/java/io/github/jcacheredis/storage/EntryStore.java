@@ -72,8 +72,11 @@ public interface EntryStore extends AutoCloseable {
     /** Runs conditional writes, each atomically; results in the order of {@code mutations}. */
     List<MutationResult> mutateAll(Map<String, Mutation> mutations);
 
-    /** Stores all values with the creation or update TTL (known TTLs only). */
-    void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl);
+    /**
+     * Stores all values with the creation or update TTL (known TTLs only); returns how many were
+     * written: all of them, but none that a degraded store skipped (Redis unreachable).
+     */
+    int putAll(Map<String, byte[]> values, long creationTtl, long updateTtl);
 
     /** Removes the given entries; returns how many existed. */
     long removeAll(Collection<String> encodedKeys);

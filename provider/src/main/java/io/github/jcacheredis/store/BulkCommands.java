@@ -162,21 +162,22 @@ final class BulkCommands {
         }
     }
 
-    void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+    /** Stores the values; returns how many were written (none that degrade mode skipped). */
+    int putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            putAll(write.publication(), values, creationTtl, updateTtl);
+            return putAll(write.publication(), values, creationTtl, updateTtl);
         }
     }
 
-    private void putAll(Publication pub, Map<String, byte[]> values, long creationTtl, long updateTtl) {
+    private int putAll(Publication pub, Map<String, byte[]> values, long creationTtl, long updateTtl) {
         if (values.isEmpty()) {
-            return;
+            return 0;
         }
         if (pub.isActive() || !RedisEntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             values.forEach((encodedKey, value) -> mutations.put(encodedKey, Mutation.put(value, creationTtl, updateTtl, false)));
-            nobodyWaits(pub, mutateAll(pub, mutations));
-            return;
+            return (int) nobodyWaits(pub, mutateAll(pub, mutations)).stream()
+                    .filter(reply -> reply.result().outcome() != Outcome.SKIPPED).count();
         }
         List<String> encodedKeys = new ArrayList<>(values.keySet());
         if (creationTtl == Ttl.ETERNAL && (updateTtl == Ttl.ETERNAL
@@ -187,16 +188,18 @@ final class BulkCommands {
             // programs write the entries with TTLs of their own (keyv's Node.js side): SET KEEPTTL
             Map<String, Object> byKey = new HashMap<>(values.size() * 2);
             values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
-            ctx.calls.blindWrite("MSET", encodedKeys, () -> {
+            return ctx.calls.blindWrite("MSET", encodedKeys, () -> {
                 ctx.writeBuckets().set(byKey);
-                return null;
-            }, null);
-            return;
+                return values.size();
+            }, 0);
         }
         RBatch batch = ctx.writeBatch();
         values.forEach((encodedKey, value) -> RedisEntryStore.set(
                 batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
-        ctx.calls.blindWrite("SET pipeline", encodedKeys, batch::execute, null);
+        return ctx.calls.blindWrite("SET pipeline", encodedKeys, () -> {
+            batch.execute();
+            return values.size();
+        }, 0);
     }
 
     long removeAll(Collection<String> encodedKeys) {

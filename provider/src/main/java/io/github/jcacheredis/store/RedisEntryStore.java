@@ -391,8 +391,8 @@ public final class RedisEntryStore implements EntryStore {
      * listens and one command covers both TTLs, else a pipeline of the script.
      */
     @Override
-    public void putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
-        bulk.putAll(values, creationTtl, updateTtl);
+    public int putAll(Map<String, byte[]> values, long creationTtl, long updateTtl) {
+        return bulk.putAll(values, creationTtl, updateTtl);
     }
 
     /** Removes the given entries; returns how many existed. */

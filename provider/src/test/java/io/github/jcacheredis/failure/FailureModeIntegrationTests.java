@@ -9,11 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -108,6 +111,24 @@ class FailureModeIntegrationTests {
             cache.put("after", "written");
             return "written".equals(redis.call("GET", "jcache:c:after") == null ? null : "written");
         });
+    }
+
+    /** A write skipped while Redis is unreachable is no put in the statistics, whether by put or putAll. */
+    @Test
+    void skippedWritesAreNotCountedAsPuts() throws Exception {
+        Cache<String, String> cache = cache("degrade", false);
+        manager.enableStatistics("c", true);
+        cache.put("before", "v");
+        redis.kill();
+
+        cache.put("k", "skipped"); // finds Redis unreachable
+        cache.put("k2", "skipped");
+        cache.putAll(Map.of("a", "skipped", "b", "skipped", "c", "skipped"));
+
+        assertTrue(((RedisCacheManager) manager).skippedWrites() >= 4);
+        Object puts = ManagementFactory.getPlatformMBeanServer().getAttribute(
+                MBeans.name(MBeans.Kind.STATISTICS, manager.getURI(), "c"), "CachePuts");
+        assertEquals(1L, puts, "only the put made while Redis was reachable");
     }
 
     @Test
