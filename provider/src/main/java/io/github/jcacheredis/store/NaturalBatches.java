@@ -140,12 +140,14 @@ public final class NaturalBatches {
         sizes.record(calls.size());
         if (calls.size() == 1) {
             BatchLane.Call<?> call = calls.get(0);
-            return answered(call.issue(alone), () -> call.settle());
+            return answered(call.issue(alone), () -> call.settle(),
+                    call.command().isWrite() ? DownWhen.UNANSWERED : DownWhen.UNREACHABLE);
         }
         if (oneSlotOfSimpleCommands(calls)) {
             return executor != null && allGets(calls) ? answerByMget(calls) : many(calls);
         }
         calls.forEach(BatchLane.Call::markSentOnce);
+        boolean anyWrite = calls.stream().anyMatch(call -> call.command().isWrite());
         RBatch batch = redis.createBatch(options);
         Command.Target target = new InBatch(batch);
         CompletableFuture<?>[] replies = new CompletableFuture<?>[calls.size()];
@@ -153,7 +155,8 @@ public final class NaturalBatches {
             replies[i] = calls.get(i).issue(target);
         }
         batch.executeAsync();
-        return answered(CompletableFuture.allOf(replies), () -> calls.forEach(BatchLane.Call::settle));
+        return answered(CompletableFuture.allOf(replies), () -> calls.forEach(BatchLane.Call::settle),
+                anyWrite ? DownWhen.UNANSWERED : DownWhen.NEVER);
     }
 
     /**
@@ -161,25 +164,49 @@ public final class NaturalBatches {
      * replies. The lane sends its next batch from there: waking the callers first lets some of
      * them queue their next call in time for it, so batches grow with the load instead of
      * splitting into more, smaller round trips (measured: 12 commands a batch against 6.5 at 16
-     * threads, and more throughput on a CPU-bound client). A failure that means Redis is
-     * unreachable marks it down first, so that the next batch is not sent.
+     * threads, and more throughput on a CPU-bound client). A failure that {@code down} takes to
+     * show Redis unreachable marks it down first, so that the next batch is not sent.
      */
-    private CompletableFuture<?> answered(CompletableFuture<?> answers, Runnable wake) {
+    private CompletableFuture<?> answered(CompletableFuture<?> answers, Runnable wake, DownWhen down) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         answers.whenComplete((ignored, failure) -> {
             try {
-                if (failure != null && health != null) {
-                    Throwable cause = Failures.unwrap(failure);
-                    if (RedisCalls.isUnreachable(cause)) {
-                        health.unavailable(cause);
+                try {
+                    if (failure != null && health != null && down.shows(Failures.unwrap(failure))) {
+                        health.unavailable(Failures.unwrap(failure));
                     }
+                } finally {
+                    wake.run(); // whatever happened above: a caller not woken would wait for ever
                 }
-                wake.run();
             } finally {
                 done.complete(null);
             }
         });
         return done;
+    }
+
+    /**
+     * When the failure of a batch shows Redis unreachable before its callers have tried further:
+     * what each caller would conclude from it at once, and no more.
+     */
+    private enum DownWhen {
+        /** Reads the client has resent already: any failure to reach Redis, as a lone read's caller concludes. */
+        UNREACHABLE,
+        /**
+         * A batch with writes, sent once: only when no reply came, which a write's caller takes as
+         * Redis unreachable at once. One that provably did not run is tried once more by its caller.
+         */
+        UNANSWERED,
+        /** Reads sent once, which their callers send again alone: not yet. */
+        NEVER;
+
+        boolean shows(Throwable cause) {
+            return switch (this) {
+                case UNREACHABLE -> RedisCalls.isUnreachable(cause);
+                case UNANSWERED -> Failures.of(cause) == Failures.UNKNOWN && RedisCalls.isUnreachable(cause);
+                case NEVER -> false;
+            };
+        }
     }
 
     /** True when every call is a simple command ({@link Command.Merge}) and, on a cluster, all share one slot. */
@@ -240,7 +267,7 @@ public final class NaturalBatches {
         }
         CompletableFuture<Object> reply = ScriptRunner.runAsync(alone.scripts(write), Scripts.MANY, keys, args.toArray(),
                 RScript.ReturnType.LIST);
-        return answerEach(calls, reply, (answer, i) -> {
+        return answerEach(calls, reply, write ? DownWhen.UNANSWERED : DownWhen.UNREACHABLE, (answer, i) -> {
             List<Object> replies = (List<Object>) answer;
             Object value = i < replies.size() ? replies.get(i) : null;
             if (value instanceof List<?> error) {
@@ -260,7 +287,7 @@ public final class NaturalBatches {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = calls.get(i).command().key();
         }
-        return answerEach(calls, mgetAsync(keys), (found, i) -> i < found.size() ? found.get(i) : null);
+        return answerEach(calls, mgetAsync(keys), DownWhen.UNREACHABLE, (found, i) -> i < found.size() ? found.get(i) : null);
     }
 
     private CompletableFuture<List<Object>> mgetAsync(Object[] keys) {
@@ -287,8 +314,8 @@ public final class NaturalBatches {
      * when it is a failure.
      */
     @SuppressWarnings("unchecked")
-    private <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply,
-                                                       BiFunction<R, Integer, Object> part) {
+    private <R> CompletableFuture<?> answerEach(List<BatchLane.Call<?>> calls, CompletableFuture<R> reply, DownWhen down,
+                                                BiFunction<R, Integer, Object> part) {
         return answered(reply, () -> {
             boolean failed = reply.isCompletedExceptionally();
             R answer = failed ? null : reply.join();
@@ -305,7 +332,7 @@ public final class NaturalBatches {
                     call.complete(own);
                 }
             }
-        });
+        }, down);
     }
 
     private static <T> T join(RFuture<T> future) {

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -204,7 +205,9 @@ class BatchingFaultTests {
         /** Four puts: one call of the batch script. */
         WITH_PUTS,
         /** Four entry processors: a pipeline. */
-        WITH_INCREMENTS
+        WITH_INCREMENTS,
+        /** Four containsKey calls, reads that join no script: a pipeline of reads only, sent once. */
+        WITH_CONTAINS
     }
 
     /**
@@ -214,7 +217,7 @@ class BatchingFaultTests {
      * answer their values; for the reads of a batch with writes see the next test.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(Shape.class)
+    @EnumSource(value = Shape.class, names = {"READS_ONLY", "WITH_PUTS", "WITH_INCREMENTS"})
     void aBatchWhoseConnectionIsLostRunsItsWritesOnceAndAnswersNoReadWrongly(Shape shape) throws Exception {
         BatchOutcomes lost = loseTheConnectionOfABatch(shape);
 
@@ -260,6 +263,24 @@ class BatchingFaultTests {
             assertEquals((long) i, lost.read(i), "r" + i);
             assertEquals(2, timesReceived(lost.prefix() + "r" + i), "r" + i + ": in the batch, then alone");
         }
+    }
+
+    /**
+     * A batch of reads only that went as a pipeline sent once (containsKey joins no script), whose
+     * connection is lost: each read is sent again alone and answers, and Redis, which answered
+     * them, is not taken to be unreachable for the batch's failure.
+     */
+    @Test
+    void aLostPipelineOfReadsIsSentAgainAloneAndDoesNotTakeRedisForDown() throws Exception {
+        BatchOutcomes lost = loseTheConnectionOfABatch(Shape.WITH_CONTAINS);
+
+        for (int i = 0; i < READS; i++) {
+            assertEquals((long) i, lost.read(i), "r" + i);
+        }
+        for (int i = 0; i < lost.writes(); i++) {
+            assertEquals(true, lost.write(i), "containsKey of w" + i);
+        }
+        assertEquals(Optional.empty(), lost.manager().unreachableSince(), "Redis taken to be unreachable");
     }
 
     /**
@@ -364,12 +385,13 @@ class BatchingFaultTests {
         Callers batch = new Callers();
         for (int i = 0; i < writes; i++) {
             String key = "w" + i;
-            batch.start(() -> {
-                if (shape == Shape.WITH_PUTS) {
+            batch.start(() -> switch (shape) {
+                case WITH_PUTS -> {
                     behindProxy.put(key, 1L);
-                    return "put";
+                    yield "put";
                 }
-                return behindProxy.invoke(key, new Increment());
+                case WITH_CONTAINS -> behindProxy.containsKey(key);
+                default -> behindProxy.invoke(key, new Increment());
             });
         }
         for (int i = 0; i < READS; i++) {
@@ -382,7 +404,7 @@ class BatchingFaultTests {
             BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
             assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
                     "batches and commands: the read alone, then one batch of all the others");
-            return new BatchOutcomes(outcomes, writes, prefix, direct);
+            return new BatchOutcomes(outcomes, writes, prefix, direct, manager);
         }, prefix);
     }
 
@@ -394,7 +416,8 @@ class BatchingFaultTests {
     }
 
     /** The outcomes of the calls of a batch: its writes first, then its reads. */
-    private record BatchOutcomes(List<Object> outcomes, int writes, String prefix, Cache<String, Long> direct) {
+    private record BatchOutcomes(List<Object> outcomes, int writes, String prefix, Cache<String, Long> direct,
+                                 RedisCacheManager manager) {
         Object write(int i) {
             return outcomes.get(i);
         }
