@@ -189,7 +189,9 @@ public final class RedisEntryStore implements EntryStore {
         }
         String key = ctx.layout.entryKey(encodedKey);
         if (ttl == Ttl.ETERNAL) {
-            return ctx.calls.read("PERSIST", () -> ctx.send(Command.read(key, RBucketAsync::clearExpireAsync)), false);
+            // GETEX PERSIST, not PERSIST: PERSIST answers 0 for a present entry that has no TTL
+            return ctx.calls.read("GETEX", () -> ctx.send(Command.read(key, RBucketAsync::getAndClearExpireAsync)) != null,
+                    false);
         }
         if (ttl == Ttl.EXPIRE_NOW) {
             return ctx.calls.destructiveRead("DEL", () -> ctx.send(Command.write(key, RBucketAsync::deleteAsync)), false);
@@ -226,7 +228,10 @@ public final class RedisEntryStore implements EntryStore {
                 return MutationResult.WRITTEN;
             }, MutationResult.SKIPPED);
         }
-        return mutate(pub, encodedKey, Mutation.put(value, creationTtl, updateTtl, returnPrevious));
+        // nobody is told this put's outcome when no listener of this instance needs it: then, degraded,
+        // one whose reply never came counts as skipped (its entry is deleted once Redis is back)
+        return mutate(pub, encodedKey, Mutation.put(value, creationTtl, updateTtl, returnPrevious),
+                !needOutcome && !returnPrevious);
     }
 
     /**
@@ -274,7 +279,7 @@ public final class RedisEntryStore implements EntryStore {
             return ctx.calls.write("SET NX", List.of(encodedKey),
                     () -> ctx.send(setNx) ? MutationResult.CREATED : MutationResult.CONFLICT, MutationResult.SKIPPED);
         }
-        return mutate(pub, encodedKey, Mutation.putIfAbsent(value, creationTtl));
+        return mutate(pub, encodedKey, Mutation.putIfAbsent(value, creationTtl), false);
     }
 
     /** Removes the entry (DEL or GETDEL when nobody else listens). */
@@ -296,7 +301,7 @@ public final class RedisEntryStore implements EntryStore {
                 return ctx.send(Command.write(key, RBucketAsync::deleteAsync)) ? MutationResult.DELETED : MutationResult.ABSENT;
             }, MutationResult.ABSENT);
         }
-        return mutate(pub, encodedKey, Mutation.remove(returnPrevious));
+        return mutate(pub, encodedKey, Mutation.remove(returnPrevious), false);
     }
 
     /**
@@ -306,15 +311,19 @@ public final class RedisEntryStore implements EntryStore {
     @Override
     public MutationResult mutate(String encodedKey, Mutation mutation) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
-            return mutate(write.publication(), encodedKey, mutation);
+            return mutate(write.publication(), encodedKey, mutation, false);
         }
     }
 
-    private MutationResult mutate(Publication pub, String encodedKey, Mutation mutation) {
+    /**
+     * Runs {@code mutation}, asking for a TTL first when its script needs one; {@code blind} when
+     * the caller learns nothing of its outcome ({@link RedisCalls#blindWrite}).
+     */
+    private MutationResult mutate(Publication pub, String encodedKey, Mutation mutation, boolean blind) {
         Mutation current = mutation;
         try {
             while (true) {
-                MutateReply reply = attempt(pub, encodedKey, current);
+                MutateReply reply = attempt(pub, encodedKey, current, blind);
                 if (!reply.needsTtl()) {
                     return reply.result();
                 }
@@ -328,7 +337,7 @@ public final class RedisEntryStore implements EntryStore {
     }
 
     /** One run of the write script: its result, or its request for a TTL (nothing was written). */
-    private MutateReply attempt(Publication pub, String encodedKey, Mutation mutation) {
+    private MutateReply attempt(Publication pub, String encodedKey, Mutation mutation, boolean blind) {
         long writeId = pub.tickets().open();
         MutateReply reply = null;
         try {
@@ -336,7 +345,7 @@ public final class RedisEntryStore implements EntryStore {
                 expiry.noteWrite(pub, encodedKey);
                 return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey,
                         mutation, pub), Scripts.mutateArguments(encodedKey, mutation, pub, writeId)), writeId);
-            }, MutateReply.of(mutation.whenDegraded()), mutation.blind());
+            }, MutateReply.of(mutation.whenDegraded()), blind);
             return reply;
         } finally {
             if (writeId != 0 && (reply == null || reply.writeId() == 0)) {
@@ -373,13 +382,13 @@ public final class RedisEntryStore implements EntryStore {
     public List<MutationResult> mutateAll(Map<String, Mutation> mutations) {
         try (PublishedWrites.Write write = ctx.beginWrite()) {
             Publication pub = write.publication();
-            List<MutateReply> replies = bulk.mutateAll(pub, mutations);
+            List<MutateReply> replies = bulk.mutateAll(pub, mutations, false);
             List<MutationResult> results = new ArrayList<>(replies.size());
             int i = 0;
             for (Map.Entry<String, Mutation> mutation : mutations.entrySet()) {
                 MutateReply reply = replies.get(i++);
                 results.add(reply.needsTtl()
-                        ? mutate(pub, mutation.getKey(), reply.completed(mutation.getValue(), ttls))
+                        ? mutate(pub, mutation.getKey(), reply.completed(mutation.getValue(), ttls), false)
                         : reply.result());
             }
             return results;

@@ -84,6 +84,21 @@ class PublishedInvalidationIntegrationTests {
         assertFalse(near.containsKey("k"));
     }
 
+    /**
+     * An access TTL that makes the entry eternal (PERSIST in Redis) is applied on a near hit too,
+     * and a present entry without a TTL is still present: the hit answers its value.
+     */
+    @Test
+    void aNearHitOnACacheWhoseAccessMakesEntriesEternalAnswersTheValue() {
+        MutableConfiguration<String, Long> accessed = config().setExpiryPolicyFactory(
+                AccessedExpiryPolicy.factoryOf(javax.cache.expiry.Duration.ETERNAL));
+        Cache<String, Long> near = instances.open(uri(), Instances.NEAR_CACHE_PUBLISHED).createCache(CACHE, accessed);
+        near.put("k", 1L);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(1L, near.get("k"), "read " + i + " of a present entry");
+        }
+    }
+
     private Cache<String, Long> nearCacheInstance() {
         return instances.open(uri(), Instances.NEAR_CACHE_PUBLISHED).createCache(CACHE, config());
     }
