@@ -36,21 +36,28 @@ final class EntryDeletions {
 
     /**
      * Deletes the entries {@code encodedKeys} of the cache of {@code layout}, with their shadow
-     * copies and due times, and tells each instance's local tier to drop them; in one pipeline.
+     * copies and due times, and then tells each instance's local tier to drop them: one pipeline
+     * of deletions, then one of invalidations. On a cluster a pipeline's commands for different
+     * nodes run side by side, so an invalidation sent with the deletions could arrive first, and
+     * a local tier that read the entry again in between would keep the deleted value.
      */
     static void delete(RedissonClient redis, KeyLayout layout, Collection<String> encodedKeys) {
         if (encodedKeys.isEmpty()) {
             return;
         }
-        RBatch batch = redis.createBatch(BatchOptions.defaults());
-        RTopicAsync channel = batch.getTopic(EventChannels.eventChannel(layout), ByteArrayCodec.INSTANCE);
+        RBatch deletions = redis.createBatch(BatchOptions.defaults());
         for (String encodedKey : encodedKeys) {
             // one command: the sweeper finds the entry and its shadow copy both there or both gone
-            batch.getKeys().unlinkAsync(layout.entryKey(encodedKey), layout.shadowKey(encodedKey));
-            batch.getScoredSortedSet(layout.dueKey(encodedKey), StringCodec.INSTANCE).removeAsync(encodedKey);
+            deletions.getKeys().unlinkAsync(layout.entryKey(encodedKey), layout.shadowKey(encodedKey));
+            deletions.getScoredSortedSet(layout.dueKey(encodedKey), StringCodec.INSTANCE).removeAsync(encodedKey);
+        }
+        deletions.execute();
+        RBatch invalidations = redis.createBatch(BatchOptions.defaults());
+        RTopicAsync channel = invalidations.getTopic(EventChannels.eventChannel(layout), ByteArrayCodec.INSTANCE);
+        for (String encodedKey : encodedKeys) {
             channel.publishAsync(EventMessage.encode(EventMessage.INVALIDATED, "-", encodedKey));
         }
-        batch.execute();
+        invalidations.execute();
     }
 
     /** True when some instance tracks (or tracked) the expiry of the cache: an index of due times exists. */
