@@ -9,6 +9,7 @@ import io.github.jcacheredis.codec.CodecException;
 import io.github.jcacheredis.codec.ValueCodec;
 import io.github.jcacheredis.storage.Ttl;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -33,6 +34,7 @@ final class KeyvValueCodec implements ValueCodec {
     private final Class<?> declaredType;
     private final ObjectMapper mapper;
     private final ObjectReader reader;
+    private final boolean readsJsonContainers;
     private final long ttlMillis;
     private final LongSupplier clock;
 
@@ -45,6 +47,10 @@ final class KeyvValueCodec implements ValueCodec {
         this.declaredType = declaredType;
         this.mapper = mapper;
         this.reader = mapper.readerFor(declaredType);
+        // a declared class of its own (a record, a List subclass) says by its fields and type
+        // arguments what it holds; Object, Map and List are read as JSON's own types throughout
+        this.readsJsonContainers = declaredType == Object.class || declaredType == Map.class
+                || declaredType == List.class || declaredType == Collection.class;
         this.ttlMillis = ttlMillis;
         this.clock = clock;
     }
@@ -58,10 +64,10 @@ final class KeyvValueCodec implements ValueCodec {
         }
         try {
             JsonNode json = mapper.valueToTree(value);
-            if ((value instanceof Map || value instanceof List)
+            if (readsJsonContainers && (value instanceof Map || value instanceof List)
                     && !value.equals(reader.readValue(mapper.writeValueAsBytes(json)))) {
-                // a map or list compares by content, read back from the text as a reader would see
-                // it: what it holds would come back as other types
+                // a map or list read as JSON's own types compares by content, read back from the
+                // text as a reader would see it: what it holds would come back as other types
                 throw new CodecException("Cache[" + cacheName + "] uses format=keyv, whose values carry no type ids,"
                         + " and refuses this " + value.getClass().getName() + ": what it holds would be read back as"
                         + " JSON's own types (String, Boolean, Integer, Long, Double, Map, List); declare a type"

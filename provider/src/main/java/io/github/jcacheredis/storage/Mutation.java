@@ -113,16 +113,6 @@ public final class Mutation {
         return precondition == Precondition.ANY || precondition == Precondition.ABSENT;
     }
 
-    /**
-     * True when the caller learns nothing of this write's outcome: a write of a value whatever the
-     * entry holds, returning nothing (put, putAll). Degraded, such a write whose reply never came
-     * counts as skipped, like one not sent: its entry is deleted once Redis is back whatever
-     * happened to it.
-     */
-    public boolean blind() {
-        return precondition == Precondition.ANY && !delete && !returnPrevious;
-    }
-
     /** The result this write reports when skipped: as if the cache were empty. */
     public MutationResult whenDegraded() {
         if (!skippedWhenDegraded()) {

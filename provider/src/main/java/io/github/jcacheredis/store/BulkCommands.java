@@ -119,9 +119,10 @@ final class BulkCommands {
 
     /**
      * Runs the mutations in one pipeline; replies in their order. A reply may ask for a TTL (see
-     * {@link MutateReply#needsTtl}): that write did not happen.
+     * {@link MutateReply#needsTtl}): that write did not happen. {@code blind} when the caller
+     * learns nothing of their outcomes ({@link RedisCalls#blindWrite}).
      */
-    List<MutateReply> mutateAll(Publication pub, Map<String, Mutation> mutations) {
+    List<MutateReply> mutateAll(Publication pub, Map<String, Mutation> mutations, boolean blind) {
         if (mutations.isEmpty()) {
             return List.of();
         }
@@ -151,7 +152,7 @@ final class BulkCommands {
                     replies.add(MutateReply.of(raw.get(i), writeIds.get(i)));
                 }
                 return replies;
-            }, whenDegraded, mutations.values().stream().allMatch(Mutation::blind));
+            }, whenDegraded, blind);
             return results;
         } finally {
             for (int i = 0; i < writeIds.size(); i++) {
@@ -176,7 +177,7 @@ final class BulkCommands {
         if (pub.isActive() || !RedisEntryStore.plainSet(creationTtl, updateTtl)) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             values.forEach((encodedKey, value) -> mutations.put(encodedKey, Mutation.put(value, creationTtl, updateTtl, false)));
-            return (int) nobodyWaits(pub, mutateAll(pub, mutations)).stream()
+            return (int) nobodyWaits(pub, mutateAll(pub, mutations, true)).stream()
                     .filter(reply -> reply.result().outcome() != Outcome.SKIPPED).count();
         }
         List<String> encodedKeys = new ArrayList<>(values.keySet());
@@ -215,7 +216,8 @@ final class BulkCommands {
         if (pub.isActive()) {
             Map<String, Mutation> mutations = new LinkedHashMap<>();
             encodedKeys.forEach(encodedKey -> mutations.put(encodedKey, Mutation.remove(false)));
-            return nobodyWaits(pub, mutateAll(pub, mutations)).stream().filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
+            return nobodyWaits(pub, mutateAll(pub, mutations, false)).stream()
+                    .filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
         }
         String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
         return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.writeKeys().delete(keys), 0L);

@@ -1,6 +1,7 @@
 package io.github.jcacheredis.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheManager;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterAll;
@@ -59,10 +61,11 @@ class RecoveryUndoFaultTests {
      */
     @Test
     void anotherInstancesNearCacheDropsAnEntryThatRecoveryDeletes() {
-        String name = "near-" + System.nanoTime();
-        String key = instances.namespace() + ":" + name + ":k";
-        RedisCacheManager a = degradingInstance();
-        Cache<String, String> atA = a.createCache(name, config());
+        OnA onA = degradingInstance("near", config());
+        String name = onA.name();
+        String key = onA.key();
+        RedisCacheManager a = onA.manager();
+        Cache<String, String> atA = onA.cache();
         Cache<String, String> atB = instances.open(URI.create(redis.uri()), Instances.NEAR_CACHE_PUBLISHED)
                 .createCache(name, config());
         Await.until("B serves k from its near cache", Duration.ofSeconds(10), () -> {
@@ -85,13 +88,14 @@ class RecoveryUndoFaultTests {
      */
     @Test
     void anEntryThatRecoveryDeletesIsNotReportedAsExpired() throws Exception {
-        String name = "expiry-" + System.nanoTime();
-        String key = instances.namespace() + ":" + name + ":k";
         MutableConfiguration<String, String> config = config()
                 .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(
                         TimeUnit.MILLISECONDS, TTL_MILLIS)));
-        RedisCacheManager a = degradingInstance();
-        Cache<String, String> atA = a.createCache(name, config);
+        OnA onA = degradingInstance("expiry", config);
+        String name = onA.name();
+        String key = onA.key();
+        RedisCacheManager a = onA.manager();
+        Cache<String, String> atA = onA.cache();
         Cache<String, String> atB = instances.open(URI.create(redis.uri()), Map.of()).createCache(name, config);
         EventRecorder expired = EventRecorder.register(atB, false);
         long createdAt = System.nanoTime();
@@ -112,19 +116,50 @@ class RecoveryUndoFaultTests {
         assertEquals(List.of("EXPIRED later v->v"), events, "EXPIRED events up to the entry written later");
     }
 
-    private RedisCacheManager degradingInstance() {
-        return instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout", "300"))
+    /**
+     * A put whose outcome this instance's own listener would be told is not taken for skipped when
+     * no reply came: the call says its outcome is unknown, as a remove or replace does. The entry
+     * is still deleted once Redis is back.
+     */
+    @Test
+    void aPutWhoseOutcomeAListenerOfThisInstanceWouldHearSaysItIsUnknown() {
+        OnA onA = degradingInstance("listened", config());
+        Cache<String, String> atA = onA.cache();
+        EventRecorder.register(atA, false);
+        atA.put("k", "old");
+
+        loseAWriteOfA(onA.manager(), onA.key(), () -> {
+            CacheException unknown = assertThrows(CacheException.class, () -> atA.put("k", "new"));
+            assertTrue(unknown.getMessage().contains("unknown"), unknown.getMessage());
+        });
+    }
+
+    /** Instance A, in degrade mode behind the proxy, with a new cache of {@code config}. */
+    private OnA degradingInstance(String name, MutableConfiguration<String, String> config) {
+        RedisCacheManager a = instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout", "300"))
                 .unwrap(RedisCacheManager.class);
+        String cacheName = name + "-" + System.nanoTime();
+        return new OnA(cacheName, instances.namespace() + ":" + cacheName + ":k", a, a.createCache(cacheName, config));
+    }
+
+    /** A's cache: its name, the Redis key of its entry k, A's manager, and the cache. */
+    private record OnA(String name, String key, RedisCacheManager manager, Cache<String, String> cache) {
+    }
+
+    /** A's put of {@code key}, which nobody is told the outcome of, never reaches Redis ({@link #loseAWriteOfA(RedisCacheManager, String, Runnable)}). */
+    private static void loseAWriteOfA(RedisCacheManager a, Cache<String, String> atA, String key) {
+        loseAWriteOfA(a, key, () -> atA.put("k", "new")); // nobody told its outcome: counted as skipped
     }
 
     /**
-     * A's put of {@code key} reaches Redis never: the proxy holds it until A has given up on its
-     * reply, then cuts its connection. Returns once A has recovered.
+     * {@code put} of {@code key} reaches Redis never: the proxy holds it until A has given up on its
+     * reply (no reply: A counts Redis unreachable, and will delete the entry once it answers), then
+     * cuts its connection. Returns once A has recovered.
      */
-    private static void loseAWriteOfA(RedisCacheManager a, Cache<String, String> atA, String key) {
+    private static void loseAWriteOfA(RedisCacheManager a, String key, Runnable put) {
         long skippedBefore = a.skippedWrites();
         TcpProxy.Hold hold = proxy.holdRequest(key);
-        atA.put("k", "new"); // no reply: A counts Redis unreachable, and will delete k once it answers
+        put.run();
         assertTrue(hold.isHolding(), "A's put is held on its way");
         assertTrue(a.skippedWrites() > skippedBefore, "A recorded its put as possibly missed");
         assertEquals(1, proxy.cut(key), "the connection of the held put, which never reaches Redis");
