@@ -10,6 +10,7 @@ import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.TcpProxy;
+import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
+import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
@@ -125,7 +130,10 @@ class RecoveryUndoFaultTests {
     void aPutWhoseOutcomeAListenerOfThisInstanceWouldHearSaysItIsUnknown() {
         OnA onA = degradingInstance("listened", config());
         Cache<String, String> atA = onA.cache();
-        EventRecorder.register(atA, false);
+        // an UPDATED listener only: one for EXPIRED would start enrolling the entries, whose
+        // commands name k too and could be the request the proxy holds
+        atA.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(UpdatedListener.class), null, false, true));
         atA.put("k", "old");
 
         loseAWriteOfA(onA.manager(), onA.key(), () -> {
@@ -140,6 +148,15 @@ class RecoveryUndoFaultTests {
                 .unwrap(RedisCacheManager.class);
         String cacheName = name + "-" + System.nanoTime();
         return new OnA(cacheName, instances.namespace() + ":" + cacheName + ":k", a, a.createCache(cacheName, config));
+    }
+
+    /** Hears updates, and does nothing with them. */
+    public static final class UpdatedListener implements CacheEntryUpdatedListener<String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+        }
     }
 
     /** A's cache: its name, the Redis key of its entry k, A's manager, and the cache. */
@@ -162,7 +179,8 @@ class RecoveryUndoFaultTests {
         put.run();
         assertTrue(hold.isHolding(), "A's put is held on its way");
         assertTrue(a.skippedWrites() > skippedBefore, "A recorded its put as possibly missed");
-        assertEquals(1, proxy.cut(key), "the connection of the held put, which never reaches Redis");
+        // the held put's connection, and any other that carried the key before (idle: it reconnects)
+        assertTrue(proxy.cut(key) >= 1, "the connection of the held put, which never reaches Redis");
         Await.until("A is back", Duration.ofSeconds(10), () -> a.unreachableSince().isEmpty());
         assertEquals(0L, redis.call("EXISTS", key), "A's recovery deleted k");
     }
