@@ -1,14 +1,11 @@
 package io.github.jcacheredis.store;
 
-import static io.github.jcacheredis.store.StoreContext.ascii;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
-import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * SCAN over one cache's keys, a batch per call, so client memory stays bounded whatever the cache's

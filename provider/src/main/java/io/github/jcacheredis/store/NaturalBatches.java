@@ -172,8 +172,9 @@ public final class NaturalBatches {
         answers.whenComplete((ignored, failure) -> {
             try {
                 try {
-                    if (failure != null && health != null && down.shows(Failures.unwrap(failure))) {
-                        health.unavailable(Failures.unwrap(failure));
+                    Throwable cause = failure == null || health == null ? null : Failures.unwrap(failure);
+                    if (cause != null && down.shows(cause)) {
+                        health.unavailable(cause);
                     }
                 } finally {
                     wake.run(); // whatever happened above: a caller not woken would wait for ever

@@ -28,10 +28,6 @@ final class SkippedWrites {
 
     /** A cache to clear: its layout and the number of the skip that asked for it. */
     record ClearRecord(KeyLayout layout, long sequence) {
-
-        String pattern() {
-            return layout.scanPattern();
-        }
     }
 
     private final int maxKeys;

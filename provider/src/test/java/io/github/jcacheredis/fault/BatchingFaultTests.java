@@ -1,6 +1,5 @@
 package io.github.jcacheredis.fault;
 
-import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,13 +19,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
@@ -91,8 +87,8 @@ class BatchingFaultTests {
     void aPutBeyondTheRoomOfItsLaneFailsUnsentAndNeverReachesRedis() throws Exception {
         Stalled stalled = aReadCaughtInAStall("room", 400, Duration.ofMillis(1600));
         String prefix = stalled.prefix();
-        Callers blocker = stalled.blocker();
-        Callers puts = stalled.puts("k", PUTS);
+        LaneCallers blocker = stalled.blocker();
+        LaneCallers puts = stalled.puts("k", PUTS);
         List<Object> outcomes = puts.outcomes();
         blocker.outcomes();
 
@@ -140,9 +136,9 @@ class BatchingFaultTests {
     void callsQueuedBehindABatchThatFindsRedisUnreachableAreNeverSent() throws Exception {
         Stalled stalled = aReadCaughtInAStall("queued", 300, Duration.ofMillis(2500));
         String prefix = stalled.prefix();
-        Callers blocker = stalled.blocker();
+        LaneCallers blocker = stalled.blocker();
         int queued = 3 * BATCH_MAX;
-        Callers puts = stalled.puts("q", queued);
+        LaneCallers puts = stalled.puts("q", queued);
         puts.awaitWaitingInLane();
         List<Object> outcomes = puts.outcomes();
         assertTrue(blocker.outcomes().get(0) instanceof CacheException, "the read that met the stall fails");
@@ -175,18 +171,18 @@ class BatchingFaultTests {
         redis.call("SLOWLOG", "RESET");
 
         redis.pauseClients(pause, RedisServer.PauseMode.ALL);
-        Callers blocker = new Callers();
+        LaneCallers blocker = new LaneCallers();
         blocker.start(() -> cache.get("blocker"));
         blocker.awaitWaitingInLane();
         return new Stalled(manager, cache, instances.namespace() + ":" + cacheName + ":", blocker);
     }
 
     /** A cache whose lane holds a read caught in a stall, its keys' prefix, and that read's caller. */
-    private record Stalled(RedisCacheManager manager, Cache<String, String> cache, String prefix, Callers blocker) {
+    private record Stalled(RedisCacheManager manager, Cache<String, String> cache, String prefix, LaneCallers blocker) {
 
         /** Starts {@code count} puts, of keys {@code key0, key1, ...}, each on its own thread; each answers "put". */
-        Callers puts(String key, int count) {
-            Callers puts = new Callers();
+        LaneCallers puts(String key, int count) {
+            LaneCallers puts = new LaneCallers();
             for (int i = 0; i < count; i++) {
                 String name = key + i;
                 puts.start(() -> {
@@ -378,11 +374,11 @@ class BatchingFaultTests {
         BatchSizes.Snapshot before = manager.batchSizes();
 
         TcpProxy.Hold lane = proxy.holdRequest(prefix + "blocker");
-        Callers blocker = new Callers();
+        LaneCallers blocker = new LaneCallers();
         blocker.start(() -> behindProxy.get("blocker"));
         lane.awaitHeld(Duration.ofSeconds(5));
         blocker.awaitWaitingInLane();
-        Callers batch = new Callers();
+        LaneCallers batch = new LaneCallers();
         for (int i = 0; i < writes; i++) {
             String key = "w" + i;
             batch.start(() -> switch (shape) {
@@ -456,50 +452,6 @@ class BatchingFaultTests {
     private record SlowLogEntry(List<String> args, String client) {
         boolean inScript() {
             return client.equals("?:0");
-        }
-    }
-
-    /**
-     * True while {@code thread} waits for the reply of a call that its lane holds, queued or on its
-     * way (a call waiting for room in the lane waits with a timeout instead).
-     */
-    private static boolean waitsInLane(Thread thread) {
-        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(NaturalBatches.class.getName())
-                        && frame.getMethodName().equals("call"));
-    }
-
-    /** Calls, each on a thread of its own; the outcome of each is its value or the CacheException it threw. */
-    private static final class Callers {
-        private final List<Thread> threads = new ArrayList<>();
-        private final List<FutureTask<Object>> outcomes = new ArrayList<>();
-
-        void start(Callable<Object> call) {
-            FutureTask<Object> outcome = new FutureTask<>(() -> {
-                try {
-                    return call.call();
-                } catch (CacheException e) {
-                    return e;
-                }
-            });
-            Thread thread = new Thread(outcome, "caller-" + threads.size());
-            thread.setDaemon(true);
-            threads.add(thread);
-            outcomes.add(outcome);
-            thread.start();
-        }
-
-        /** Returns once every call waits in its lane for its reply. */
-        void awaitWaitingInLane() {
-            until(() -> threads.stream().allMatch(BatchingFaultTests::waitsInLane));
-        }
-
-        List<Object> outcomes() throws Exception {
-            List<Object> values = new ArrayList<>();
-            for (FutureTask<Object> outcome : outcomes) {
-                values.add(outcome.get(30, TimeUnit.SECONDS));
-            }
-            return values;
         }
     }
 }
