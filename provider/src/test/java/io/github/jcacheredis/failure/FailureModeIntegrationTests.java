@@ -11,11 +11,13 @@ import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.management.MBeans;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.Stall;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,30 @@ class FailureModeIntegrationTests {
         }
 
         redis.restart();
+        until(() -> succeeds(() -> cache.put("k", "again")));
+        assertEquals("again", cache.get("k"));
+    }
+
+    /**
+     * A server that stops answering without closing anything (DEBUG SLEEP) is found out by the first
+     * call's timeouts; the calls after it fail at once, without waiting on Redis, until it answers again.
+     */
+    @Test
+    void failModeUnderAStallThrowsWithinTheTimeoutsAndThenWithoutWaiting() {
+        Cache<String, String> cache = cache("fail", false);
+        cache.put("k", "v");
+        try (Stall stall = redis.stall(Duration.ofSeconds(5))) {
+            long start = System.nanoTime();
+            CacheException first = assertThrows(CacheException.class, () -> cache.get("k"));
+            long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(elapsed < BOUND_MILLIS, "the first call took " + elapsed + " ms: " + first.getMessage());
+            for (int i = 0; i < 5; i++) {
+                long callStart = System.nanoTime();
+                assertThrows(CacheException.class, i % 2 == 0 ? () -> cache.get("k") : () -> cache.put("k", "w"));
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - callStart);
+                assertTrue(millis < TIMEOUT_MILLIS, "call " + i + " after the first waited " + millis + " ms on a stalled Redis");
+            }
+        }
         until(() -> succeeds(() -> cache.put("k", "again")));
         assertEquals("again", cache.get("k"));
     }

@@ -29,25 +29,11 @@ class DegradeRecoveryFaultTests {
     void writesSkippedWhileARecoveryIsUnderWayAreUndoneToo() {
         try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes")) {
             redis.call("DEBUG", "POPULATE", "300000", "degrade:big", "8");
-            for (int from = 0; from < OLD_KEYS; from += 1000) {
-                List<Object> mset = new ArrayList<>(List.of("MSET"));
-                for (int i = from; i < from + 1000; i++) {
-                    mset.add("degrade:small:k" + i);
-                    mset.add("\"old\"");
-                }
-                redis.call(mset.toArray());
-            }
-            Properties properties = new Properties();
-            properties.setProperty("namespace", "degrade");
-            properties.setProperty("failure-mode", "degrade");
-            properties.setProperty("timeout", "300");
-            RedisCacheManager manager = (RedisCacheManager) new RedisCachingProvider()
-                    .getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+            writeOld(redis, "degrade:small:k", OLD_KEYS);
+            RedisCacheManager manager = degradingManager(redis, "degrade");
             try {
-                MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
-                        .setTypes(String.class, String.class);
-                Cache<String, String> big = manager.createCache("big", config);
-                Cache<String, String> small = manager.createCache("small", config);
+                Cache<String, String> big = stringCache(manager, "big");
+                Cache<String, String> small = stringCache(manager, "small");
 
                 redis.call("CLIENT", "PAUSE", "1000", "ALL");
                 big.put("first", "x"); // times out: Redis counts as unreachable from now on
@@ -83,5 +69,76 @@ class DegradeRecoveryFaultTests {
                 manager.close();
             }
         }
+    }
+
+    /**
+     * More skipped writes than recovery keeps keys for (10,000): the cache they belong to is cleared
+     * instead, so no key keeps the value a skipped write meant to replace, even one past the bound.
+     */
+    @Test
+    void moreSkippedWritesThanRecoveryKeepsKeysForClearTheirCache() {
+        int keys = 10_050;
+        try (RedisServer redis = RedisServer.start()) {
+            writeOld(redis, "overflow:small:k", keys);
+            redis.call("SET", "overflow:small:untouched", "\"old\"");
+            redis.call("SET", "overflow:other:k0", "\"kept\"");
+            RedisCacheManager manager = degradingManager(redis, "overflow");
+            try {
+                Cache<String, String> small = stringCache(manager, "small");
+                Cache<String, String> other = stringCache(manager, "other");
+
+                redis.call("CLIENT", "PAUSE", "3000", "ALL");
+                small.put("k0", "new"); // times out: Redis counts as unreachable from now on
+                for (int i = 1; i < keys; i++) {
+                    small.put("k" + i, "new");
+                }
+                assertTrue(manager.skippedWrites() >= keys, "skipped " + manager.skippedWrites());
+
+                io.github.jcacheredis.support.Await.until(() -> {
+                    long skippedBefore = manager.skippedWrites();
+                    other.containsKey("probe");
+                    small.put("after", "new");
+                    return manager.skippedWrites() == skippedBefore;
+                });
+                List<String> stale = new ArrayList<>();
+                for (int i = 0; i < keys; i++) {
+                    if ("\"old\"".equals(redis.call("GET", "overflow:small:k" + i))) {
+                        stale.add("k" + i);
+                    }
+                }
+                assertEquals(List.of(), stale.subList(0, Math.min(5, stale.size())),
+                        stale.size() + " keys kept the value a skipped write meant to replace");
+                assertEquals(0L, redis.call("EXISTS", "overflow:small:untouched"), "the cache was cleared");
+                assertEquals("kept", other.get("k0"), "another cache is left alone");
+            } finally {
+                manager.close();
+            }
+        }
+    }
+
+    /** Writes {@code count} keys {@code <prefix><i>} holding the JSON string "old", a thousand per MSET. */
+    private static void writeOld(RedisServer redis, String prefix, int count) {
+        for (int from = 0; from < count; from += 1000) {
+            List<Object> mset = new ArrayList<>(List.of("MSET"));
+            for (int i = from; i < Math.min(count, from + 1000); i++) {
+                mset.add(prefix + i);
+                mset.add("\"old\"");
+            }
+            redis.call(mset.toArray());
+        }
+    }
+
+    /** A manager in {@code namespace} with failure-mode=degrade and a 300 ms timeout. */
+    private RedisCacheManager degradingManager(RedisServer redis, String namespace) {
+        Properties properties = new Properties();
+        properties.setProperty("namespace", namespace);
+        properties.setProperty("failure-mode", "degrade");
+        properties.setProperty("timeout", "300");
+        return (RedisCacheManager) new RedisCachingProvider()
+                .getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+    }
+
+    private static Cache<String, String> stringCache(RedisCacheManager manager, String name) {
+        return manager.createCache(name, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
     }
 }

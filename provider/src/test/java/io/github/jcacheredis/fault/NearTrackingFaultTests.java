@@ -10,6 +10,7 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.expiry.ExpiryPolicy;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Near caches learn of every change to their keys from Redis itself (CLIENT TRACKING), whoever
@@ -141,6 +145,55 @@ class NearTrackingFaultTests {
         until(() -> trackingConnections() == before && !redis.call("CLIENT", "LIST").toString().isEmpty()
                 && trackingClientIdOrNull() != null, Duration.ofSeconds(10));
         assertEquals("v2", cache.get("k"));
+    }
+
+    /**
+     * The network path between an instance and Redis goes silent, nothing closed (the proxy holds
+     * every byte both ways), while another instance changes a key the first holds locally. Its
+     * tracking connection is pinged every second and a silence of three seconds empties the tier,
+     * after which it serves nothing from before, neither while the path is silent nor after.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fail", "degrade"})
+    void aNearCacheCutOffByASilentNetworkStopsServingWhatItHeld(String failureMode) {
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            Properties properties = new Properties();
+            properties.setProperty("namespace", instances.namespace());
+            properties.setProperty("timeout", "500");
+            properties.setProperty("failure-mode", failureMode);
+            Cache<String, String> cutOff = nearCache(instances.add(new RedisCachingProvider().getCacheManager(
+                    URI.create(proxy.uri()), getClass().getClassLoader(), properties)));
+            Cache<String, String> writer = nearCache(manager());
+            writer.put("k", "v1");
+            assertEquals("v1", cutOff.get("k"));
+            proxy.freeze();
+            try {
+                writer.put("k", "v2"); // its invalidation waits in the proxy
+                // three seconds of silence, found by a ping sent every second, plus a loaded machine's slack
+                until(() -> !"v1".equals(readOrFailure(cutOff)), Duration.ofSeconds(8));
+                for (int i = 0; i < 3; i++) {
+                    String read = readOrFailure(cutOff);
+                    assertTrue("degrade".equals(failureMode) ? read == null : read.startsWith("failed"),
+                            "a read while Redis is out of reach: " + read);
+                }
+            } finally {
+                proxy.thaw();
+            }
+            until(() -> {
+                String read = readOrFailure(cutOff);
+                assertTrue(!"v1".equals(read), "served the value from before the silence again");
+                return "v2".equals(read);
+            }, Duration.ofSeconds(15));
+        }
+    }
+
+    /** The value read, or "failed: ..." when the read threw. */
+    private static String readOrFailure(Cache<String, String> cache) {
+        try {
+            return cache.get("k");
+        } catch (CacheException e) {
+            return "failed: " + e.getMessage();
+        }
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.github.jcacheredis.testsupport.RedisServer;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,6 +198,37 @@ class StalledWriteFaultTests {
         assertTrue(now == null ? operation.contains("emove") : now.equals("1") || now.equals("2"), String.valueOf(now));
     }
 
+    /** putAll and removeAll are sent once too: a bulk write whose reply never came runs once when the stall ends. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"putAll", "removeAll"})
+    void aBulkWriteThatTimesOutIsSentOnceAndRunsOnce(String operation) {
+        String name = operation + "-" + System.nanoTime();
+        Cache<String, String> cache = writer.createCache(name, config(String.class));
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < 10; i++) {
+            values.put("k" + i, "v" + i);
+        }
+        if (operation.equals("removeAll")) {
+            cache.putAll(values);
+        }
+        long before = commandsNaming("stall:" + name + ":k0");
+        stall();
+        CacheException failure = assertThrows(CacheException.class, () -> {
+            if (operation.equals("putAll")) {
+                cache.putAll(values);
+            } else {
+                cache.removeAll(values.keySet());
+            }
+        });
+        until(() -> succeeds(() -> cache.containsKey("probe")));
+        assertEquals(1, commandsNaming("stall:" + name + ":k0") - before,
+                "commands naming k0 that Redis ran (" + failure.getMessage() + ")");
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            assertEquals(operation.equals("putAll") ? entry.getValue() : null, cache.get(entry.getKey()),
+                    "what the one run left");
+        }
+    }
+
     @Test
     void aPutThatTimesOutIsSeenOnceByAnotherInstancesListener() throws InterruptedException {
         String name = "events-" + System.nanoTime();
@@ -233,6 +266,15 @@ class StalledWriteFaultTests {
         return value == null ? null : value.toString().replace("\"", "");
     }
 
+    /** How many commands that name {@code key} Redis ran, from the slow log. */
+    private static long commandsNaming(String key) {
+        List<?> entries = (List<?>) redis.call("SLOWLOG", "GET", "100000");
+        return entries.stream()
+                .map(entry -> (List<?>) ((List<?>) entry).get(3))
+                .filter(args -> args.stream().anyMatch(arg -> arg.toString().equals(key)))
+                .count();
+    }
+
     /**
      * How many scripts ran on {@code key}, from the slow log. (Counting every EVALSHA the server ran
      * would count the registry heartbeats of the instances too.)
@@ -244,8 +286,6 @@ class StalledWriteFaultTests {
                 .filter(args -> "evalsha".equalsIgnoreCase(args.get(0).toString()) && args.contains(key))
                 .count();
     }
-
-
 
     /** Subtracts one. */
     static final class Decrement implements EntryProcessor<String, Long, Long>, Serializable {

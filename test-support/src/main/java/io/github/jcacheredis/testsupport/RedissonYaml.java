@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * A Redisson YAML config for servers the harness started: one servers block (cluster or
- * master/replicas) with settings, plus an optional {@code jcache:} block of provider settings.
+ * A Redisson YAML config for servers the harness started: one servers block (cluster,
+ * master/replicas or sentinel) with settings, plus an optional {@code jcache:} block of provider settings.
  * Values are YAML as written ({@code "readMode", "SLAVE"}).
  */
 public final class RedissonYaml {
@@ -35,6 +35,16 @@ public final class RedissonYaml {
     public static RedissonYaml masterSlave(RedisServer master, RedisServer... replicas) {
         return new RedissonYaml("masterSlaveServersConfig").server("masterAddress", quoted(master.uri()))
                 .server("slaveAddresses", sequence(java.util.Arrays.stream(replicas).map(RedisServer::uri).toList()));
+    }
+
+    /**
+     * {@code sentinelServersConfig} naming {@code sentinel}'s master; a single sentinel knows no
+     * others, so the check that it does is off.
+     */
+    public static RedissonYaml sentinel(RedisSentinel sentinel) {
+        return new RedissonYaml("sentinelServersConfig").server("masterName", quoted(sentinel.masterName()))
+                .server("sentinelAddresses", sequence(List.of(sentinel.uri())))
+                .server("checkSentinelsList", "false");
     }
 
     /** Sets (or replaces) a setting of the servers block, for example {@code server("readMode", "SLAVE")}. */

@@ -37,6 +37,7 @@ public final class TcpProxy implements AutoCloseable {
     private final List<Hold> armed = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
     private volatile boolean closed;
+    private volatile CountDownLatch frozen = new CountDownLatch(0);
 
     private TcpProxy(InetSocketAddress target) throws IOException {
         this.target = target;
@@ -103,6 +104,22 @@ public final class TcpProxy implements AutoCloseable {
         this.refusing = refuse;
     }
 
+    /**
+     * Stops forwarding on every connection, both ways, as a network path that goes silent without
+     * closing anything: bytes wait in the proxy until {@link #thaw()}. New connections are accepted
+     * and wait the same way.
+     */
+    public void freeze() {
+        if (frozen.getCount() == 0) {
+            frozen = new CountDownLatch(1);
+        }
+    }
+
+    /** Forwards again what {@link #freeze()} held, and everything after it. */
+    public void thaw() {
+        frozen.countDown();
+    }
+
     /** How many connections are open through the proxy now. */
     public int openConnections() {
         return (int) links.stream().filter(link -> !link.closed).count();
@@ -159,6 +176,7 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        thaw();
         closeQuietly(listener);
         armed.forEach(Hold::release);
         links.forEach(Link::close);
@@ -285,6 +303,7 @@ public final class TcpProxy implements AutoCloseable {
                     } else if (hold != null) {
                         hold.block();
                     }
+                    passFrozen();
                     out.write(chunk);
                     out.flush();
                     tail = Arrays.copyOfRange(window, Math.max(0, window.length - 256), window.length);
@@ -306,6 +325,7 @@ public final class TcpProxy implements AutoCloseable {
                         hold.block();
                         replyHold = null;
                     }
+                    passFrozen();
                     out.write(buffer, 0, read);
                     out.flush();
                 }
@@ -313,6 +333,15 @@ public final class TcpProxy implements AutoCloseable {
                 // the connection ended
             } finally {
                 close();
+            }
+        }
+
+        /** Waits while the proxy is frozen. */
+        private void passFrozen() {
+            try {
+                frozen.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
