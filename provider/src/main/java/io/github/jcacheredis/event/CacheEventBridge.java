@@ -61,6 +61,9 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
                 () -> closed);
         this.inbound = new InboundEvents<>(instance.origin(), layout.prefix(), near == null ? null : near.nearCache(),
                 dispatcher, decoder, subscription, () -> localMask);
+        // the registry has not been read yet: until it has, writes publish everything and keep due
+        // times, for whoever may listen or keep a near cache elsewhere (the store starts publishing nothing)
+        publication.update();
     }
 
     String prefix() {
@@ -225,10 +228,18 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         subscription.inDoubt();
     }
 
-    /** Redisson subscribed again after the connection was lost: whatever was published meanwhile was missed. */
+    /**
+     * Redisson subscribed again after the connection was lost: whatever was published meanwhile was
+     * missed (pub/sub keeps nothing for a subscriber that is away), which listeners must be told of.
+     */
     private void resubscribed() {
         inbound.forgetAll();
         subscription.restored();
+        if (!closed && (localMask & LISTENER_BITS) != 0) {
+            LOG.warn("the subscription of this instance to the events of {} was lost and is back: its listeners"
+                    + " may have missed events that other instances' writes and expiry sweeps published meanwhile",
+                    layout.prefix());
+        }
     }
 
     /** Whether the subscription to the cache's channel is known to be in place. */

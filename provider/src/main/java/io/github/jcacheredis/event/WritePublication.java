@@ -84,13 +84,14 @@ final class WritePublication {
     synchronized CompletableFuture<Void> update() {
         int mask = localMask.getAsInt();
         List<Integer> others = remotes.masks();
-        boolean tracking = (mask & CacheEventBridge.EXPIRED_BIT) != 0
+        // an instance that may have missed announcements, or has not read the registry yet, cannot
+        // know who listens: it publishes to whoever may, and keeps due times and copies for whoever
+        // may listen for EXPIRED (an entry written without them would expire unreported)
+        boolean inDoubt = instance.inDoubt() || !registryRead;
+        boolean tracking = (mask & CacheEventBridge.EXPIRED_BIT) != 0 || inDoubt
                 || others.stream().anyMatch(other -> (other & CacheEventBridge.EXPIRED_BIT) != 0);
         // with listeners here, this instance's own events come back through the channel, in order
         boolean listensHere = (mask & CacheEventBridge.LISTENER_BITS) != 0;
-        // an instance that may have missed announcements, or has not read the registry yet, cannot
-        // know who listens: it publishes to whoever may
-        boolean inDoubt = instance.inDoubt() || !registryRead;
         boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
         // values travel only when someone listens; local tiers elsewhere only need the keys
         boolean withValues = tracking || listensHere || inDoubt

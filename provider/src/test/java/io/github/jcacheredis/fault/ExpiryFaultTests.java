@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.store.ExpiryIndex;
+import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -51,9 +56,13 @@ class ExpiryFaultTests {
     }
 
     private CacheManager manager() {
+        return manager(redis.uri());
+    }
+
+    private CacheManager manager(String uri) {
         Properties properties = new Properties();
         properties.setProperty("namespace", "exp");
-        CacheManager manager = new RedisCachingProvider().getCacheManager(URI.create(redis.uri()),
+        CacheManager manager = new RedisCachingProvider().getCacheManager(URI.create(uri),
                 getClass().getClassLoader(), properties);
         managers.add(manager);
         return manager;
@@ -134,29 +143,82 @@ class ExpiryFaultTests {
 
     @Test
     void anEntryEvictedAndPutAgainIsNotReportedAsExpired() throws InterruptedException {
-        redis = RedisServer.start("--maxmemory", "20mb", "--maxmemory-policy", "allkeys-lru");
-        Cache<String, String> cache = sessions(manager(), 60_000);
+        Cache<String, String> cache = twoHundredEntriesOnAServerThatEvicts(60_000);
         EventRecorder recorder = EventRecorder.register(cache, false);
-        for (int i = 0; i < 200; i++) {
-            cache.put("s" + i, "v1");
-        }
-        List<String> evicted = new ArrayList<>();
-        for (int filler = 0; evicted.size() < 20; filler++) {
-            redis.call("SET", "filler:" + filler, "x".repeat(100_000));
-            for (int i = 0; i < 200; i++) {
-                if (!evicted.contains("s" + i) && redis.call("EXISTS", "exp:sessions:s" + i).equals(0L)) {
-                    evicted.add("s" + i);
-                }
-            }
-        }
-        redis.call("CONFIG", "SET", "maxmemory", "0"); // no more evictions from here on
-        for (String key : evicted) {
+        putTwoHundred(cache);
+        evictUntil(() -> evicted(false).size() >= 20);
+        for (String key : evicted(false)) {
             cache.put(key, "v2"); // finds the entry gone long before its time: it did not expire
         }
         cache.put("marker", "m");
         cache.remove("marker");
         assertEquals(List.of(), expiredOnly(recorder.drainAfter(2 * ExpiryIndex.SWEEP_MILLIS)),
                 "evicted entries fired EXPIRED");
+    }
+
+    /**
+     * Eviction takes entries and copies alike: an entry evicted and not written again whose copy is
+     * still there is reported at its due time with its last value; one whose copy went fires nothing;
+     * the others expire as usual. Every event is one of these, once.
+     */
+    @Test
+    void anEntryEvictedAndNotWrittenAgainIsReportedAtItsDueTimeWithItsLastValue() throws InterruptedException {
+        Cache<String, String> cache = twoHundredEntriesOnAServerThatEvicts(15_000);
+        EventRecorder recorder = EventRecorder.register(cache, false);
+        putTwoHundred(cache);
+        long due = System.currentTimeMillis() + 15_000; // the latest of the entries' due times
+        evictUntil(() -> evicted(true).size() >= 5);
+        List<String> evictedWithCopy = evicted(true);
+        Map<String, Long> deadlines = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            String key = "s" + i;
+            if (redis.call("EXISTS", "exp:%shadow:sessions:{}" + key).equals(1L)) {
+                deadlines.put(key, due); // the entry or its copy is still there: one EXPIRED event, with v1
+            }
+        }
+        assertTrue(deadlines.keySet().containsAll(evictedWithCopy));
+        Map<String, Long> late = new TreeMap<>(recorder.expiries(deadlines, "v1", 30));
+        late.values().removeIf(millis -> millis <= WITHIN_MILLIS);
+        assertEquals(Map.of(), late, "EXPIRED events later than " + WITHIN_MILLIS + " ms after the TTL, in ms");
+        assertEquals(List.of(), expiredOnly(recorder.drainAfter(2 * ExpiryIndex.SWEEP_MILLIS)),
+                "an entry whose copy was evicted fired an event");
+    }
+
+    /** Starts a server that evicts (allkeys-lru, 20 MB) and returns the cache whose 200 entries it may evict. */
+    private Cache<String, String> twoHundredEntriesOnAServerThatEvicts(long ttlMillis) {
+        redis = RedisServer.start("--maxmemory", "20mb", "--maxmemory-policy", "allkeys-lru");
+        return sessions(manager(), ttlMillis);
+    }
+
+    /** Puts s0 ... s199, each holding v1. */
+    private static void putTwoHundred(Cache<String, String> cache) {
+        for (int i = 0; i < 200; i++) {
+            cache.put("s" + i, "v1");
+        }
+    }
+
+    /** Writes 100 KB fillers until {@code enough} holds (asked after every tenth), then stops evictions. */
+    private void evictUntil(BooleanSupplier enough) {
+        int filler = 0;
+        while (!enough.getAsBoolean()) {
+            assertTrue(filler < 2_000, "2,000 fillers did not evict enough");
+            for (int i = 0; i < 10; i++, filler++) {
+                redis.call("SET", "filler:" + filler, "x".repeat(100_000));
+            }
+        }
+        redis.call("CONFIG", "SET", "maxmemory", "0"); // no more evictions from here on
+    }
+
+    /** The keys of s0 ... s199 whose entry was evicted, with its copy still there when {@code withCopy}. */
+    private List<String> evicted(boolean withCopy) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            if (redis.call("EXISTS", "exp:sessions:s" + i).equals(0L)
+                    && (!withCopy || redis.call("EXISTS", "exp:%shadow:sessions:{}s" + i).equals(1L))) {
+                keys.add("s" + i);
+            }
+        }
+        return keys;
     }
 
     @Test
@@ -196,5 +258,82 @@ class ExpiryFaultTests {
         long deadline = System.currentTimeMillis() + 1_000;
         assertEquals("EXPIRED after v->v", recorder.next("EXPIRED", 10));
         assertTrue(System.currentTimeMillis() - deadline < WITHIN_MILLIS, "reported too late after the restart");
+    }
+
+    /**
+     * An instance writes before it has read who listens (its first read of the registry is held on
+     * the network): it cannot know that another instance listens for EXPIRED, so its writes must keep
+     * due times and copies anyway, or the entry expires unreported.
+     */
+    @Test
+    void anEntryWrittenBeforeItsWriterHasReadWhoListensIsReportedWhenItExpires() throws InterruptedException {
+        redis = RedisServer.start();
+        EventRecorder recorder = EventRecorder.register(sessions(manager(), 1_000), false);
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            CacheManager newcomer = manager(proxy.uri());
+            TcpProxy.Hold registryRead = proxy.holdReply("%listeners");
+            Cache<String, String> cache = sessions(newcomer, 1_000); // reads the registry in the background
+            registryRead.awaitHeld(Duration.ofSeconds(5));
+            try {
+                cache.put("k", "v");
+            } finally {
+                registryRead.release();
+            }
+            long deadline = System.currentTimeMillis() + 1_000;
+            Map<String, Long> late = recorder.expiries(Map.of("k", deadline), "v", 10);
+            assertTrue(late.get("k") <= WITHIN_MILLIS, "reported " + late.get("k") + " ms after its TTL");
+        }
+    }
+
+    /**
+     * The instance that sweeps is frozen (SIGSTOP) while entries expire: another listening instance
+     * takes the sweep over once the 3 s lease has run out, and every entry fires one EXPIRED event in
+     * each instance, the frozen one's listeners included once it runs again; none is lost or repeated.
+     */
+    @Test
+    void aFrozenSweeperIsReplacedAndEveryExpiryIsReportedOnceEverywhere() throws Exception {
+        redis = RedisServer.start();
+        try (ChildInstance sweeper = ChildInstance.start(URI.create(redis.uri()), "exp")) {
+            sweeper.listen("sessions"); // the first to listen for EXPIRED: it takes the sweeper's lease
+            Cache<String, String> cache = sessions(manager(), 1_000);
+            cache.put("warm", "v"); // gets a due time, since an instance listens for EXPIRED: there is something to sweep
+            until(() -> redis.call("EXISTS", "exp:%sweeper:sessions:").equals(1L), Duration.ofSeconds(10));
+            Object frozenHolder = redis.call("GET", "exp:%sweeper:sessions:");
+            ChildInstance.Event warm;
+            do {
+                warm = sweeper.pollEvent(Duration.ofSeconds(10));
+                assertTrue(warm != null, "the sweeper did not report the first entry");
+            } while (!warm.type().equals("EXPIRED"));
+            EventRecorder recorder = EventRecorder.register(cache, false);
+
+            sweeper.pause();
+            Map<String, Long> deadlines = new HashMap<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    cache.put("k" + i, "v");
+                    deadlines.put("k" + i, System.currentTimeMillis() + 1_000);
+                }
+                // the lease of the frozen sweeper runs out after at most 3 s, then sweeps come every 500 ms
+                Map<String, Long> late = new TreeMap<>(recorder.expiries(deadlines, "v", 15));
+                late.values().removeIf(millis -> millis <= 3_000 + 500 + WITHIN_MILLIS);
+                assertEquals(Map.of(), late, "EXPIRED events later than the lease, a sweep and the usual bound, in ms");
+                assertTrue(!frozenHolder.equals(redis.call("GET", "exp:%sweeper:sessions:")), "another instance sweeps");
+            } finally {
+                sweeper.resume();
+            }
+
+            Set<String> heard = new HashSet<>();
+            while (heard.size() < deadlines.size()) {
+                ChildInstance.Event event = sweeper.pollEvent(Duration.ofSeconds(10));
+                assertTrue(event != null, "the instance that was frozen heard only " + heard);
+                if (event.type().equals("EXPIRED")) {
+                    assertTrue(heard.add(event.key()), "repeated on the instance that was frozen: " + event);
+                }
+            }
+            assertEquals(deadlines.keySet(), heard);
+            assertEquals(List.of(), recorder.drainAfter(1_000), "no event repeated once the frozen sweeper runs again");
+            ChildInstance.Event after = sweeper.pollEvent(Duration.ofMillis(1));
+            assertTrue(after == null || !after.type().equals("EXPIRED"), "repeated: " + after);
+        }
     }
 }

@@ -135,6 +135,32 @@ class RegistrationRaceFaultTests {
         }
     }
 
+    /**
+     * A new instance writes before its first read of the registry has come back (the reply is held
+     * on its network path): it does not know yet that B listens and keeps a near cache, so it must
+     * publish what it writes, or B hears nothing and serves the value A replaced.
+     */
+    @Test
+    void writesOfAnInstanceThatHasNotReadTheRegistryYetReachOtherInstances() throws Exception {
+        Cache<String, Long> b = nearCacheInstance();
+        EventRecorder recorder = EventRecorder.register(b, false);
+        b.put("k", 0L);
+        assertEquals("CREATED k null->0", recorder.next(2));
+        assertEquals(0L, b.get("k")); // held in B's near cache
+
+        CacheManager newcomer = instances.open(URI.create(proxy.uri()), PATIENT);
+        TcpProxy.Hold registryRead = proxy.holdReply(registryKey());
+        Cache<String, Long> a = newcomer.createCache(CACHE, config()); // reads the registry in the background
+        registryRead.awaitHeld(Duration.ofSeconds(10));
+        try {
+            a.put("k", 1L);
+            assertEquals("UPDATED k 0->1", recorder.next(2), "B's listener hears A's write");
+            assertEventually("B reads A's write", () -> b.get("k"), 1L);
+        } finally {
+            registryRead.release();
+        }
+    }
+
     /** A's write of k = 1 over k = 0, sent and held on its way to Redis. */
     private HeldWrite heldWriteOfOneOverZero(Cache<String, Long> a) {
         a.put("k", 0L);

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.EventRecorder;
+import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -24,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * An instance with a synchronous listener delivers its own events from its subscription to the
  * cache's channel. When that connection is killed, or the server restarts, writes must neither
  * hang nor lose or repeat events: each write still returns promptly, and each event reaches the
- * listener exactly once.
+ * listener exactly once. A listener on another instance cannot hear what was published while its
+ * own subscription was down (pub/sub keeps nothing); it is told so in the log, and hears every
+ * event once again afterwards.
  */
 class SubscriptionLossFaultTests {
 
@@ -87,5 +93,47 @@ class SubscriptionLossFaultTests {
         assertEquals(List.of("CREATED after null->1"), received, "the write after the restart was seen once");
         cache.put("after", "2");
         assertEquals(List.of("UPDATED after 1->2"), recorder.drain());
+    }
+
+    @Test
+    void aListenerOnAnotherInstanceWhoseSubscriptionWasCutIsToldItMayHaveMissedEvents() throws Exception {
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis);
+             ChildInstance listening = ChildInstance.start(URI.create(proxy.uri()), "jcache")) {
+            listening.listen("events");
+            cache.put("before", "0");
+            assertHeard(listening, "before", "0");
+
+            proxy.refuseConnections(true); // the subscription cannot come back at once
+            assertTrue(proxy.cut("SUBSCRIBE") > 0);
+            cache.put("gap", "1"); // published while nothing carries it to the other instance
+            proxy.refuseConnections(false);
+
+            int[] probes = {0};
+            Await.until("the other instance hears events again", Duration.ofSeconds(20), () -> {
+                cache.put("probe", Integer.toString(++probes[0]));
+                try {
+                    ChildInstance.Event event = listening.pollEvent(Duration.ofMillis(200));
+                    return event != null && event.key().equals("probe");
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("the other instance logged that its listeners may have missed events", Duration.ofSeconds(10),
+                    () -> listening.logged("may have missed events"));
+            cache.put("after", "2");
+            assertHeard(listening, "after", "2");
+        }
+    }
+
+    /** Polls the child's events, past probes, until the one that sets {@code key} to {@code value}; no other may come. */
+    private static void assertHeard(ChildInstance child, String key, String value) throws InterruptedException {
+        while (true) {
+            ChildInstance.Event event = child.pollEvent(Duration.ofSeconds(5));
+            assertTrue(event != null, "no event for " + key + " reached the other instance");
+            if (!event.key().equals("probe")) {
+                assertEquals(key + "=" + value, event.key() + "=" + event.value(), "the next event: " + event);
+                return;
+            }
+        }
     }
 }
