@@ -61,8 +61,8 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
                 () -> closed);
         this.inbound = new InboundEvents<>(instance.origin(), layout.prefix(), near == null ? null : near.nearCache(),
                 dispatcher, decoder, subscription, () -> localMask);
-        // the registry has not been read yet: until it has, writes publish everything and keep due
-        // times, for whoever may listen or keep a near cache elsewhere (the store starts publishing nothing)
+        // the registry has not been read yet: until it has, writes publish everything, for whoever may
+        // listen or keep a near cache elsewhere (the store starts publishing nothing)
         publication.update();
     }
 
@@ -207,6 +207,11 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         publication.refresh(snapshot, readAt);
     }
 
+    /** The cache's first read of the registry failed: its writes go on, publishing everything, without it. */
+    void firstRegistryReadFailed() {
+        publication.firstReadFailed();
+    }
+
     /** Decides again what writes publish (the instance's doubt about its view of the others began or ended). */
     void republish() {
         publication.update();
@@ -275,6 +280,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         eventSubscription = null;
         expiry.stop();
         store.publishTo(Publication.NONE);
+        publication.firstReadFailed(); // nothing waits for a closed cache's registry read
         instance.forget(this);
     }
 }

@@ -80,9 +80,10 @@ public final class InstanceEvents implements Closeable {
     }
 
     /**
-     * Connects a cache to the cross-instance event path. The registry is read in the background:
-     * until then the cache's writes publish everything, as when the instance is in doubt, so that
-     * no listener elsewhere misses them and creating a cache waits on nothing.
+     * Connects a cache to the cross-instance event path. The registry is read in the background, so
+     * that creating a cache waits on nothing; the cache's writes wait for that read (up to the
+     * timeout), since only it tells whether anyone listens for EXPIRED and so needs due times. If it
+     * fails or is late, they publish everything, as when the instance is in doubt.
      */
     public <K, V> CacheEventBridge<K, V> bridge(RedisEntryStore store, NearCachedStore near,
                                                 EventDispatcher<K, V> dispatcher,
@@ -94,6 +95,7 @@ public final class InstanceEvents implements Closeable {
             try {
                 readRegistryFor(bridge);
             } catch (RuntimeException e) {
+                bridge.firstRegistryReadFailed();
                 LOG.debug("cannot read the listener registry for {} now; the heartbeat will", layout.prefix(), e);
             }
         });

@@ -33,6 +33,10 @@ final class WritePublication {
     private final RemoteRegistrations remotes = new RemoteRegistrations();
     /** False until the registry was first read: until then, writes publish everything. */
     private volatile boolean registryRead;
+    /** When the cache was connected ({@link System#nanoTime()}): a registry read sent before says nothing of it. */
+    private final long connectedAt = System.nanoTime();
+    /** Completes once the registry has been read for this cache, or cannot be now: writes wait for it. */
+    private final CompletableFuture<Void> firstRead = new CompletableFuture<>();
 
     WritePublication(InstanceEvents instance, KeyLayout layout, RedisEntryStore store, WriteTickets tickets,
                      IntSupplier localMask, BooleanSupplier closed) {
@@ -42,6 +46,15 @@ final class WritePublication {
         this.tickets = tickets;
         this.localMask = localMask;
         this.closed = closed;
+        store.holdWritesUntil(firstRead);
+    }
+
+    /**
+     * The first read of the registry failed (or the cache closed): writes stop waiting for it and
+     * publish everything until a later read succeeds.
+     */
+    void firstReadFailed() {
+        firstRead.complete(null);
     }
 
     /** Whether the registry has been read since the cache was connected. */
@@ -75,8 +88,15 @@ final class WritePublication {
         });
         synchronized (this) {
             remotes.refresh(live, readAt);
-            registryRead = true;
+            // a heartbeat's read sent before the cache was connected may miss a registration the
+            // instance confirmed before it had the cache: only a read sent since tells who listens
+            if (readAt - connectedAt >= 0) {
+                registryRead = true;
+            }
             update();
+        }
+        if (registryRead) {
+            firstRead.complete(null);
         }
     }
 
@@ -84,14 +104,13 @@ final class WritePublication {
     synchronized CompletableFuture<Void> update() {
         int mask = localMask.getAsInt();
         List<Integer> others = remotes.masks();
-        // an instance that may have missed announcements, or has not read the registry yet, cannot
-        // know who listens: it publishes to whoever may, and keeps due times and copies for whoever
-        // may listen for EXPIRED (an entry written without them would expire unreported)
-        boolean inDoubt = instance.inDoubt() || !registryRead;
-        boolean tracking = (mask & CacheEventBridge.EXPIRED_BIT) != 0 || inDoubt
+        boolean tracking = (mask & CacheEventBridge.EXPIRED_BIT) != 0
                 || others.stream().anyMatch(other -> (other & CacheEventBridge.EXPIRED_BIT) != 0);
         // with listeners here, this instance's own events come back through the channel, in order
         boolean listensHere = (mask & CacheEventBridge.LISTENER_BITS) != 0;
+        // an instance that may have missed announcements, or has not read the registry yet, cannot
+        // know who listens: it publishes to whoever may
+        boolean inDoubt = instance.inDoubt() || !registryRead;
         boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
         // values travel only when someone listens; local tiers elsewhere only need the keys
         boolean withValues = tracking || listensHere || inDoubt

@@ -1,6 +1,9 @@
 package io.github.jcacheredis.store;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,13 +17,28 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PublishedWrites {
 
     private volatile Generation current = new Generation(Publication.NONE, null);
+    private volatile CompletableFuture<Void> known = CompletableFuture.completedFuture(null);
+    private volatile long holdMillis;
 
     Publication current() {
         return current.publication;
     }
 
+    /**
+     * Writes that begin before {@code until} completes wait for it, at most {@code millis} each: what
+     * they must publish, and whether they must keep due times, is not known before.
+     */
+    void holdUntil(CompletableFuture<Void> until, long millis) {
+        holdMillis = millis;
+        known = until;
+    }
+
     /** A write under the current publication; close it when the write has ended. */
     Write begin() {
+        CompletableFuture<Void> pending = known;
+        if (!pending.isDone()) {
+            awaitQuietly(pending, holdMillis);
+        }
         while (true) {
             Generation generation = current;
             if (generation.enter()) {
@@ -38,6 +56,17 @@ final class PublishedWrites {
         Generation retired = current;
         current = new Generation(next, retired);
         return retired.retire();
+    }
+
+    /** Waits for {@code pending} up to {@code millis}; the write goes on under the current publication either way. */
+    private static void awaitQuietly(CompletableFuture<Void> pending, long millis) {
+        try {
+            pending.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException late) {
+            // the registry is late: the write publishes everything, as an instance in doubt does
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A write in flight, and the publication it uses. */

@@ -87,6 +87,14 @@ public final class RedisEntryStore implements EntryStore {
     }
 
     /**
+     * Makes writes that begin before {@code known} completes wait for it, up to the client's timeout
+     * (what they publish is not known yet: the registry of who listens has not been read).
+     */
+    public void holdWritesUntil(CompletableFuture<Void> known) {
+        ctx.holdWritesUntil(known);
+    }
+
+    /**
      * Makes writes publish their events (or stop, with {@link Publication#NONE}); the result
      * completes once every write that began before has ended.
      */

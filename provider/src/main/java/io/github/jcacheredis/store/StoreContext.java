@@ -62,6 +62,11 @@ final class StoreContext {
         return published.begin();
     }
 
+    /** Writes that begin before {@code known} completes wait for it, up to the client's timeout. */
+    void holdWritesUntil(CompletableFuture<Void> known) {
+        published.holdUntil(known, RedisTopology.timeoutMillis(redis));
+    }
+
     /** Installs the publication for later writes; completes once the writes that began before have ended. */
     CompletableFuture<Void> publishTo(Publication publication) {
         return published.switchTo(publication);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.TcpProxy;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ class DegradeRecoveryFaultTests {
         try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes")) {
             redis.call("DEBUG", "POPULATE", "300000", "degrade:big", "8");
             writeOld(redis, "degrade:small:k", OLD_KEYS);
-            RedisCacheManager manager = degradingManager(redis, "degrade");
+            RedisCacheManager manager = degradingManager(redis.uri(), "degrade");
             try {
                 Cache<String, String> big = stringCache(manager, "big");
                 Cache<String, String> small = stringCache(manager, "small");
@@ -78,21 +79,22 @@ class DegradeRecoveryFaultTests {
     @Test
     void moreSkippedWritesThanRecoveryKeepsKeysForClearTheirCache() {
         int keys = 10_050;
-        try (RedisServer redis = RedisServer.start()) {
+        try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
             writeOld(redis, "overflow:small:k", keys);
             redis.call("SET", "overflow:small:untouched", "\"old\"");
             redis.call("SET", "overflow:other:k0", "\"kept\"");
-            RedisCacheManager manager = degradingManager(redis, "overflow");
+            RedisCacheManager manager = degradingManager(proxy.uri(), "overflow");
             try {
                 Cache<String, String> small = stringCache(manager, "small");
                 Cache<String, String> other = stringCache(manager, "other");
 
-                redis.call("CLIENT", "PAUSE", "3000", "ALL");
+                proxy.freeze(); // Redis is out of reach for this manager until every write below was skipped
                 small.put("k0", "new"); // times out: Redis counts as unreachable from now on
                 for (int i = 1; i < keys; i++) {
                     small.put("k" + i, "new");
                 }
                 assertTrue(manager.skippedWrites() >= keys, "skipped " + manager.skippedWrites());
+                proxy.thaw();
 
                 io.github.jcacheredis.support.Await.until(() -> {
                     long skippedBefore = manager.skippedWrites();
@@ -129,13 +131,13 @@ class DegradeRecoveryFaultTests {
     }
 
     /** A manager in {@code namespace} with failure-mode=degrade and a 300 ms timeout. */
-    private RedisCacheManager degradingManager(RedisServer redis, String namespace) {
+    private RedisCacheManager degradingManager(String uri, String namespace) {
         Properties properties = new Properties();
         properties.setProperty("namespace", namespace);
         properties.setProperty("failure-mode", "degrade");
         properties.setProperty("timeout", "300");
         return (RedisCacheManager) new RedisCachingProvider()
-                .getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
+                .getCacheManager(URI.create(uri), getClass().getClassLoader(), properties);
     }
 
     private static Cache<String, String> stringCache(RedisCacheManager manager, String name) {

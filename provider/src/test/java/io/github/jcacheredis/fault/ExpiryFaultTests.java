@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -197,8 +199,14 @@ class ExpiryFaultTests {
         }
     }
 
-    /** Writes 100 KB fillers until {@code enough} holds (asked after every tenth), then stops evictions. */
+    /**
+     * Writes 100 KB fillers until {@code enough} holds (asked after every tenth), then stops
+     * evictions. It starts once the entries have been idle for two seconds: Redis' LRU clock counts
+     * whole seconds, and the index of due times and the sweeper's lease, read every 500 ms, must
+     * count as more recently used than the entries.
+     */
     private void evictUntil(BooleanSupplier enough) {
+        until(() -> (Long) redis.call("OBJECT", "IDLETIME", "exp:sessions:s199") >= 2, Duration.ofSeconds(10));
         int filler = 0;
         while (!enough.getAsBoolean()) {
             assertTrue(filler < 2_000, "2,000 fillers did not evict enough");
@@ -261,12 +269,12 @@ class ExpiryFaultTests {
     }
 
     /**
-     * An instance writes before it has read who listens (its first read of the registry is held on
-     * the network): it cannot know that another instance listens for EXPIRED, so its writes must keep
-     * due times and copies anyway, or the entry expires unreported.
+     * A new instance writes while its first read of who listens is on its way (the reply held on the
+     * network for a moment): only that read tells that another instance listens for EXPIRED, so the
+     * write waits for it, or its entry would keep no due time and expire unreported.
      */
     @Test
-    void anEntryWrittenBeforeItsWriterHasReadWhoListensIsReportedWhenItExpires() throws InterruptedException {
+    void anEntryWrittenWhileItsWriterReadsWhoListensIsReportedWhenItExpires() throws Exception {
         redis = RedisServer.start();
         EventRecorder recorder = EventRecorder.register(sessions(manager(), 1_000), false);
         try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
@@ -274,11 +282,15 @@ class ExpiryFaultTests {
             TcpProxy.Hold registryRead = proxy.holdReply("%listeners");
             Cache<String, String> cache = sessions(newcomer, 1_000); // reads the registry in the background
             registryRead.awaitHeld(Duration.ofSeconds(5));
+            CompletableFuture<Void> put = CompletableFuture.runAsync(() -> cache.put("k", "v"));
             try {
-                cache.put("k", "v");
+                put.get(300, TimeUnit.MILLISECONDS); // returns at once on a writer that does not wait
+            } catch (TimeoutException waitsForTheRead) {
+                // as it should: the read is held
             } finally {
                 registryRead.release();
             }
+            put.get(5, TimeUnit.SECONDS);
             long deadline = System.currentTimeMillis() + 1_000;
             Map<String, Long> late = recorder.expiries(Map.of("k", deadline), "v", 10);
             assertTrue(late.get("k") <= WITHIN_MILLIS, "reported " + late.get("k") + " ms after its TTL");

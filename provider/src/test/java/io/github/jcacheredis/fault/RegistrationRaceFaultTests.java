@@ -136,9 +136,10 @@ class RegistrationRaceFaultTests {
     }
 
     /**
-     * A new instance writes before its first read of the registry has come back (the reply is held
-     * on its network path): it does not know yet that B listens and keeps a near cache, so it must
-     * publish what it writes, or B hears nothing and serves the value A replaced.
+     * A new instance writes while its first read of the registry has not come back (the reply is
+     * held on its network path for longer than its timeout): it does not know that B listens and
+     * keeps a near cache, so after waiting for the read as long as for a reply, it must publish what
+     * it writes, or B hears nothing and serves the value A replaced.
      */
     @Test
     void writesOfAnInstanceThatHasNotReadTheRegistryYetReachOtherInstances() throws Exception {
@@ -148,7 +149,7 @@ class RegistrationRaceFaultTests {
         assertEquals("CREATED k null->0", recorder.next(2));
         assertEquals(0L, b.get("k")); // held in B's near cache
 
-        CacheManager newcomer = instances.open(URI.create(proxy.uri()), PATIENT);
+        CacheManager newcomer = instances.open(URI.create(proxy.uri()), Map.of("timeout", "500"));
         TcpProxy.Hold registryRead = proxy.holdReply(registryKey());
         Cache<String, Long> a = newcomer.createCache(CACHE, config()); // reads the registry in the background
         registryRead.awaitHeld(Duration.ofSeconds(10));

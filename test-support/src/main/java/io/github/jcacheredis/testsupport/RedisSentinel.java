@@ -46,7 +46,13 @@ public final class RedisSentinel implements AutoCloseable {
             throw new UncheckedIOException("cannot start a sentinel", e);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-        Await.until(this + " answers", READY_TIMEOUT, () -> process.isAlive() && "PONG".equals(call("PING")), this::readLog);
+        try {
+            Await.until(this + " answers", READY_TIMEOUT, () -> process.isAlive() && "PONG".equals(call("PING")),
+                    this::readLog);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** Starts a sentinel that monitors {@code master} under {@code masterName}, and returns once it answers. */
@@ -82,9 +88,15 @@ public final class RedisSentinel implements AutoCloseable {
                 () -> ((List<?>) call("SENTINEL", "REPLICAS", masterName)).size() >= count, this::readLog);
     }
 
-    /** {@code SENTINEL FAILOVER}: promotes a replica now; returns at once. */
+    /**
+     * {@code SENTINEL FAILOVER}: promotes a replica now; returns once the sentinel has begun. It is
+     * asked again while it answers that no replica is good yet (it has not checked the replica itself).
+     */
     public void failover() {
-        call("SENTINEL", "FAILOVER", masterName);
+        Await.until(this + " begins a failover", READY_TIMEOUT, () -> {
+            call("SENTINEL", "FAILOVER", masterName); // -NOGOODSLAVE throws: not yet
+            return true;
+        }, this::readLog);
     }
 
     private String readLog() {
