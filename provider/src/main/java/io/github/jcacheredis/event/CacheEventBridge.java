@@ -207,6 +207,11 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         publication.refresh(snapshot, readAt);
     }
 
+    /** The cache is now among those the heartbeat refreshes and announcements reach. */
+    void connected() {
+        publication.connected();
+    }
+
     /** The cache's first read of the registry failed: its writes go on, publishing everything, without it. */
     void firstRegistryReadFailed() {
         publication.firstReadFailed();

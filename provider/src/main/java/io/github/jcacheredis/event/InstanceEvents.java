@@ -91,6 +91,7 @@ public final class InstanceEvents implements Closeable {
         KeyLayout layout = store.layout();
         CacheEventBridge<K, V> bridge = new CacheEventBridge<>(this, layout, store, near, dispatcher, decoder);
         bridges.put(layout.prefix(), bridge);
+        bridge.connected();
         runLater(() -> {
             try {
                 readRegistryFor(bridge);

@@ -33,8 +33,11 @@ final class WritePublication {
     private final RemoteRegistrations remotes = new RemoteRegistrations();
     /** False until the registry was first read: until then, writes publish everything. */
     private volatile boolean registryRead;
-    /** When the cache was connected ({@link System#nanoTime()}): a registry read sent before says nothing of it. */
-    private final long connectedAt = System.nanoTime();
+    /**
+     * When the cache was connected ({@link System#nanoTime()}), so that heartbeats refresh it: a
+     * registry read sent before says nothing of it.
+     */
+    private volatile long connectedAt = System.nanoTime();
     /** Completes once the registry has been read for this cache, or cannot be now: writes wait for it. */
     private final CompletableFuture<Void> firstRead = new CompletableFuture<>();
 
@@ -47,6 +50,11 @@ final class WritePublication {
         this.localMask = localMask;
         this.closed = closed;
         store.holdWritesUntil(firstRead);
+    }
+
+    /** The cache is now among those the heartbeat refreshes: only registry reads sent from now on count. */
+    void connected() {
+        connectedAt = System.nanoTime();
     }
 
     /**

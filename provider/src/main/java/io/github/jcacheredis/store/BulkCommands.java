@@ -60,7 +60,7 @@ final class BulkCommands {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return getAll(encodedKeys);
         }
-        Publication pub = ctx.publication();
+        Publication pub = ctx.publicationForAccess();
         if (pub.tracksExpiry()) {
             return touchAll(encodedKeys, ttl, pub);
         }

@@ -25,20 +25,25 @@ final class PublishedWrites {
     }
 
     /**
-     * Writes that begin before {@code until} completes wait for it, at most {@code millis} each: what
-     * they must publish, and whether they must keep due times, is not known before.
+     * Writes (and reads that set TTLs) that begin before {@code until} completes wait for it, at most
+     * {@code millis} each: what they must publish, and whether they must keep due times, is not
+     * known before.
      */
     void holdUntil(CompletableFuture<Void> until, long millis) {
         holdMillis = millis;
         known = until;
     }
 
-    /** A write under the current publication; close it when the write has ended. */
-    Write begin() {
+    /** Waits, at most as long as {@link #holdUntil} said, until what writes must do is known. */
+    void awaitKnown() {
         CompletableFuture<Void> pending = known;
         if (!pending.isDone()) {
             awaitQuietly(pending, holdMillis);
         }
+    }
+
+    /** A write under the current publication; close it when the write has ended. */
+    Write begin() {
         while (true) {
             Generation generation = current;
             if (generation.enter()) {
@@ -58,7 +63,7 @@ final class PublishedWrites {
         return retired.retire();
     }
 
-    /** Waits for {@code pending} up to {@code millis}; the write goes on under the current publication either way. */
+    /** Waits for {@code pending} up to {@code millis}; the caller goes on under the current publication either way. */
     private static void awaitQuietly(CompletableFuture<Void> pending, long millis) {
         try {
             pending.get(millis, TimeUnit.MILLISECONDS);

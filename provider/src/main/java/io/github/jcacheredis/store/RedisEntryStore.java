@@ -117,7 +117,7 @@ public final class RedisEntryStore implements EntryStore {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return get(encodedKey);
         }
-        Publication pub = ctx.publication();
+        Publication pub = ctx.publicationForAccess();
         if (pub.tracksExpiry()) {
             return ttl == Ttl.EXPIRE_NOW
                     ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, true), null)
@@ -189,7 +189,7 @@ public final class RedisEntryStore implements EntryStore {
         if (ttl == Ttl.KEEP || ttl == Ttl.UNKNOWN) {
             return true;
         }
-        Publication pub = ctx.publication();
+        Publication pub = ctx.publicationForAccess();
         if (pub.tracksExpiry()) {
             return ttl == Ttl.EXPIRE_NOW
                     ? ctx.calls.destructiveRead("touch", () -> touch(encodedKey, ttl, pub, false) != null, false)

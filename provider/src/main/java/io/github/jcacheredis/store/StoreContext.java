@@ -57,14 +57,31 @@ final class StoreContext {
         return published.current();
     }
 
+    /**
+     * The publication a read that sets a TTL goes by (while expiry is tracked it must move the due
+     * time too), once it is known.
+     */
+    Publication publicationForAccess() {
+        awaitPublicationKnown();
+        return published.current();
+    }
+
     /** A write under the current publication: decide with its publication, close it once the write has ended. */
     PublishedWrites.Write beginWrite() {
+        awaitPublicationKnown();
         return published.begin();
     }
 
     /** Writes that begin before {@code known} completes wait for it, up to the client's timeout. */
     void holdWritesUntil(CompletableFuture<Void> known) {
         published.holdUntil(known, RedisTopology.timeoutMillis(redis));
+    }
+
+    /** Waits for the first read of who listens, unless Redis is known to be unreachable (then it fails fast anyway). */
+    private void awaitPublicationKnown() {
+        if (!calls.isDown()) {
+            published.awaitKnown();
+        }
     }
 
     /** Installs the publication for later writes; completes once the writes that began before have ended. */

@@ -110,6 +110,26 @@ class FailureModeIntegrationTests {
         assertEquals("again", cache.get("k"));
     }
 
+    /**
+     * A cache created while Redis is known to be unreachable cannot read who listens; its writes
+     * do not wait for that read (as a new cache's writes otherwise do), they are skipped at once.
+     */
+    @Test
+    void writesToACacheCreatedDuringAnOutageAreSkippedWithoutWaiting() {
+        Cache<String, String> first = cache("degrade", false);
+        try (Stall stall = redis.stall(Duration.ofSeconds(5))) {
+            first.put("k", "v"); // times out: Redis counts as unreachable from now on
+            Cache<String, String> created = manager.createCache("created", new MutableConfiguration<String, String>()
+                    .setTypes(String.class, String.class));
+            for (int i = 0; i < 3; i++) {
+                long start = System.nanoTime();
+                created.put("k" + i, "v");
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(millis < TIMEOUT_MILLIS, "put " + i + " took " + millis + " ms while Redis was known unreachable");
+            }
+        }
+    }
+
     @Test
     void degradeModeMissesFallsThroughToTheLoaderSkipsWritesAndWarnsOncePerOutage() {
         Cache<String, String> cache = cache("degrade", true);

@@ -281,20 +281,58 @@ class ExpiryFaultTests {
             CacheManager newcomer = manager(proxy.uri());
             TcpProxy.Hold registryRead = proxy.holdReply("%listeners");
             Cache<String, String> cache = sessions(newcomer, 1_000); // reads the registry in the background
-            registryRead.awaitHeld(Duration.ofSeconds(5));
-            CompletableFuture<Void> put = CompletableFuture.runAsync(() -> cache.put("k", "v"));
-            try {
-                put.get(300, TimeUnit.MILLISECONDS); // returns at once on a writer that does not wait
-            } catch (TimeoutException waitsForTheRead) {
-                // as it should: the read is held
-            } finally {
-                registryRead.release();
-            }
-            put.get(5, TimeUnit.SECONDS);
+            duringItsFirstRegistryRead(registryRead, () -> {
+                cache.put("k", "v");
+                return null;
+            });
             long deadline = System.currentTimeMillis() + 1_000;
             Map<String, Long> late = recorder.expiries(Map.of("k", deadline), "v", 10);
             assertTrue(late.get("k") <= WITHIN_MILLIS, "reported " + late.get("k") + " ms after its TTL");
         }
+    }
+
+    /**
+     * As above for a read that shortens the TTL (created for 10 s, 200 ms once read): made while the
+     * reader's first read of who listens is on its way, it must move the entry's due time too, or
+     * the entry, gone from Redis after 200 ms, is reported only when its old due time comes.
+     */
+    @Test
+    void anAccessMadeWhileItsReaderReadsWhoListensMovesTheDueTime() throws Exception {
+        redis = RedisServer.start();
+        MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setExpiryPolicyFactory(javax.cache.configuration.FactoryBuilder.factoryOf(
+                        new NearTrackingFaultTests.ShortOnAccess()));
+        Cache<String, String> writer = manager().createCache("touched", config);
+        EventRecorder recorder = EventRecorder.register(writer, false);
+        writer.put("k", "v"); // due in 10 s
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            CacheManager newcomer = manager(proxy.uri());
+            TcpProxy.Hold registryRead = proxy.holdReply("%listeners");
+            Cache<String, String> reader = newcomer.createCache("touched", config);
+            assertEquals("v", duringItsFirstRegistryRead(registryRead, () -> reader.get("k")));
+            long deadline = System.currentTimeMillis() + 200;
+            Map<String, Long> late = recorder.expiries(Map.of("k", deadline), "v", 15);
+            assertTrue(late.get("k") <= WITHIN_MILLIS, "reported " + late.get("k") + " ms after its TTL");
+        }
+    }
+
+    /**
+     * Runs {@code call} on another thread while {@code registryRead} holds a new instance's first
+     * read of who listens, then lets the read through; returns what the call returned.
+     */
+    private static <T> T duringItsFirstRegistryRead(TcpProxy.Hold registryRead, java.util.function.Supplier<T> call)
+            throws Exception {
+        registryRead.awaitHeld(Duration.ofSeconds(5));
+        CompletableFuture<T> result = CompletableFuture.supplyAsync(call);
+        try {
+            result.get(300, TimeUnit.MILLISECONDS); // a caller that does not wait for the read returns at once
+        } catch (TimeoutException waitsForTheRead) {
+            // as it should: the read is held
+        } finally {
+            registryRead.release();
+        }
+        return result.get(5, TimeUnit.SECONDS);
     }
 
     /**
