@@ -34,12 +34,14 @@ final class PublishedWrites {
         known = until;
     }
 
+    /** Whether what writes must do is known (no {@link #holdUntil} pending). */
+    boolean isKnown() {
+        return known.isDone();
+    }
+
     /** Waits, at most as long as {@link #holdUntil} said, until what writes must do is known. */
     void awaitKnown() {
-        CompletableFuture<Void> pending = known;
-        if (!pending.isDone()) {
-            awaitQuietly(pending, holdMillis);
-        }
+        awaitQuietly(known, holdMillis);
     }
 
     /** A write under the current publication; close it when the write has ended. */

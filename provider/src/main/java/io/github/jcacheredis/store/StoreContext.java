@@ -79,7 +79,7 @@ final class StoreContext {
 
     /** Waits for the first read of who listens, unless Redis is known to be unreachable (then it fails fast anyway). */
     private void awaitPublicationKnown() {
-        if (!calls.isDown()) {
+        if (!published.isKnown() && !calls.isDown()) {
             published.awaitKnown();
         }
     }

@@ -1,5 +1,6 @@
 package io.github.jcacheredis.fault;
 
+import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -96,7 +97,7 @@ class DegradeRecoveryFaultTests {
                 assertTrue(manager.skippedWrites() >= keys, "skipped " + manager.skippedWrites());
                 proxy.thaw();
 
-                io.github.jcacheredis.support.Await.until(() -> {
+                until(() -> {
                     long skippedBefore = manager.skippedWrites();
                     other.containsKey("probe");
                     small.put("after", "new");

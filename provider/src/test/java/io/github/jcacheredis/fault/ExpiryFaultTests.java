@@ -29,8 +29,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
+import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -301,8 +303,7 @@ class ExpiryFaultTests {
         redis = RedisServer.start();
         MutableConfiguration<String, String> config = new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
-                .setExpiryPolicyFactory(javax.cache.configuration.FactoryBuilder.factoryOf(
-                        new NearTrackingFaultTests.ShortOnAccess()));
+                .setExpiryPolicyFactory(FactoryBuilder.factoryOf(new NearTrackingFaultTests.ShortOnAccess()));
         Cache<String, String> writer = manager().createCache("touched", config);
         EventRecorder recorder = EventRecorder.register(writer, false);
         writer.put("k", "v"); // due in 10 s
@@ -321,8 +322,7 @@ class ExpiryFaultTests {
      * Runs {@code call} on another thread while {@code registryRead} holds a new instance's first
      * read of who listens, then lets the read through; returns what the call returned.
      */
-    private static <T> T duringItsFirstRegistryRead(TcpProxy.Hold registryRead, java.util.function.Supplier<T> call)
-            throws Exception {
+    private static <T> T duringItsFirstRegistryRead(TcpProxy.Hold registryRead, Supplier<T> call) throws Exception {
         registryRead.awaitHeld(Duration.ofSeconds(5));
         CompletableFuture<T> result = CompletableFuture.supplyAsync(call);
         try {

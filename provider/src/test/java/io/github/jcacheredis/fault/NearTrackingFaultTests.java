@@ -15,6 +15,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -157,12 +158,8 @@ class NearTrackingFaultTests {
     @ValueSource(strings = {"fail", "degrade"})
     void aNearCacheCutOffByASilentNetworkStopsServingWhatItHeld(String failureMode) {
         try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
-            Properties properties = new Properties();
-            properties.setProperty("namespace", instances.namespace());
-            properties.setProperty("timeout", "500");
-            properties.setProperty("failure-mode", failureMode);
-            Cache<String, String> cutOff = nearCache(instances.add(new RedisCachingProvider().getCacheManager(
-                    URI.create(proxy.uri()), getClass().getClassLoader(), properties)));
+            Cache<String, String> cutOff = nearCache(instances.open(URI.create(proxy.uri()),
+                    Map.of("timeout", "500", "failure-mode", failureMode)));
             Cache<String, String> writer = nearCache(manager());
             writer.put("k", "v1");
             assertEquals("v1", cutOff.get("k"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
+import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.RedisSentinel;
@@ -14,6 +15,7 @@ import io.github.jcacheredis.testsupport.RedissonYaml;
 import java.net.URI;
 import java.time.Duration;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AutoClose;
@@ -38,9 +40,9 @@ class SentinelFailoverFaultTests {
              RedisSentinel sentinel = RedisSentinel.monitoring(first, "jcache-test")) {
             sentinel.awaitReplicas(1);
             URI config = RedissonYaml.sentinel(sentinel).provider("namespace", instances.namespace()).write();
-            CacheManager writer = instances.add(new io.github.jcacheredis.RedisCachingProvider()
+            CacheManager writer = instances.add(new RedisCachingProvider()
                     .getCacheManager(config, getClass().getClassLoader()));
-            CacheManager listening = instances.add(new io.github.jcacheredis.RedisCachingProvider()
+            CacheManager listening = instances.add(new RedisCachingProvider()
                     .getCacheManager(config, getClass().getClassLoader()));
             Cache<String, String> prices = writer.createCache("prices",
                     new RedisCacheConfiguration<String, String>().nearCache(1_000, null).setTypes(String.class, String.class));
@@ -92,7 +94,7 @@ class SentinelFailoverFaultTests {
     private static String readOrNull(Cache<String, String> cache, String key) {
         try {
             return cache.get(key);
-        } catch (javax.cache.CacheException stillFailingOver) {
+        } catch (CacheException stillFailingOver) {
             return null;
         }
     }
