@@ -20,6 +20,10 @@ import org.redisson.client.codec.ByteArrayCodec;
  */
 final class ScriptRunner {
 
+    /** How many times a call may load its script before a NOSCRIPT fails it. */
+    static final int LOADS = 8;
+    static final long LOAD_PAUSE_MILLIS = 250;
+
     private final RScript scripts;
     private final NaturalBatches batches;
 
@@ -44,16 +48,26 @@ final class ScriptRunner {
         return run(script, keys, args, true);
     }
 
+    /**
+     * Runs the call; while the server answers that it does not know the script (so nothing ran),
+     * loads it on the key's node and runs the call again. Across a failover the load can reach the
+     * old master while the call is redirected to the new one, so it is loaded again, after a pause,
+     * until the client has caught up: at most {@link #LOADS} times, {@link #LOAD_PAUSE_MILLIS} apart.
+     */
     private List<Object> run(LuaScript script, List<Object> keys, Object[] args, boolean write) {
-        try {
-            return batches.call(Command.script(script, keys, args, write));
-        } catch (RuntimeException e) {
-            if (!isNoScript(e)) {
-                throw e;
+        for (int loads = 0; ; loads++) {
+            try {
+                return batches.call(Command.script(script, keys, args, write));
+            } catch (RuntimeException e) {
+                if (!isNoScript(e) || loads == LOADS) {
+                    throw e;
+                }
             }
+            if (loads > 0) {
+                RedisCalls.pause(LOAD_PAUSE_MILLIS);
+            }
+            scripts.scriptLoadAsync((String) keys.get(0), script.source()).toCompletableFuture().join();
         }
-        scripts.scriptLoadAsync((String) keys.get(0), script.source()).toCompletableFuture().join();
-        return batches.call(Command.script(script, keys, args, write));
     }
 
     /**
