@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.configuration.CompleteConfiguration;
@@ -86,7 +87,11 @@ public final class RedisCache<K, V> implements Cache<K, V> {
 
     /** Announces the listeners of the configuration to other instances. */
     void connectListeners() {
-        bridge.localListenersChanged();
+        try {
+            bridge.localListenersChanged();
+        } catch (RuntimeException e) {
+            throw new CacheException("Cache[" + getName() + "]: cannot connect its listeners now: " + e.getMessage(), e);
+        }
     }
 
     /** The cache's statistics (its MXBean). */
@@ -317,7 +322,16 @@ public final class RedisCache<K, V> implements Cache<K, V> {
             configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
             throw e;
         }
-        bridge.localListenersChanged();
+        try {
+            bridge.localListenersChanged();
+        } catch (RuntimeException e) {
+            // not subscribed to the cache's events (Redis unreachable): registered nowhere, so that
+            // the application may register it again
+            dispatcher.deregister(listenerConfiguration);
+            configuration.removeCacheEntryListenerConfiguration(listenerConfiguration);
+            throw new CacheException("Cache[" + getName() + "]: cannot register the listener now: " + e.getMessage(),
+                    e);
+        }
     }
 
     @Override

@@ -78,6 +78,10 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         return near != null && near.followsPublications();
     }
 
+    /**
+     * Follows the listeners registered on this instance. Throws, having changed nothing, when it
+     * cannot subscribe to the cache's events or read who else tracks expiry (Redis unreachable).
+     */
     @Override
     public synchronized void localListenersChanged() {
         int mask = dispatcher.typeMask() | (nearCacheFollowsPublications() ? NEAR_CACHE_BIT : 0);
@@ -86,13 +90,23 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         }
         boolean expiryBefore = (localMask & EXPIRED_BIT) != 0;
         boolean expiryNow = (mask & EXPIRED_BIT) != 0;
-        if (mask != 0 && eventSubscription == null) {
+        boolean subscribing = mask != 0 && eventSubscription == null;
+        if (subscribing) {
             eventSubscription = instance.channels().listenToEvents(layout, inbound::onEvent,
                     e -> LOG.warn("ignoring a malformed event message for {}", layout.prefix(), e),
                     this::resubscribed);
         }
         if (expiryNow && !expiryBefore && !publication.registryRead()) {
-            instance.readRegistryFor(this); // who else tracks expiry decides what follows
+            try {
+                instance.readRegistryFor(this); // who else tracks expiry decides what follows
+            } catch (RuntimeException e) {
+                // nothing changed: the caller undoes the registration that asked for this
+                if (subscribing) {
+                    closeQuietly(eventSubscription);
+                    eventSubscription = null;
+                }
+                throw e;
+            }
         }
         if (expiryNow && !expiryBefore && !publication.othersTrackExpiry()) {
             // nobody tracks expiry now: what an earlier tracking period left may be stale (entries

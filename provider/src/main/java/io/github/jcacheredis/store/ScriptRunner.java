@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
@@ -14,7 +16,7 @@ import org.redisson.client.codec.ByteArrayCodec;
 
 /**
  * Runs {@link LuaScript}s by SHA (EVALSHA), alone or in pipelines. When a server does not know a
- * script (first use, restart, failover) it is loaded there once and the call repeated; in a
+ * script (first use, restart, failover) it is loaded there and the call repeated; in a
  * pipeline only the calls that failed for that reason are repeated, so nothing runs twice.
  * Other failures propagate as Redisson throws them; {@link RedisCalls} decides what they mean.
  */
@@ -72,32 +74,39 @@ final class ScriptRunner {
 
     /**
      * Runs {@code script} without blocking (for the client's event loop); a server that does not
-     * know it (so it did not run) loads it and runs it then. {@code scripts} decides whether the
+     * know it (so it did not run) loads it and runs it then, as often and as far apart as
+     * {@link #run} does, the pauses taken off the event loop. {@code scripts} decides whether the
      * client may resend it.
      */
     static CompletableFuture<Object> runAsync(RScriptAsync scripts, LuaScript script, List<Object> keys, Object[] args,
                                               RScript.ReturnType type) {
-        String key = (String) keys.get(0);
         CompletableFuture<Object> result = new CompletableFuture<>();
+        runAsync(scripts, script, keys, args, type, 0, result);
+        return result;
+    }
+
+    private static void runAsync(RScriptAsync scripts, LuaScript script, List<Object> keys, Object[] args,
+                                 RScript.ReturnType type, int loads, CompletableFuture<Object> result) {
+        String key = (String) keys.get(0);
         scripts.evalShaAsync(key, RScript.Mode.READ_WRITE, script.sha(), type, keys, args).whenComplete((value, failure) -> {
             if (failure == null) {
                 result.complete(value);
-            } else if (!isNoScript(failure)) {
-                result.completeExceptionally(failure);
-            } else {
-                scripts.scriptLoadAsync(key, script.source()).toCompletableFuture()
-                        .thenCompose(sha -> scripts.evalShaAsync(key, RScript.Mode.READ_WRITE, script.sha(), type, keys,
-                                args).toCompletableFuture())
-                        .whenComplete((again, error) -> {
-                            if (error == null) {
-                                result.complete(again);
-                            } else {
-                                result.completeExceptionally(error);
-                            }
-                        });
+                return;
             }
+            if (!isNoScript(failure) || loads == LOADS) {
+                result.completeExceptionally(failure);
+                return;
+            }
+            Executor load = loads == 0 ? Runnable::run
+                    : CompletableFuture.delayedExecutor(LOAD_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+            load.execute(() -> scripts.scriptLoadAsync(key, script.source()).whenComplete((sha, error) -> {
+                if (error == null) {
+                    runAsync(scripts, script, keys, args, type, loads + 1, result);
+                } else {
+                    result.completeExceptionally(error);
+                }
+            }));
         });
-        return result;
     }
 
     /** A script call queued in a pipeline. */

@@ -3,6 +3,7 @@ package io.github.jcacheredis.failure;
 import static io.github.jcacheredis.support.Await.succeeds;
 import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.management.MBeans;
+import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.Stall;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
+import javax.cache.configuration.CacheEntryListenerConfiguration;
+import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
@@ -128,6 +132,43 @@ class FailureModeIntegrationTests {
                 assertTrue(millis < TIMEOUT_MILLIS, "put " + i + " took " + millis + " ms while Redis was known unreachable");
             }
         }
+    }
+
+    /**
+     * A listener that cannot subscribe to the cache's events while Redis is unreachable fails to
+     * register and leaves nothing registered: the application can register it again once Redis is
+     * back, and it then hears other instances' writes.
+     */
+    @Test
+    void aListenerRegisteredDuringAnOutageFailsWholeAndCanBeRegisteredOnceRedisIsBack() throws Exception {
+        Cache<String, String> cache = cache("fail", false);
+        cache.put("k", "v");
+        redis.kill();
+        EventRecorder recorder = EventRecorder.unregistered(false);
+        CacheEntryListenerConfiguration<String, String> listener = recorder.configuration();
+
+        CacheException failure = assertThrows(CacheException.class, () -> cache.registerCacheEntryListener(listener));
+        assertTrue(failure.getMessage().contains("Cache[c]"), failure.getMessage());
+        assertFalse(registeredListeners(cache).iterator().hasNext(), "the failed listener is still in the configuration");
+        assertThrows(CacheException.class, () -> cache.put("k", "unheard"));
+
+        redis.restart();
+        until(() -> succeeds(() -> cache.registerCacheEntryListener(listener)));
+        assertEquals(1, registeredListeners(cache).spliterator().getExactSizeIfKnown());
+        try (CacheManager other = new RedisCachingProvider().getCacheManager(URI.create(redis.uri()),
+                getClass().getClassLoader(), new Properties())) {
+            other.createCache("c", new MutableConfiguration<String, String>().setTypes(String.class, String.class))
+                    .put("k", "from another instance");
+            String event = recorder.next(5); // CREATED or UPDATED: whether Redis kept "k" across its restart
+            assertTrue(event.matches("(CREATED|UPDATED) k .*from another instance"), event);
+        }
+    }
+
+    private static Iterable<CacheEntryListenerConfiguration<String, String>> registeredListeners(
+            Cache<String, String> cache) {
+        @SuppressWarnings("unchecked")
+        CompleteConfiguration<String, String> configuration = cache.getConfiguration(CompleteConfiguration.class);
+        return configuration.getCacheEntryListenerConfigurations();
     }
 
     @Test

@@ -40,11 +40,16 @@ public final class EventRecorder {
 
     /** Registers a recorder on {@code cache}, synchronous or not, with old values. */
     public static <K, V> EventRecorder register(Cache<K, V> cache, boolean synchronous) {
+        EventRecorder recorder = unregistered(synchronous);
+        cache.registerCacheEntryListener(recorder.<K, V>configuration());
+        return recorder;
+    }
+
+    /** A recorder, synchronous or not, with old values, that is registered nowhere yet. */
+    public static EventRecorder unregistered(boolean synchronous) {
         EventRecorder recorder = new EventRecorder();
-        MutableCacheEntryListenerConfiguration<K, V> config = new MutableCacheEntryListenerConfiguration<>(
-                FactoryBuilder.factoryOf(new Listener<K, V>(recorder.id)), null, true, synchronous);
-        recorder.configuration = config;
-        cache.registerCacheEntryListener(config);
+        recorder.configuration = new MutableCacheEntryListenerConfiguration<>(
+                FactoryBuilder.factoryOf(new Listener<>(recorder.id)), null, true, synchronous);
         return recorder;
     }
 
