@@ -143,7 +143,7 @@ final class BulkCommands {
         });
         List<MutateReply> results = null;
         try {
-            results = ctx.calls.write("mutate pipeline", skipped, () -> {
+            results = ctx.calls.write("mutate pipeline", skipped, mutations.keySet(), () -> {
                 mutations.keySet().forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
                 ScriptRunner.execute(batch);
                 List<MutateReply> replies = new ArrayList<>(queued.size());

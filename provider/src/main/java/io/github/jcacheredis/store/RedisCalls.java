@@ -126,12 +126,23 @@ final class RedisCalls {
     /** {@link #blindWrite} when {@code blind}, else {@link #write(String, Collection, Supplier, Object)}. */
     <T> T write(String operation, Collection<String> encodedKeys, Supplier<T> call, T whenDegraded,
                 boolean blind) {
+        return write(operation, encodedKeys, encodedKeys, call, whenDegraded, blind);
+    }
+
+    /**
+     * A write of {@code encodedKeys} of which only {@code skippedKeys} change when a degraded store
+     * skips it (the others are conditional writes that find an empty cache and answer
+     * {@code whenDegraded}). Every key is recorded when Redis may have taken it without answering,
+     * so that its entry is deleted once Redis is back.
+     */
+    <T> T write(String operation, Collection<String> skippedKeys, Collection<String> encodedKeys, Supplier<T> call,
+                T whenDegraded, boolean blind) {
         boolean degrade = degrades();
         if (isDown()) {
             if (!degrade) {
                 throw unreachable();
             }
-            if (health.skip(layout, encodedKeys)) {
+            if (health.skip(layout, skippedKeys)) {
                 return whenDegraded;
             }
         }
@@ -142,7 +153,7 @@ final class RedisCalls {
                 throw e.failure;
             }
             if (e.kind == Failures.NOT_RUN) {
-                if (health.skip(layout, encodedKeys)) {
+                if (health.skip(layout, skippedKeys)) {
                     return whenDegraded;
                 }
                 throw e.failure;

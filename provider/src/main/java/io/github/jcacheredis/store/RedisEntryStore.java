@@ -349,7 +349,8 @@ public final class RedisEntryStore implements EntryStore {
         long writeId = pub.tickets().open();
         MutateReply reply = null;
         try {
-            reply = ctx.calls.write("mutate", mutation.skippedWhenDegraded() ? List.of(encodedKey) : List.of(), () -> {
+            reply = ctx.calls.write("mutate", mutation.skippedWhenDegraded() ? List.of(encodedKey) : List.of(),
+                    List.of(encodedKey), () -> {
                 expiry.noteWrite(pub, encodedKey);
                 return MutateReply.of(ctx.scripts.runOnce(Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey,
                         mutation, pub), Scripts.mutateArguments(encodedKey, mutation, pub, writeId)), writeId);

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What a degrade-mode instance undoes once Redis is back reaches the other instances: it deletes
@@ -142,6 +144,34 @@ class RecoveryUndoFaultTests {
         });
     }
 
+    /**
+     * A write that applies only to a present entry (replace, an invoke that changes one) says its
+     * outcome is unknown when no reply came, and its entry is deleted once Redis is back as a put's
+     * is, so that no instance goes on being served the value it meant to replace.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"replace", "invoke"})
+    void aWriteOfAPresentEntryWhoseOutcomeIsUnknownHasItsEntryDeletedOnceRedisIsBack(String write) {
+        OnA onA = degradingInstance(write, config());
+        Cache<String, String> atA = onA.cache();
+        atA.put("k", "old");
+        String value = "replacement-" + System.nanoTime(); // only the write's request carries it
+
+        loseAWriteOfA(onA.manager(), onA.key(), value, () -> {
+            CacheException unknown = assertThrows(CacheException.class, () -> {
+                if (write.equals("replace")) {
+                    atA.replace("k", value);
+                } else {
+                    atA.invoke("k", (entry, arguments) -> {
+                        entry.setValue(value);
+                        return null;
+                    });
+                }
+            });
+            assertTrue(String.valueOf(unknown).contains("unknown"), String.valueOf(unknown));
+        });
+    }
+
     /** Instance A, in degrade mode behind the proxy, with a new cache of {@code config}. */
     private OnA degradingInstance(String name, MutableConfiguration<String, String> config) {
         RedisCacheManager a = instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout", "300"))
@@ -174,13 +204,18 @@ class RecoveryUndoFaultTests {
      * cuts its connection. Returns once A has recovered.
      */
     private static void loseAWriteOfA(RedisCacheManager a, String key, Runnable put) {
+        loseAWriteOfA(a, key, key, put);
+    }
+
+    /** {@link #loseAWriteOfA(RedisCacheManager, String, Runnable)} for the write whose request carries {@code marker}. */
+    private static void loseAWriteOfA(RedisCacheManager a, String key, String marker, Runnable put) {
         long skippedBefore = a.skippedWrites();
-        TcpProxy.Hold hold = proxy.holdRequest(key);
+        TcpProxy.Hold hold = proxy.holdRequest(marker);
         put.run();
-        assertTrue(hold.isHolding(), "A's put is held on its way");
-        assertTrue(a.skippedWrites() > skippedBefore, "A recorded its put as possibly missed");
-        // the held put's connection, and any other that carried the key before (idle: it reconnects)
-        assertTrue(proxy.cut(key) >= 1, "the connection of the held put, which never reaches Redis");
+        assertTrue(hold.isHolding(), "A's write is held on its way");
+        assertTrue(a.skippedWrites() > skippedBefore, "A recorded its write as possibly missed");
+        // the held write's connection, and any other that carried the marker before (idle: it reconnects)
+        assertTrue(proxy.cut(marker) >= 1, "the connection of the held write, which never reaches Redis");
         Await.until("A is back", Duration.ofSeconds(10), () -> a.unreachableSince().isEmpty());
         assertEquals(0L, redis.call("EXISTS", key), "A's recovery deleted k");
     }
