@@ -65,16 +65,17 @@ final class BulkCommands {
             return touchAll(encodedKeys, ttl, pub);
         }
         boolean deletes = ttl == Ttl.EXPIRE_NOW;
-        RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
-        Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
-        for (String encodedKey : encodedKeys) {
-            RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
-            futures.put(encodedKey, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
-                    : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
-                    : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
-        }
         Supplier<Map<String, byte[]>> call = () -> {
-            batch.execute();
+            // a pipeline runs once: each attempt (the call may be sent again) builds its own
+            RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
+            Map<String, RFuture<byte[]>> futures = new LinkedHashMap<>();
+            for (String encodedKey : encodedKeys) {
+                RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
+                futures.put(encodedKey, ttl == Ttl.ETERNAL ? bucket.getAndClearExpireAsync()
+                        : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
+                        : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
+            }
+            Pipelines.execute(batch, futures.values(), false);
             Map<String, byte[]> result = new HashMap<>();
             futures.forEach((encodedKey, future) -> {
                 byte[] value = future.toCompletableFuture().join();
@@ -93,15 +94,15 @@ final class BulkCommands {
     /** Access TTLs while expiry is tracked: the touch script extends each shadow copy too. */
     private Map<String, byte[]> touchAll(Collection<String> encodedKeys, long ttl, Publication pub) {
         boolean deletes = ttl == Ttl.EXPIRE_NOW;
-        RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch();
-        Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
-        for (String encodedKey : encodedKeys) {
-            queued.put(encodedKey, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.tracked(ctx.layout, encodedKey),
-                    Scripts.touchArguments(encodedKey, ttl, pub, true)));
-        }
         Supplier<Map<String, byte[]>> call = () -> {
+            RBatch batch = deletes ? ctx.writeBatch() : ctx.redis.createBatch(); // one per attempt
+            Map<String, ScriptRunner.Queued> queued = new LinkedHashMap<>();
+            for (String encodedKey : encodedKeys) {
+                queued.put(encodedKey, ctx.scripts.queue(batch, Scripts.TOUCH, Scripts.tracked(ctx.layout, encodedKey),
+                        Scripts.touchArguments(encodedKey, ttl, pub, true)));
+            }
             encodedKeys.forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
-            ScriptRunner.execute(batch);
+            ScriptRunner.execute(batch, new ArrayList<>(queued.values()));
             Map<String, byte[]> result = new HashMap<>();
             queued.forEach((encodedKey, reply) -> {
                 byte[] value = Scripts.touchedValue(reply.reply());
@@ -126,16 +127,11 @@ final class BulkCommands {
         if (mutations.isEmpty()) {
             return List.of();
         }
-        RBatch batch = ctx.writeBatch();
-        List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
         List<Long> writeIds = new ArrayList<>(mutations.size());
         List<String> skipped = new ArrayList<>();
         List<MutateReply> whenDegraded = new ArrayList<>(mutations.size());
         mutations.forEach((encodedKey, mutation) -> {
-            long writeId = pub.tickets().open();
-            writeIds.add(writeId);
-            queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey, mutation, pub),
-                    Scripts.mutateArguments(encodedKey, mutation, pub, writeId)));
+            writeIds.add(pub.tickets().open());
             if (mutation.skippedWhenDegraded()) {
                 skipped.add(encodedKey);
             }
@@ -144,8 +140,18 @@ final class BulkCommands {
         List<MutateReply> results = null;
         try {
             results = ctx.calls.write("mutate pipeline", skipped, mutations.keySet(), () -> {
+                // sent again only when it provably did not run; a pipeline runs once, so each attempt builds its own
+                RBatch batch = ctx.writeBatch();
+                List<ScriptRunner.Queued> queued = new ArrayList<>(mutations.size());
+                int at = 0;
+                for (Map.Entry<String, Mutation> entry : mutations.entrySet()) {
+                    String encodedKey = entry.getKey();
+                    queued.add(ctx.scripts.queue(batch, Scripts.MUTATE, Scripts.mutateKeys(ctx.layout, encodedKey,
+                            entry.getValue(), pub), Scripts.mutateArguments(encodedKey, entry.getValue(), pub,
+                            writeIds.get(at++))));
+                }
                 mutations.keySet().forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
-                ScriptRunner.execute(batch);
+                ScriptRunner.execute(batch, queued);
                 List<MutateReply> replies = new ArrayList<>(queued.size());
                 List<List<Object>> raw = ScriptRunner.replies(queued);
                 for (int i = 0; i < raw.size(); i++) {
@@ -194,11 +200,13 @@ final class BulkCommands {
                 return values.size();
             }, 0);
         }
-        RBatch batch = ctx.writeBatch();
-        values.forEach((encodedKey, value) -> RedisEntryStore.set(
-                batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl, updateTtl));
         return ctx.calls.blindWrite("SET pipeline", encodedKeys, () -> {
-            batch.execute();
+            RBatch batch = ctx.writeBatch(); // one per attempt: a pipeline runs once
+            List<RFuture<Void>> sets = new ArrayList<>(values.size());
+            values.forEach((encodedKey, value) -> sets.add(RedisEntryStore.set(
+                    batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl,
+                    updateTtl)));
+            Pipelines.execute(batch, sets, false);
             return values.size();
         }, 0);
     }

@@ -57,7 +57,8 @@ enum Failures {
         }
         if (cause instanceof CacheException || cause instanceof RedisNoScriptException
                 || cause instanceof RedisOutOfMemoryException || cause instanceof RedisAuthRequiredException
-                || cause instanceof RedisWrongPasswordException || cause instanceof ErrorReply || isErrorReply(cause)) {
+                || cause instanceof RedisWrongPasswordException || cause instanceof ErrorReply || isErrorReply(cause)
+                || cause instanceof Pipelines.PartlyApplied) {
             return REFUSED;
         }
         return UNKNOWN;

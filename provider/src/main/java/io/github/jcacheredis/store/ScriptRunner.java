@@ -11,7 +11,7 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RScriptAsync;
 import org.redisson.api.RedissonClient;
-import org.redisson.client.RedisException;
+import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.codec.ByteArrayCodec;
 
 /**
@@ -141,15 +141,14 @@ final class ScriptRunner {
         return new Queued(batch, script, keys, args);
     }
 
-    /** Runs a pipeline; a script unknown to a server does not fail it (see {@link Queued#reply()}). */
-    static void execute(RBatch batch) {
-        try {
-            batch.execute();
-        } catch (RedisException e) {
-            if (!isNoScript(e)) {
-                throw e;
-            }
-        }
+    /**
+     * Runs a pipeline of queued calls; a script unknown to a server does not fail it (see
+     * {@link Queued#reply()}), nor is it sent again when some of its calls ran ({@link Pipelines}).
+     */
+    static void execute(RBatch batch, List<Queued> queued) {
+        List<RFuture<List<Object>>> replies = new ArrayList<>(queued.size());
+        queued.forEach(call -> replies.add(call.future));
+        Pipelines.execute(batch, replies, true);
     }
 
     /** The replies of queued calls, in order. */
@@ -161,9 +160,14 @@ final class ScriptRunner {
         return replies;
     }
 
-    private static boolean isNoScript(Throwable e) {
+    /**
+     * True when the server answered that it does not know the script (so it did not run): by the
+     * client's exception for that reply, or a message that begins with the reply. Not any message
+     * that mentions it: a response timeout names the command's keys, which may contain the word.
+     */
+    static boolean isNoScript(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("NOSCRIPT")) {
+            if (t instanceof RedisNoScriptException || t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT")) {
                 return true;
             }
         }
