@@ -328,6 +328,9 @@ public final class RedisEntryStore implements EntryStore {
      * the caller learns nothing of its outcome ({@link RedisCalls#blindWrite}).
      */
     private MutationResult mutate(Publication pub, String encodedKey, Mutation mutation, boolean blind) {
+        if (mutation.lease() instanceof RedisWriteLease lease && lease.standsIn()) {
+            return skipUnfenced(encodedKey, mutation);
+        }
         Mutation current = mutation;
         try {
             while (true) {
@@ -342,6 +345,20 @@ public final class RedisEntryStore implements EntryStore {
                 leases.written((RedisWriteLease) mutation.lease());
             }
         }
+    }
+
+    /**
+     * A write decided under a stand-in lease, while Redis was unreachable and the cache acted as
+     * empty: nothing fences it, so it never reaches Redis. Still unreachable, it is skipped like any
+     * write then (its entry deleted once Redis is back); back already, the entry is deleted now, as
+     * that recovery would (no events), since another instance may have written it meanwhile and
+     * the system of record holds whichever write its writer took last.
+     */
+    private MutationResult skipUnfenced(String encodedKey, Mutation mutation) {
+        return ctx.calls.write("delete of an unfenced write", List.of(encodedKey), () -> {
+            EntryDeletions.delete(ctx.redis, ctx.layout, List.of(encodedKey));
+            return mutation.whenDegraded();
+        }, mutation.whenDegraded());
     }
 
     /** One run of the write script: its result, or its request for a TTL (nothing was written). */

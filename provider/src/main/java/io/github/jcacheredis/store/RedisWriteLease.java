@@ -44,6 +44,14 @@ final class RedisWriteLease implements WriteLease {
         return nested;
     }
 
+    /**
+     * True for the stand-in lease a degraded cache hands out while Redis is unreachable: it holds
+     * nothing in Redis, so it fences nothing.
+     */
+    boolean standsIn() {
+        return token.isEmpty();
+    }
+
     boolean released() {
         return released;
     }

@@ -70,7 +70,8 @@ final class WriteLeases {
             List<Object> reply = ctx.calls.write("lease", List.of(), () -> ctx.scripts.runOnce(Scripts.LEASE, keys, args),
                     List.of());
             if (reply.isEmpty()) {
-                // degraded: Redis is unreachable and the cache acts as empty; its write will be skipped
+                // degraded: Redis is unreachable and the cache acts as empty; its write is skipped
+                // (RedisEntryStore#mutate), also if Redis is back by then
                 return new RedisWriteLease(encodedKey, "", null, true);
             }
             if (Long.valueOf(1).equals(reply.get(0))) {

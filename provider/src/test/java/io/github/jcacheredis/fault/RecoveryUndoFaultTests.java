@@ -14,8 +14,14 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -25,6 +31,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,6 +177,85 @@ class RecoveryUndoFaultTests {
             });
             assertTrue(String.valueOf(unknown).contains("unknown"), String.valueOf(unknown));
         });
+    }
+
+    /**
+     * A write-through put that took its entry's lease while Redis was unreachable holds no lease in
+     * Redis: nothing fences its write. When Redis is back by the time its writer returns, and
+     * another instance has written the entry meanwhile (its writer after A's), A's put must not
+     * overwrite that: it is skipped, and the entry deleted, so that the next read goes to the
+     * system of record instead of finding the older value there.
+     */
+    @Test
+    void aWriteThroughPutBegunWhileRedisWasUnreachableDoesNotOverwriteALaterWrite() throws Exception {
+        MutableConfiguration<String, String> config = config().setWriteThrough(true)
+                .setCacheWriterFactory(FactoryBuilder.factoryOf(HeldWriter.class));
+        OnA onA = degradingInstance("write-through", config);
+        RedisCacheManager a = onA.manager();
+        Cache<String, String> atB = instances.open(URI.create(redis.uri()), Map.of()).createCache(onA.name(), config);
+        HeldWriter.reset();
+        ExecutorService thread = Executors.newSingleThreadExecutor();
+        try {
+            proxy.freeze();
+            onA.cache().get("probe"); // no reply: A takes Redis for unreachable, and acts as empty
+            assertTrue(a.unreachableSince().isPresent(), "A takes Redis for unreachable");
+            Future<?> put = thread.submit(() -> onA.cache().put("k", "fromA"));
+            assertTrue(HeldWriter.writing.await(5, TimeUnit.SECONDS), "A's writer was called");
+            proxy.thaw();
+            Await.until("A is back", Duration.ofSeconds(10), () -> a.unreachableSince().isEmpty());
+            atB.put("k", "fromB");
+
+            HeldWriter.release.countDown();
+            put.get(10, TimeUnit.SECONDS);
+        } finally {
+            proxy.thaw();
+            HeldWriter.release.countDown();
+            thread.shutdownNow();
+        }
+        assertEquals(List.of("fromA", "fromB"), HeldWriter.written, "the system of record got B's value last");
+        Object cached = redis.call("GET", onA.key());
+        assertTrue(cached == null || "\"fromB\"".equals(cached), "the cache holds " + cached
+                + " where the system of record holds fromB");
+    }
+
+    /** Records what it writes, in order; holds the write of "fromA" until released. */
+    public static final class HeldWriter implements CacheWriter<String, String>, Serializable {
+        private static final long serialVersionUID = 1L;
+        static final List<String> written = new CopyOnWriteArrayList<>();
+        static CountDownLatch writing = new CountDownLatch(1);
+        static CountDownLatch release = new CountDownLatch(1);
+
+        static void reset() {
+            written.clear();
+            writing = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+        }
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends String> entry) {
+            written.add(entry.getValue());
+            if (entry.getValue().equals("fromA")) {
+                writing.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+            entries.forEach(this::write);
+        }
+
+        @Override
+        public void delete(Object key) {
+        }
+
+        @Override
+        public void deleteAll(Collection<?> keys) {
+        }
     }
 
     /** Instance A, in degrade mode behind the proxy, with a new cache of {@code config}. */
