@@ -192,13 +192,14 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     }
 
     /**
-     * Heartbeat: announces an unconfirmed registration again, and probes a subscription in doubt,
-     * on the instance's task threads.
+     * Heartbeat: delivers this instance's own events that did not come back in time, announces an
+     * unconfirmed registration again, and probes a subscription in doubt, on the instance's task threads.
      */
     void checkUp() {
         if (closed || localMask == 0) {
             return;
         }
+        dispatcher.deliverOverdueOwnEvents();
         if (!confirmed) {
             instance.runLater(this::reconfirm);
         }

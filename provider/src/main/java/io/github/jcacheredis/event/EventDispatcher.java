@@ -82,6 +82,11 @@ public final class EventDispatcher<K, V> implements Closeable {
         }
     }
 
+    /** Delivers the events of this instance's writes that have not come back through Redis in time. */
+    void deliverOverdueOwnEvents() {
+        sequencer.deliverOverdue();
+    }
+
     /** Delivers an event of this instance's own write as it came back through Redis. */
     void dispatchOwn(EventMessage message, Function<EventMessage, EntryEvent<K, V>> decoder) {
         sequencer.echoed(message, decoder);

@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>A write whose cache has synchronous listeners waits for its events to have been delivered
  * there (a listener's failure is rethrown to it). If they do not come back in time (the
  * subscription was lost), the writing thread delivers them itself, and later copies are ignored.
- * A write made by a listener running on that executor does not wait for its own events, which
- * come after the current one.
+ * A write that does not wait (only asynchronous listeners, or a write made by a listener running
+ * on that executor, whose events come after the current one) leaves its events here until they
+ * have come back; those that have not within the same wait are delivered by the instance's
+ * heartbeat ({@link #deliverOverdue}), and later copies ignored: pub/sub keeps nothing for a
+ * subscription that is down, so they would be lost.
  */
 final class EventSequencer<K, V> implements WriteTickets {
 
@@ -38,11 +41,23 @@ final class EventSequencer<K, V> implements WriteTickets {
     private final ThreadLocal<Boolean> delivering = ThreadLocal.withInitial(() -> false);
     private volatile boolean echoesLate;
 
-    /** A write whose thread waits for its events: how many came back, and whether its thread delivered them. */
-    private static final class Pending {
+    /**
+     * A write whose events this instance awaits: how many came back, and whether they were
+     * delivered here instead. One whose thread does not wait keeps its events, how many it
+     * published and when they are overdue.
+     */
+    private final class Pending {
+        final boolean waited;
         int seen;
         boolean deliveredByWriter;
         CacheEntryListenerException failure;
+        int published = -1;
+        List<EntryEvent<K, V>> events;
+        long overdueAt;
+
+        Pending(boolean waited) {
+            this.waited = waited;
+        }
     }
 
     EventSequencer(EventDispatcher<K, V> dispatcher, long echoWaitMillis) {
@@ -53,11 +68,11 @@ final class EventSequencer<K, V> implements WriteTickets {
     @Override
     public long open() {
         long number = numbers.incrementAndGet();
-        if (dispatcher.hasSynchronousListeners()) {
+        if (dispatcher.hasListeners()) {
             if (awaited.size() > MAX_PENDING) {
                 awaited.values().removeIf(pending -> pending.deliveredByWriter);
             }
-            awaited.put(number, new Pending());
+            awaited.put(number, new Pending(dispatcher.hasSynchronousListeners()));
         }
         return number;
     }
@@ -108,6 +123,9 @@ final class EventSequencer<K, V> implements WriteTickets {
             if (pending.failure == null) {
                 pending.failure = failure;
             }
+            if (pending.published >= 0 && pending.seen >= pending.published) {
+                awaited.remove(writeId); // nobody waits for it, and every event came back
+            }
             pending.notifyAll();
         }
     }
@@ -120,8 +138,21 @@ final class EventSequencer<K, V> implements WriteTickets {
      */
     void written(long writeId, int published, List<EntryEvent<K, V>> events) {
         Pending pending = awaited.get(writeId);
-        if (pending == null || delivering.get()) {
-            return; // no synchronous listener (asynchronous ones get the events from the channel), or nested
+        if (pending == null) {
+            return; // no listener when the write began
+        }
+        if (!pending.waited || delivering.get()) {
+            // nobody waits: the events come back through the channel, or are delivered once overdue
+            synchronized (pending) {
+                if (pending.seen >= published) {
+                    awaited.remove(writeId);
+                } else {
+                    pending.published = published;
+                    pending.events = events;
+                    pending.overdueAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(echoWaitMillis);
+                }
+            }
+            return;
         }
         CacheEntryListenerException failure;
         synchronized (pending) {
@@ -154,6 +185,40 @@ final class EventSequencer<K, V> implements WriteTickets {
         awaited.remove(writeId);
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /**
+     * Delivers the events of writes nobody waited for that have not come back within the wait
+     * (the subscription was lost while they were published); later copies are ignored. A write
+     * of which only some events came back is forgotten: which ones is not known.
+     */
+    void deliverOverdue() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> entry : awaited.entrySet()) {
+            Pending pending = entry.getValue();
+            List<EntryEvent<K, V>> overdue = null;
+            synchronized (pending) {
+                if (pending.events == null || pending.deliveredByWriter || now - pending.overdueAt < 0) {
+                    continue;
+                }
+                if (pending.seen == 0) {
+                    pending.deliveredByWriter = true;
+                    overdue = pending.events;
+                } else {
+                    awaited.remove(entry.getKey());
+                }
+                pending.events = null;
+            }
+            if (overdue != null) {
+                LOG.debug("the events of write {} did not come back within {} ms; delivering them here", entry.getKey(),
+                        echoWaitMillis);
+                try {
+                    dispatcher.dispatch(overdue);
+                } catch (RuntimeException e) {
+                    LOG.warn("a cache entry listener failed on an event whose write had already returned", e);
+                }
+            }
         }
     }
 }
