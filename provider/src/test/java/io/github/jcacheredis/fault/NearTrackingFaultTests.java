@@ -3,6 +3,7 @@ package io.github.jcacheredis.fault;
 import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
@@ -10,6 +11,7 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.Stall;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.Serializable;
 import java.net.URI;
@@ -87,6 +89,39 @@ class NearTrackingFaultTests {
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(millis < SEEN_WITHIN_MILLIS, "still served '" + stale + "' " + millis + " ms after the change");
         }
+    }
+
+    /**
+     * While Redis is known unreachable the local tier is not used, also before its tracking
+     * connection has been silent long enough to be found out: a stall (DEBUG SLEEP) shorter than
+     * the 3 s silence limit, found out by a call that timed out. Invalidations cannot arrive then.
+     */
+    @Test
+    void aNearCacheIsNotUsedWhileRedisIsKnownUnreachableBeforeTrackingFindsItOut() {
+        Cache<String, String> cache = nearCache(manager("300"));
+        cache.put("k", "v");
+        assertEquals("v", cache.get("k"));
+        long hitsBefore = redisGets();
+        assertEquals("v", cache.get("k"));
+        assertEquals(hitsBefore, redisGets(), "the second read of k is a near hit");
+
+        try (Stall stall = redis.stall(Duration.ofMillis(2_000))) {
+            assertThrows(CacheException.class, () -> cache.get("other")); // times out: Redis is known unreachable
+            assertThrows(CacheException.class, () -> cache.get("k"), "k was served from the near cache");
+        }
+    }
+
+    /** How many GETs (and MGETs) Redis has served. */
+    private long redisGets() {
+        long total = 0;
+        for (String command : List.of("get", "mget")) {
+            String stats = redis.info("commandstats").get("cmdstat_" + command);
+            if (stats != null) {
+                String calls = stats.split(",")[0];
+                total += Long.parseLong(calls.substring(calls.indexOf('=') + 1));
+            }
+        }
+        return total;
     }
 
     @Test

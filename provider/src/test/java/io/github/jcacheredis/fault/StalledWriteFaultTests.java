@@ -83,9 +83,14 @@ class StalledWriteFaultTests {
     }
 
     private CacheManager manager(long timeoutMillis, String batching) {
+        return manager(timeoutMillis, batching, "auto");
+    }
+
+    private CacheManager manager(long timeoutMillis, String batching, String nearCacheInvalidation) {
         Properties properties = new Properties();
         properties.setProperty("timeout", String.valueOf(timeoutMillis));
         properties.setProperty("batching", batching);
+        properties.setProperty("near-cache-invalidation", nearCacheInvalidation);
         properties.setProperty("namespace", "stall");
         return new RedisCachingProvider().getCacheManager(URI.create(redis.uri()), getClass().getClassLoader(), properties);
     }
@@ -194,6 +199,7 @@ class StalledWriteFaultTests {
     @ValueSource(strings = {"remove", "getAndPut", "replace", "getAndRemove", "putIfAbsent"})
     void aConditionalWriteThatTimesOutNeverReportsAGuessedOutcome(String operation) {
         Cache<String, String> cache = writer.createCache(operation + "-" + System.nanoTime(), config(String.class));
+        cache.put("warm", "w"); // the first write waits for the cache's first read of who listens
         if (!operation.equals("putIfAbsent")) {
             cache.put("k", "1");
         }
@@ -211,7 +217,10 @@ class StalledWriteFaultTests {
         // the write ran once the stall ended, or not at all (a script Redis did not know yet): never twice
         until(() -> succeeds(() -> cache.containsKey("probe")));
         String now = cache.get("k");
-        assertTrue(now == null ? operation.contains("emove") : now.equals("1") || now.equals("2"), String.valueOf(now));
+        // a putIfAbsent was seen not to have run after the stall too (sent alone as SETNX, its
+        // outcome reported unknown); which of the two it is, the caller was not told
+        assertTrue(now == null ? operation.contains("emove") || operation.equals("putIfAbsent")
+                : now.equals("1") || now.equals("2"), String.valueOf(now));
     }
 
     /** putAll and removeAll are sent once too: a bulk write whose reply never came runs once when the stall ends. */
@@ -220,6 +229,9 @@ class StalledWriteFaultTests {
     void aBulkWriteThatTimesOutIsSentOnceAndRunsOnce(String operation) {
         String name = operation + "-" + System.nanoTime();
         Cache<String, String> cache = writer.createCache(name, config(String.class));
+        // the cache's first write waits for its first read of who listens; until then writes go as
+        // scripts (publishing everything), whose inner commands the slow log counts as well
+        cache.put("warm", "w");
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < 10; i++) {
             values.put("k" + i, "v" + i);
@@ -261,8 +273,17 @@ class StalledWriteFaultTests {
         assertTrue(failure.getMessage().contains("outcome of Redis mutate is unknown"), failure.getMessage());
     }
 
-    @Test
-    void aWriteThatTimesOutLeavesNoStaleValueInTheWritersNearCache() {
+    /**
+     * Kept in step by tracking, Redis itself invalidates the key once the write runs; with published
+     * invalidations only the writer's own drop of the key keeps the old value out.
+     */
+    @ParameterizedTest(name = "near cache invalidation: {0}")
+    @ValueSource(strings = {"tracking", "published"})
+    void aWriteThatTimesOutLeavesNoStaleValueInTheWritersNearCache(String invalidation) {
+        if (invalidation.equals("published")) {
+            writer.close();
+            writer = manager(TIMEOUT_MILLIS, "true", "published");
+        }
         String name = "near-" + System.nanoTime();
         Cache<String, String> cache = writer.createCache(name,
                 new RedisCacheConfiguration<String, String>().nearCache(100, null).setTypes(String.class, String.class));

@@ -130,6 +130,7 @@ class WriteThroughRaceFaultTests {
         onA.put("n", "0");
         int before = WRITES.get(id).get();
         UPDATE_TTLS.get(id).set(0);
+        Increment.RUNS.set(0);
         int each = 60;
         race(() -> {
             for (int i = 0; i < each; i++) {
@@ -144,14 +145,17 @@ class WriteThroughRaceFaultTests {
         assertEquals(String.valueOf(2 * each), records().get("n"));
         assertEquals(2 * each, WRITES.get(id).get() - before, "one writer call per increment");
         assertEquals(2 * each, UPDATE_TTLS.get(id).get(), "one update-TTL question per increment");
+        assertEquals(2 * each, Increment.RUNS.get(), "one processor run per increment");
     }
 
-    /** Adds one to a counter held as text. */
+    /** Adds one to a counter held as text; counts its runs. */
     static final class Increment implements EntryProcessor<String, String, Void>, Serializable {
         private static final long serialVersionUID = 1L;
+        static final AtomicInteger RUNS = new AtomicInteger();
 
         @Override
         public Void process(MutableEntry<String, String> entry, Object... arguments) {
+            RUNS.incrementAndGet();
             entry.setValue(String.valueOf(Long.parseLong(entry.getValue()) + 1));
             return null;
         }
