@@ -37,8 +37,13 @@ class NearCacheIntegrationTests {
     private final String namespace = instances.namespace();
 
     private Cache<String, Long> instance(URI uri, RedisCacheConfiguration<String, Long> config) {
+        return instance(uri, config, "auto");
+    }
+
+    private Cache<String, Long> instance(URI uri, RedisCacheConfiguration<String, Long> config, String invalidation) {
         Properties properties = new Properties();
         properties.setProperty("namespace", namespace);
+        properties.setProperty("near-cache-invalidation", invalidation);
         CacheManager manager = new RedisCachingProvider().getCacheManager(uri, getClass().getClassLoader(), properties);
         instances.add(manager);
         return manager.createCache("prices", config.setTypes(String.class, Long.class));
@@ -161,6 +166,36 @@ class NearCacheIntegrationTests {
         assertEquals(1L, cache.get("k"));
         Thread.sleep(400); // the entry's own TTL is what is under test
         assertNull(cache.get("k"));
+    }
+
+    /**
+     * With published invalidations nothing tells the local tier of an expiry in Redis, and with
+     * Redis' active expiry off (DEBUG SET-ACTIVE-EXPIRE 0) nothing deletes the key before it is
+     * read: only the local copy's own end at the entry's TTL keeps the expired value from being served.
+     */
+    @Test
+    void aLocalValueLivesNoLongerThanItsEntryInRedisWhenNothingTellsOfTheExpiry() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            redis.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+            Cache<String, Long> cache = instance(URI.create(redis.uri()),
+                    (RedisCacheConfiguration<String, Long>) new RedisCacheConfiguration<String, Long>().nearCache(1_000, null)
+                            .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+                                    new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 300))), "published");
+            // the local tier is used once the instance's registration is confirmed
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                cache.put("k", 1L); // its TTL starts again
+                assertEquals(1L, cache.get("k"));
+                long reads = redisReads(redis);
+                assertEquals(1L, cache.get("k"));
+                if (redisReads(redis) == reads) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "k is not served locally");
+            }
+            Thread.sleep(400); // the entry's own TTL is what is under test
+            assertNull(cache.get("k"));
+        }
     }
 
     @Test
