@@ -32,6 +32,17 @@ class FailuresUnitTests {
         }
     }
 
+    /** Thrown as Redisson groups a multi-key call's keys by node while a slot is moving, before anything is sent. */
+    @Test
+    void aMultiKeyCallWhoseSlotHasNoKnownNodeDidNotRunAndIsTriedAgainWhileTheLayoutSettles() {
+        CompletionException grouping = new CompletionException(
+                new NullPointerException("element cannot be mapped to a null key"));
+
+        assertEquals(Failures.NOT_RUN, Failures.of(grouping));
+        assertTrue(Failures.isTransient(grouping));
+        assertFalse(Failures.isTransient(new NullPointerException("something else")));
+    }
+
     @Test
     void aCallRefusedForWantOfRoomInItsBatchLaneDidNotRunAndRedisIsNotUnreachable() {
         BatchLane.NoRoom noRoom = new BatchLane.NoRoom("1024 calls for this Redis node are waiting or on their way"
