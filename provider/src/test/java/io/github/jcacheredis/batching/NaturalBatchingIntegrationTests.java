@@ -96,12 +96,7 @@ class NaturalBatchingIntegrationTests {
     }
 
     private static long calls(String command) {
-        String stats = redis.info("commandstats").get("cmdstat_" + command);
-        if (stats == null) {
-            return 0;
-        }
-        String calls = stats.split(",")[0];
-        return Long.parseLong(calls.substring(calls.indexOf('=') + 1));
+        return redis.commandCalls(command);
     }
 
     /**

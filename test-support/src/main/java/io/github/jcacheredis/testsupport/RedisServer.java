@@ -112,6 +112,22 @@ public final class RedisServer implements AutoCloseable {
         return Replication.info(this, section);
     }
 
+    /**
+     * How many times the server has run each of {@code commands} (lower case, as
+     * {@code INFO commandstats} names them), summed; 0 for one it never ran.
+     */
+    public long commandCalls(String... commands) {
+        Map<String, String> stats = info("commandstats");
+        long total = 0;
+        for (String command : commands) {
+            String line = stats.get("cmdstat_" + command);
+            if (line != null) {
+                total += Long.parseLong(line.substring("calls=".length(), line.indexOf(',')));
+            }
+        }
+        return total;
+    }
+
     /** {@code master} or {@code slave}, the first field of {@code ROLE}. */
     public String role() {
         return ((List<?>) call("ROLE")).get(0).toString();
