@@ -161,6 +161,11 @@ final class BatchLane {
             return sent;
         }
 
+        /** True when the client has completed the command's own reply. */
+        boolean isAnswered() {
+            return sent != null && sent.isDone();
+        }
+
         /** Completes this call's reply as the command's, once that has completed. */
         void settle() {
             try {

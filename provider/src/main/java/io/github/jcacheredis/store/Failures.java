@@ -44,6 +44,9 @@ enum Failures {
 
     static Failures of(Throwable failure) {
         Throwable cause = unwrap(failure);
+        if (cause instanceof NoReplyInBatch noReply) {
+            return noReply.unsent ? NOT_RUN : UNKNOWN;
+        }
         if (any(cause, RedisResponseTimeoutException.class) || any(cause, RedisReconnectedException.class)
                 || any(cause, CancellationException.class) || any(cause, RedissonShutdownException.class)) {
             return UNKNOWN;
@@ -114,6 +117,46 @@ enum Failures {
             return new RedisReadonlyException(error);
         }
         return new ErrorReply(error);
+    }
+
+    /**
+     * True when Redis answered the batch of a command that got no reply of its own: it refused at
+     * least one of its commands (BUSY, LOADING, READONLY...), so it is reachable, though the
+     * command's own outcome is unknown.
+     */
+    static boolean isAnsweredBatch(Throwable failure) {
+        return unwrap(failure) instanceof NoReplyInBatch noReply && noReply.answeredByRedis;
+    }
+
+    /**
+     * A command of a batch that failed as a whole got no reply of its own. Redisson fails such a
+     * batch when Redis refused any of its commands as one to try again later (BUSY, LOADING,
+     * TRYAGAIN, CLUSTERDOWN, MASTERDOWN), and then completes none of the commands. The refused
+     * command did not run, but the state that refused it may have ended while Redis read the rest
+     * of the pipeline, so the others may have run: the command's outcome is unknown, unless the
+     * batch never reached Redis. It carries no cause, so that nothing takes it for a command that
+     * provably did not run and sends it again.
+     */
+    static final class NoReplyInBatch extends RedisException {
+        private static final long serialVersionUID = 1L;
+
+        /** The batch's failure proves that none of it reached Redis (no connection). */
+        final boolean unsent;
+        /** Redis answered the batch, refusing some command of it: it is reachable. */
+        final boolean answeredByRedis;
+
+        /**
+         * {@code noCommandAnswered}: no command of the batch has a reply, so a failure that proves the
+         * batch unsent proves it for this command too.
+         */
+        NoReplyInBatch(Throwable batchFailure, boolean noCommandAnswered) {
+            super("the batch it was sent in failed before its own reply came (" + batchFailure.getMessage() + ")");
+            Throwable cause = unwrap(batchFailure);
+            Failures kind = of(cause);
+            this.answeredByRedis = kind == REFUSED || any(cause, RedisRetryException.class)
+                    || any(cause, RedisReadonlyException.class);
+            this.unsent = noCommandAnswered && kind == NOT_RUN && !answeredByRedis;
+        }
     }
 
     /** An error reply to one command of a batch: Redis refused it, and it did not run. */

@@ -154,9 +154,47 @@ public final class NaturalBatches {
         for (int i = 0; i < replies.length; i++) {
             replies[i] = calls.get(i).issue(target);
         }
-        batch.executeAsync();
-        return answered(CompletableFuture.allOf(replies), () -> calls.forEach(BatchLane.Call::settle),
+        CompletableFuture<?> executed = batch.executeAsync().toCompletableFuture();
+        return answered(answers(replies, executed), () -> settle(calls, executed),
                 anyWrite ? DownWhen.UNANSWERED : DownWhen.NEVER);
+    }
+
+    /**
+     * Completes when every reply has, or when the batch has failed: Redisson fails a batch whole
+     * when Redis refused a command of it as one to try again later (BUSY, LOADING, CLUSTERDOWN...),
+     * and then completes none of its commands; waiting for their replies would hold the lane for
+     * ever (seen in {@code TransientRefusalFaultTests}).
+     */
+    private static CompletableFuture<?> answers(CompletableFuture<?>[] replies, CompletableFuture<?> executed) {
+        CompletableFuture<Void> answers = new CompletableFuture<>();
+        CompletableFuture.allOf(replies).whenComplete((ignored, failure) -> complete(answers, failure));
+        executed.whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                answers.completeExceptionally(failure);
+            }
+        });
+        return answers;
+    }
+
+    private static void complete(CompletableFuture<Void> future, Throwable failure) {
+        if (failure == null) {
+            future.complete(null);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    /** Gives each caller its reply, or, if the batch failed without one, the batch's failure. */
+    private static void settle(List<BatchLane.Call<?>> calls, CompletableFuture<?> executed) {
+        Throwable batchFailure = executed.isCompletedExceptionally() ? executed.handle((ignored, f) -> f).join() : null;
+        boolean noneAnswered = calls.stream().noneMatch(BatchLane.Call::isAnswered);
+        for (BatchLane.Call<?> call : calls) {
+            if (call.isAnswered() || batchFailure == null) {
+                call.settle();
+            } else {
+                call.fail(new Failures.NoReplyInBatch(batchFailure, noneAnswered));
+            }
+        }
     }
 
     /**

@@ -74,7 +74,7 @@ final class Pipelines {
     }
 
     private static RuntimeException unknown(RuntimeException failure) {
-        return Failures.of(failure) == Failures.UNKNOWN ? failure : new OutcomeUnknown(failure);
+        return Failures.of(failure) == Failures.UNKNOWN ? failure : new Failures.NoReplyInBatch(failure, false);
     }
 
     private static RuntimeException asRuntime(Throwable failure) {
@@ -92,15 +92,6 @@ final class Pipelines {
         PartlyApplied(int ran, int of, Throwable refusal) {
             super(ran + " of the " + of + " commands of the pipeline ran; the others were refused and did not run ("
                     + refusal.getMessage() + "), and the pipeline was not sent again");
-        }
-    }
-
-    /** A command of a failed pipeline may have run unanswered. */
-    static final class OutcomeUnknown extends RedisException {
-        private static final long serialVersionUID = 1L;
-
-        OutcomeUnknown(Throwable failure) {
-            super("a command of the pipeline may have run without a reply (" + failure.getMessage() + ")");
         }
     }
 }

@@ -223,7 +223,7 @@ final class RedisCalls {
                 if (kind == Failures.REFUSED || Failures.isBackPressure(cause)) {
                     throw failure(operation, cause); // Redis is up: this call fails alone
                 }
-                if (health != null && (kind == Failures.UNKNOWN || isUnreachable(cause))) {
+                if (health != null && (kind == Failures.UNKNOWN && !Failures.isAnsweredBatch(cause) || isUnreachable(cause))) {
                     health.unavailable(cause);
                 }
                 throw new Unanswered(kind, kind == Failures.UNKNOWN ? outcomeUnknown(operation, cause)

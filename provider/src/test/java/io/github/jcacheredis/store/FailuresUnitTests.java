@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisTimeoutException;
@@ -74,5 +75,34 @@ class FailuresUnitTests {
         assertEquals(Failures.UNKNOWN, Failures.of(noReply));
         assertFalse(Failures.isBackPressure(noReply));
         assertTrue(RedisCalls.isUnreachable(noReply));
+    }
+
+    /**
+     * Redisson fails a batch whole, completing none of its commands, when Redis refused one of them
+     * as BUSY (or LOADING, TRYAGAIN...). Another command of it may have run if the refusal ended
+     * while Redis read the pipeline: its outcome is unknown, it is not tried again, and Redis, which
+     * answered, is not taken to be unreachable.
+     */
+    @Test
+    void aCommandWithoutReplyInABatchRefusedAsBusyHasAnUnknownOutcomeAndRedisIsReachable() {
+        Failures.NoReplyInBatch noReply = new Failures.NoReplyInBatch(new RedisBusyException(
+                "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."), true);
+
+        assertEquals(Failures.UNKNOWN, Failures.of(new CompletionException(noReply)));
+        assertFalse(Failures.isTransient(noReply), "a write that may have run is not sent again");
+        assertTrue(Failures.isAnsweredBatch(noReply));
+        assertFalse(RedisCalls.isUnreachable(noReply));
+    }
+
+    /** A batch that found no connection reached Redis with none of its commands: each may be sent again. */
+    @Test
+    void aCommandOfABatchThatFoundNoConnectionDidNotRun() {
+        RedisConnectionException refused = new RedisConnectionException("Unable to connect to Redis server",
+                new ConnectException("Connection refused"));
+
+        assertEquals(Failures.NOT_RUN, Failures.of(new Failures.NoReplyInBatch(refused, true)));
+        assertEquals(Failures.UNKNOWN, Failures.of(new Failures.NoReplyInBatch(refused, false)),
+                "once another command of the batch has its reply, the batch reached Redis");
+        assertFalse(Failures.isAnsweredBatch(new Failures.NoReplyInBatch(refused, true)));
     }
 }
