@@ -1,11 +1,14 @@
 package io.github.jcacheredis.near;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
 import io.github.jcacheredis.RedisCachingProvider;
+import io.github.jcacheredis.support.Await;
+import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.support.TestRedis;
 import io.github.jcacheredis.testsupport.RedisServer;
@@ -189,6 +192,39 @@ class NearCacheIntegrationTests {
             Thread.sleep(400); // the entry's own TTL is what is under test
             assertNull(cache.get("k"));
         }
+    }
+
+    /**
+     * While any instance listens for EXPIRED events on the cache, every read goes to Redis, where
+     * an access is what makes an entry's expiry reported in time; once the listener is gone, the
+     * local tier serves reads again.
+     */
+    @Test
+    void theLocalTierIsNotUsedWhileAnotherInstanceListensForExpiredEvents() throws Exception {
+        try (RedisServer redis = RedisServer.start()) { // its command counts are this test's alone
+            URI uri = URI.create(redis.uri());
+            Cache<String, Long> near = instance(uri, new RedisCacheConfiguration<String, Long>().nearCache(1_000, null));
+            near.put("k", 1L);
+            Await.until(() -> servedLocally(redis, near, "k"), Duration.ofSeconds(10));
+
+            Cache<String, Long> listening = instance(uri, new RedisCacheConfiguration<>());
+            EventRecorder recorder = EventRecorder.register(listening, false);
+            Await.until(() -> !servedLocally(redis, near, "k"), Duration.ofSeconds(10)); // the near instance learns of it
+            for (int i = 0; i < 5; i++) {
+                assertFalse(servedLocally(redis, near, "k"), "read " + i + " while another instance listens for EXPIRED");
+            }
+
+            listening.deregisterCacheEntryListener(recorder.configuration());
+            Await.until(() -> servedLocally(redis, near, "k"), Duration.ofSeconds(15));
+        }
+    }
+
+    /** Reads {@code key} twice; true when the second read reached no Redis command. */
+    private static boolean servedLocally(RedisServer redis, Cache<String, Long> cache, String key) {
+        assertEquals(1L, cache.get(key));
+        long reads = redis.commandCalls("get", "pttl", "evalsha", "eval", "mget", "getex");
+        assertEquals(1L, cache.get(key));
+        return redis.commandCalls("get", "pttl", "evalsha", "eval", "mget", "getex") == reads;
     }
 
     @Test
