@@ -10,6 +10,7 @@ import io.github.jcacheredis.RedisCacheConfiguration;
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.support.LocalTier;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.Stall;
 import io.github.jcacheredis.testsupport.TcpProxy;
@@ -82,6 +83,10 @@ class NearTrackingFaultTests {
         return instances.namespace() + ":prices:" + encodedKey;
     }
 
+    private void awaitServedLocally(Cache<String, String> cache, String key, String value) {
+        LocalTier.awaitServedLocally(redis, cache, key, value);
+    }
+
     /** Fails unless {@code read} stops returning {@code stale} within 100 ms of now. */
     private static void seenWithin100Ms(Supplier<String> read, String stale) {
         long start = System.nanoTime();
@@ -100,12 +105,7 @@ class NearTrackingFaultTests {
     void aNearCacheIsNotUsedWhileRedisIsKnownUnreachableBeforeTrackingFindsItOut() {
         Cache<String, String> cache = nearCache(manager("300"));
         cache.put("k", "v");
-        // the local tier is used once the instance has read who listens and tracking is confirmed
-        until(() -> {
-            cache.get("k");
-            long before = redis.commandCalls("get", "mget");
-            return "v".equals(cache.get("k")) && redis.commandCalls("get", "mget") == before;
-        }, Duration.ofSeconds(10));
+        awaitServedLocally(cache, "k", "v");
 
         try (Stall stall = redis.stall(Duration.ofMillis(2_000))) {
             assertThrows(CacheException.class, () -> cache.get("other")); // times out: Redis is known unreachable
@@ -118,13 +118,14 @@ class NearTrackingFaultTests {
         Cache<String, String> a = nearCache(manager());
         Cache<String, String> b = nearCache(manager());
         a.put("k", "v1");
-        assertEquals("v1", a.get("k"));
-        assertEquals("v1", b.get("k"));
+        awaitServedLocally(a, "k", "v1");
+        awaitServedLocally(b, "k", "v1");
 
         redis.call("SET", key("k"), "\"external\"");
         seenWithin100Ms(() -> a.get("k"), "v1");
         seenWithin100Ms(() -> b.get("k"), "v1");
-        assertEquals("external", b.get("k"));
+        awaitServedLocally(a, "k", "external");
+        awaitServedLocally(b, "k", "external");
 
         redis.call("DEL", key("k"));
         seenWithin100Ms(() -> a.get("k"), "external");
@@ -137,14 +138,15 @@ class NearTrackingFaultTests {
         Cache<String, String> a = nearCache(manager());
         Cache<String, String> b = nearCache(manager());
 
-        redis.call("SET", key("short"), "\"v\"", "PX", "300");
-        assertEquals("v", a.get("short"));
-        assertEquals("v", b.get("short"));
+        redis.call("SET", key("short"), "\"v\"", "PX", "2000");
+        awaitServedLocally(a, "short", "v");
+        awaitServedLocally(b, "short", "v");
         until(() -> redis.call("EXISTS", key("short")).equals(0L), Duration.ofSeconds(5));
         seenWithin100Ms(() -> b.get("short"), "v");
 
         a.put("evicted", "v");
-        assertEquals("v", b.get("evicted"));
+        awaitServedLocally(a, "evicted", "v");
+        awaitServedLocally(b, "evicted", "v");
         for (int i = 0; redis.call("EXISTS", key("evicted")).equals(1L); i++) {
             redis.call("SET", "filler:" + i, "x".repeat(64 * 1024)); // maxmemory is 8 MB
         }
@@ -152,7 +154,8 @@ class NearTrackingFaultTests {
         seenWithin100Ms(() -> b.get("evicted"), "v");
 
         a.put("flushed", "v");
-        assertEquals("v", b.get("flushed"));
+        awaitServedLocally(a, "flushed", "v");
+        awaitServedLocally(b, "flushed", "v");
         redis.call("FLUSHDB");
         seenWithin100Ms(() -> a.get("flushed"), "v");
         seenWithin100Ms(() -> b.get("flushed"), "v");
@@ -162,7 +165,7 @@ class NearTrackingFaultTests {
     void aKilledTrackingConnectionEmptiesTheNearCache() {
         Cache<String, String> cache = nearCache(manager());
         cache.put("k", "v1");
-        assertEquals("v1", cache.get("k"));
+        awaitServedLocally(cache, "k", "v1");
         long before = trackingConnections();
         redis.call("CLIENT", "KILL", "ID", trackingClientId());
         // changed while nothing reports changes: only emptying the tier keeps the old value from being served
@@ -186,7 +189,7 @@ class NearTrackingFaultTests {
                     Map.of("timeout", "500", "failure-mode", failureMode)));
             Cache<String, String> writer = nearCache(manager());
             writer.put("k", "v1");
-            assertEquals("v1", cutOff.get("k"));
+            awaitServedLocally(cutOff, "k", "v1");
             proxy.freeze();
             try {
                 writer.put("k", "v2"); // its invalidation waits in the proxy

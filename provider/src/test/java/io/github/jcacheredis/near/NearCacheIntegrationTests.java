@@ -10,6 +10,7 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.Await;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.support.LocalTier;
 import io.github.jcacheredis.support.TestRedis;
 import io.github.jcacheredis.testsupport.RedisServer;
 import java.lang.management.ManagementFactory;
@@ -144,7 +145,7 @@ class NearCacheIntegrationTests {
         Cache<String, Long> a = instance();
         Cache<String, Long> b = instance();
         a.put("k", 1L);
-        assertEquals(1L, b.get("k"));
+        LocalTier.awaitServedLocally(TestRedis.server(), b, "k", 1L);
         a.clear();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         while (b.get("k") != null) {
@@ -205,26 +206,18 @@ class NearCacheIntegrationTests {
             URI uri = URI.create(redis.uri());
             Cache<String, Long> near = instance(uri, new RedisCacheConfiguration<String, Long>().nearCache(1_000, null));
             near.put("k", 1L);
-            Await.until(() -> servedLocally(redis, near, "k"), Duration.ofSeconds(10));
+            LocalTier.awaitServedLocally(redis, near, "k", 1L);
 
             Cache<String, Long> listening = instance(uri, new RedisCacheConfiguration<>());
             EventRecorder recorder = EventRecorder.register(listening, false);
-            Await.until(() -> !servedLocally(redis, near, "k"), Duration.ofSeconds(10)); // the near instance learns of it
+            Await.until(() -> !LocalTier.servesLocally(redis, near, "k", 1L), Duration.ofSeconds(10)); // the near instance learns of it
             for (int i = 0; i < 5; i++) {
-                assertFalse(servedLocally(redis, near, "k"), "read " + i + " while another instance listens for EXPIRED");
+                assertFalse(LocalTier.servesLocally(redis, near, "k", 1L), "read " + i + " while another instance listens for EXPIRED");
             }
 
             listening.deregisterCacheEntryListener(recorder.configuration());
-            Await.until(() -> servedLocally(redis, near, "k"), Duration.ofSeconds(15));
+            Await.until(() -> LocalTier.servesLocally(redis, near, "k", 1L), Duration.ofSeconds(15));
         }
-    }
-
-    /** Reads {@code key} twice; true when the second read reached no Redis command. */
-    private static boolean servedLocally(RedisServer redis, Cache<String, Long> cache, String key) {
-        assertEquals(1L, cache.get(key));
-        long reads = redis.commandCalls("get", "pttl", "evalsha", "eval", "mget", "getex");
-        assertEquals(1L, cache.get(key));
-        return redis.commandCalls("get", "pttl", "evalsha", "eval", "mget", "getex") == reads;
     }
 
     @Test
@@ -234,7 +227,7 @@ class NearCacheIntegrationTests {
             Cache<String, Long> cache = instance(uri, new RedisCacheConfiguration<String, Long>()
                     .nearCache(1_000, Duration.ofMinutes(10)));
             cache.put("k", 1L);
-            assertEquals(1L, cache.get("k"));
+            LocalTier.awaitServedLocally(redis, cache, "k", 1L);
             redis.kill();
             redis.restart();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
