@@ -206,6 +206,16 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         subscription.resendIfInDoubt();
     }
 
+    /**
+     * Every second: checks that the subscription to the cache's channel still delivers, where a
+     * lost one means missed invalidations or expiry reports ({@link SubscriptionProbe#checkAlive}).
+     */
+    void checkSubscription() {
+        if (!closed && (localMask & (NEAR_CACHE_BIT | EXPIRED_BIT)) != 0) {
+            subscription.checkAlive();
+        }
+    }
+
     private synchronized void reconfirm() {
         if (!closed && localMask != 0 && !confirmed) {
             register();

@@ -45,6 +45,8 @@ public final class InstanceEvents implements Closeable {
 
     static final long LEASE_MILLIS = 10_000;
     static final long HEARTBEAT_MILLIS = 3_000;
+    /** How often the subscriptions that near caches and EXPIRED listeners rely on are checked. */
+    static final long SUBSCRIPTION_CHECK_MILLIS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceEvents.class);
 
@@ -72,6 +74,14 @@ public final class InstanceEvents implements Closeable {
         channels.listenToControl(this::onControl, () -> runLater(this::caughtUp));
         this.connectionDrops = channels.onConnectionDrop(this::connectionDropped);
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
+        heartbeat.scheduleWithFixedDelay(this::checkSubscriptions, SUBSCRIPTION_CHECK_MILLIS, SUBSCRIPTION_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void checkSubscriptions() {
+        if (!closed) {
+            bridges.values().forEach(CacheEventBridge::checkSubscription);
+        }
     }
 
     /** This instance's id, carried by the events its writes publish. */

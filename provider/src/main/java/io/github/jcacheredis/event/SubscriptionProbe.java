@@ -2,7 +2,9 @@ package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +15,12 @@ import org.slf4j.LoggerFactory;
  * invalidations and expiry reports are lost, so the near cache is not trusted and sweeps wait from
  * the drop until a probe published on the channel comes back through the subscription, or Redisson
  * restores it.
+ *
+ * <p>The client reports a lost connection to a server only once until a connection to it is made
+ * again: a subscription lost after another connection to the same server, while none can be made,
+ * goes unreported. So while the subscription is trusted, a probe is kept on its way too, and one
+ * that has not come back within {@link #MAX_SILENCE_MILLIS} puts the subscription in doubt as a
+ * reported drop does.
  */
 final class SubscriptionProbe {
 
@@ -25,6 +33,11 @@ final class SubscriptionProbe {
     private final AtomicLong sent = new AtomicLong();
     /** The probe whose return shows the subscription in place, or null while it is not in doubt. */
     private volatile String awaited;
+    /** The probe that shows the trusted subscription still delivers, on its way; null when none is. */
+    private final AtomicReference<Liveness> alive = new AtomicReference<>();
+
+    /** How long a probe sent while the subscription is trusted may take to come back. */
+    static final long MAX_SILENCE_MILLIS = 2_000;
 
     SubscriptionProbe(InstanceEvents instance, KeyLayout layout, Consumer<Boolean> subscribed) {
         this.instance = instance;
@@ -39,6 +52,30 @@ final class SubscriptionProbe {
         instance.runLater(this::send);
     }
 
+    /**
+     * While the subscription is trusted: puts it in doubt when the probe on its way has not come
+     * back within {@link #MAX_SILENCE_MILLIS}, else sends one when none is on its way. Called
+     * every second.
+     */
+    void checkAlive() {
+        if (awaited != null) {
+            return; // in doubt already: its own probe ends the doubt
+        }
+        long now = System.nanoTime();
+        Liveness pending = alive.get();
+        if (pending == null) {
+            Liveness next = new Liveness("alive-" + sent.incrementAndGet(), now);
+            if (alive.compareAndSet(null, next)) {
+                instance.runLater(() -> send(next.nonce()));
+            }
+        } else if (now - pending.sentAt() > TimeUnit.MILLISECONDS.toNanos(MAX_SILENCE_MILLIS)
+                && alive.compareAndSet(pending, null)) {
+            LOG.info("no probe came back through the subscription of this instance to {} within {} ms: its near"
+                    + " cache is not used until one does", layout.prefix(), MAX_SILENCE_MILLIS);
+            inDoubt();
+        }
+    }
+
     /** Sends the probe again while the doubt lasts (a probe sent while the subscription was gone is lost). */
     void resendIfInDoubt() {
         if (awaited != null) {
@@ -51,10 +88,17 @@ final class SubscriptionProbe {
         if (message.kind() != EventMessage.PROBE) {
             return false;
         }
+        if (!message.origin().equals(instance.origin())) {
+            return true;
+        }
         String nonce = awaited;
-        if (message.origin().equals(instance.origin()) && message.encodedKey().equals(nonce)) {
+        if (message.encodedKey().equals(nonce)) {
             awaited = null;
             subscribed.accept(true);
+        }
+        Liveness pending = alive.get();
+        if (pending != null && message.encodedKey().equals(pending.nonce())) {
+            alive.compareAndSet(pending, null);
         }
         return true;
     }
@@ -62,18 +106,26 @@ final class SubscriptionProbe {
     /** Redisson subscribed again: the subscription is in place (what was published meanwhile was missed). */
     void restored() {
         awaited = null;
+        alive.set(null);
         subscribed.accept(true);
     }
 
     private void send() {
         String nonce = awaited;
-        if (nonce == null) {
-            return;
+        if (nonce != null) {
+            send(nonce);
         }
+    }
+
+    private void send(String nonce) {
         try {
             instance.probe(layout, nonce);
         } catch (RuntimeException e) {
             LOG.debug("cannot probe the subscription of {} now", layout.prefix(), e);
         }
+    }
+
+    /** A probe sent while the subscription was trusted, and when ({@link System#nanoTime()}). */
+    private record Liveness(String nonce, long sentAt) {
     }
 }

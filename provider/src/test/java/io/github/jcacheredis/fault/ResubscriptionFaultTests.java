@@ -2,9 +2,11 @@ package io.github.jcacheredis.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.support.LocalTier;
 import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.TcpProxy;
@@ -89,6 +91,39 @@ class ResubscriptionFaultTests {
             writer.put("k", 4L);
             Await.until("invalidations reach it again", Duration.ofSeconds(2),
                     () -> Long.valueOf(4L).equals(near.get("k")));
+        }
+    }
+
+    /**
+     * The client reports a lost connection to a server only once until one to it connects again:
+     * a data connection dropped first (and the instance found its subscription intact), then the
+     * subscription, while no new connection can be made. The second drop goes unreported, so the
+     * near cache must find out by itself that its invalidations stopped arriving.
+     */
+    @Test
+    void aSubscriptionLostAfterAnotherConnectionOfTheSameServerIsFoundOut() {
+        Cache<String, Long> writer = instances.open(URI.create(redis.uri()), Map.of()).createCache(CACHE, config());
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            Cache<String, Long> near = instances.open(URI.create(proxy.uri()), Instances.NEAR_CACHE_PUBLISHED)
+                    .createCache(CACHE, config());
+            near.put("k", 0L);
+            LocalTier.awaitServedLocally(redis, near, "k", 0L);
+
+            proxy.refuseConnections(true); // nothing reconnects, so the client reports no further drop
+            assertTrue(proxy.cut(instances.namespace() + ":" + CACHE + ":k") >= 1, "a data connection");
+            LocalTier.awaitServedLocally(redis, near, "k", 0L); // the probe came back: the subscription is intact
+            proxy.cut("SUBSCRIBE");
+            writer.put("k", 1L); // its invalidation is lost
+            Await.until("the near cache stops serving what it held once its invalidations stopped", Duration.ofSeconds(10),
+                    () -> !Long.valueOf(0L).equals(near.get("k")));
+            writer.put("k", 2L);
+            for (int read = 0; read < 20; read++) {
+                assertEquals(2L, near.get("k"), "read " + read + " while the subscription is down");
+            }
+            proxy.refuseConnections(false);
+            writer.put("k", 3L);
+            Await.until("the near cache reads the latest write once subscribed again", Duration.ofSeconds(10),
+                    () -> Long.valueOf(3L).equals(near.get("k")));
         }
     }
 
