@@ -186,10 +186,14 @@ public final class NaturalBatches {
 
     /** Gives each caller its reply, or, if the batch failed without one, the batch's failure. */
     private static void settle(List<BatchLane.Call<?>> calls, CompletableFuture<?> executed) {
-        Throwable batchFailure = executed.isCompletedExceptionally() ? executed.handle((ignored, f) -> f).join() : null;
+        if (!executed.isCompletedExceptionally()) {
+            calls.forEach(BatchLane.Call::settle); // every reply has come
+            return;
+        }
+        Throwable batchFailure = executed.handle((ignored, failure) -> failure).join();
         boolean noneAnswered = calls.stream().noneMatch(BatchLane.Call::isAnswered);
         for (BatchLane.Call<?> call : calls) {
-            if (call.isAnswered() || batchFailure == null) {
+            if (call.isAnswered()) {
                 call.settle();
             } else {
                 call.fail(new Failures.NoReplyInBatch(batchFailure, noneAnswered));

@@ -142,7 +142,9 @@ class ExpiryFaultTests {
         Cache<String, String> cache = sessions(manager(), 1_000);
         EventRecorder.register(cache, false);
         until(() -> (Long) redis.call("ZCARD", "exp:%due:sessions:{}") > 0, Duration.ofSeconds(10));
+        long enrolled = (Long) redis.call("ZCARD", "exp:%due:sessions:{}");
         redis.stall(Duration.ofSeconds(5)).awaitEnd(); // the enrolment's calls time out meanwhile
+        assertTrue(enrolled < 100_000, "the enrolment had ended before the stall: " + enrolled);
         until(() -> Long.valueOf(100_000).equals(redis.call("ZCARD", "exp:%due:sessions:{}")), Duration.ofSeconds(30));
     }
 
