@@ -340,6 +340,42 @@ class BatchingFaultTests {
     }
 
     /**
+     * The same with READONLY: the server turned into a replica (of a copy of itself, so that the
+     * reads still find their values) while the batch waited. Each put fails alone, saying so, as it
+     * would alone once the settle time is over; the reads answer their values.
+     */
+    @Test
+    void aPutRefusedAsReadOnlyInABatchFailsOnlyItsOwnCaller() throws Exception {
+        QueuedBatch queued = queueABatch(Shape.WITH_PUTS);
+        BatchOutcomes batch;
+        try (RedisServer copy = RedisServer.startReplicaOf(redis)) {
+            copy.call("REPLICAOF", "NO", "ONE");
+            redis.call("REPLICAOF", copy.host(), String.valueOf(copy.port()));
+            try {
+                redis.awaitInSync(Duration.ofSeconds(15));
+                queued.lane().release();
+                batch = queued.outcomesAfterResends();
+            } finally {
+                redis.call("REPLICAOF", "NO", "ONE");
+            }
+        }
+
+        for (int i = 0; i < READS; i++) {
+            assertEquals((long) i, batch.read(i), "r" + i + ", read in a batch with a refused put");
+        }
+        for (int i = 0; i < batch.writes(); i++) {
+            String key = batch.prefix() + "w" + i;
+            Object outcome = batch.write(i);
+            Long value = batch.direct().get("w" + i);
+            assertAll(key,
+                    () -> assertTrue(outcome instanceof CacheException failure && failure.getMessage().contains("READONLY")
+                                    && !failure.getMessage().contains("unknown"), "the put refused by a replica: " + outcome),
+                    () -> assertEquals(0L, value, "the refused put changed nothing"));
+        }
+        assertTrue(batch.manager().unreachableSince().isEmpty(), "a refusal does not make Redis unreachable");
+    }
+
+    /**
      * A write sent alone (the only call of its lane, or with batching off) whose connection is lost
      * after Redis ran it: the client reports a response timeout, and the write must not be sent
      * again on a new connection. It says its outcome is unknown, reached Redis once and ran once.
@@ -438,20 +474,35 @@ class BatchingFaultTests {
             batch.start(() -> behindProxy.get(key));
         }
         batch.awaitWaitingInLane();
-        return new QueuedBatch(lane, () -> {
+        return new QueuedBatch(lane, resent -> {
             List<Object> outcomes = batch.outcomes();
             BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
-            assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
-                    "batches and commands: the read alone, then one batch of all the others");
+            if (!resent) {
+                assertEquals(List.of(2L, 1L + writes + READS), List.of(sizes.batches(), sizes.commands()),
+                        "batches and commands: the read alone, then one batch of all the others");
+            } else {
+                int largest = 63 - Long.numberOfLeadingZeros(writes + READS); // the histogram's slot of that size
+                assertEquals(1L, sizes.counts()[largest], "one batch carried all of them: " + sizes.describe());
+            }
             return new BatchOutcomes(outcomes, writes, prefix, direct, manager);
         }, prefix);
     }
 
     /** A batch queued behind a held read: the hold, and how to wait for the batch's outcomes. */
-    private record QueuedBatch(TcpProxy.Hold lane, Callable<BatchOutcomes> awaitOutcomes, String prefix) {
+    private record QueuedBatch(TcpProxy.Hold lane, Outcomes awaitOutcomes, String prefix) {
         BatchOutcomes outcomes() throws Exception {
-            return awaitOutcomes.call();
+            return awaitOutcomes.await(false);
         }
+
+        /** The outcomes, where calls refused as not run were sent again after the batch. */
+        BatchOutcomes outcomesAfterResends() throws Exception {
+            return awaitOutcomes.await(true);
+        }
+    }
+
+    /** Waits for a batch's outcomes and checks it went as one batch. */
+    private interface Outcomes {
+        BatchOutcomes await(boolean resent) throws Exception;
     }
 
     /** The outcomes of the calls of a batch: its writes first, then its reads. */
