@@ -115,6 +115,7 @@ public final class RedisSentinel implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        TempDirs.delete(dir);
     }
 
     @Override

@@ -211,9 +211,11 @@ public final class RedisServer implements AutoCloseable {
         launch();
     }
 
+    /** Stops the server and deletes its working directory (logs, node file). */
     @Override
     public void close() {
         stop();
+        TempDirs.delete(dir);
     }
 
     private void launch() {
