@@ -208,11 +208,16 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
 
     /**
      * Every second: checks that the subscription to the cache's channel still delivers, where a
-     * lost one means missed invalidations or expiry reports ({@link SubscriptionProbe#checkAlive}).
+     * lost one means missed invalidations or expiry reports ({@link SubscriptionProbe#silent}); one
+     * that fell silent is in doubt as after a dropped connection.
      */
     void checkSubscription() {
-        if (!closed && (localMask & (NEAR_CACHE_BIT | EXPIRED_BIT)) != 0) {
-            subscription.checkAlive();
+        if (!closed && (localMask & (NEAR_CACHE_BIT | EXPIRED_BIT)) != 0 && subscription.silent()) {
+            LOG.info("no probe came back through the subscription of this instance to {} within {} ms: its near"
+                    + " cache is not used, and it sweeps no expiries, until one does", layout.prefix(),
+                    SubscriptionProbe.MAX_SILENCE_MILLIS);
+            expiry.holdSweeps();
+            subscription.inDoubt();
         }
     }
 

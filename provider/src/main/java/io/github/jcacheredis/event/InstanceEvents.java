@@ -59,6 +59,8 @@ public final class InstanceEvents implements Closeable {
     private final Map<String, Acknowledgements> pending = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("jcache-redis-heartbeat"));
+    private final ScheduledExecutorService subscriptionChecks =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("jcache-redis-subscriptions"));
     private final ExecutorService tasks = DaemonThreads.pool("jcache-redis-membership");
     private final AutoCloseable connectionDrops;
     private volatile boolean registryUnreadable;
@@ -74,8 +76,9 @@ public final class InstanceEvents implements Closeable {
         channels.listenToControl(this::onControl, () -> runLater(this::caughtUp));
         this.connectionDrops = channels.onConnectionDrop(this::connectionDropped);
         heartbeat.scheduleWithFixedDelay(this::beat, HEARTBEAT_MILLIS, HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
-        heartbeat.scheduleWithFixedDelay(this::checkSubscriptions, SUBSCRIPTION_CHECK_MILLIS, SUBSCRIPTION_CHECK_MILLIS,
-                TimeUnit.MILLISECONDS);
+        // on a thread of its own: the heartbeat waits on Redis, for timeouts when the network is silent
+        subscriptionChecks.scheduleWithFixedDelay(this::checkSubscriptions, SUBSCRIPTION_CHECK_MILLIS,
+                SUBSCRIPTION_CHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void checkSubscriptions() {
@@ -310,6 +313,7 @@ public final class InstanceEvents implements Closeable {
     public void close() {
         closed = true;
         heartbeat.shutdown(); // a heartbeat that is running ends by itself, and says nothing once closed
+        subscriptionChecks.shutdown();
         bridges.values().forEach(CacheEventBridge::close);
         try {
             connectionDrops.close();

@@ -4,7 +4,6 @@ import io.github.jcacheredis.store.EventMessage;
 import io.github.jcacheredis.store.KeyLayout;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * again: a subscription lost after another connection to the same server, while none can be made,
  * goes unreported. So while the subscription is trusted, a probe is kept on its way too, and one
  * that has not come back within {@link #MAX_SILENCE_MILLIS} puts the subscription in doubt as a
- * reported drop does.
+ * reported drop does ({@link #silent()}).
  */
 final class SubscriptionProbe {
 
@@ -32,9 +31,9 @@ final class SubscriptionProbe {
     private final Consumer<Boolean> subscribed;
     private final AtomicLong sent = new AtomicLong();
     /** The probe whose return shows the subscription in place, or null while it is not in doubt. */
-    private volatile String awaited;
+    private String awaited;
     /** The probe that shows the trusted subscription still delivers, on its way; null when none is. */
-    private final AtomicReference<Liveness> alive = new AtomicReference<>();
+    private Liveness alive;
 
     /** How long a probe sent while the subscription is trusted may take to come back. */
     static final long MAX_SILENCE_MILLIS = 2_000;
@@ -45,40 +44,53 @@ final class SubscriptionProbe {
         this.subscribed = subscribed;
     }
 
-    /** A connection dropped: the subscription may be gone. */
+    /**
+     * A connection dropped, or the subscription fell silent: it may be gone. Each change of state
+     * and its report to {@code subscribed} happen together, so that a probe coming back as a new
+     * doubt begins cannot leave the subscription trusted while a probe is awaited.
+     */
     void inDoubt() {
-        awaited = Long.toString(sent.incrementAndGet());
-        subscribed.accept(false);
+        synchronized (this) {
+            awaited = Long.toString(sent.incrementAndGet());
+            alive = null;
+            subscribed.accept(false);
+        }
         instance.runLater(this::send);
     }
 
     /**
-     * While the subscription is trusted: puts it in doubt when the probe on its way has not come
-     * back within {@link #MAX_SILENCE_MILLIS}, else sends one when none is on its way. Called
-     * every second.
+     * While the subscription is trusted: true when the probe on its way has not come back within
+     * {@link #MAX_SILENCE_MILLIS} (the caller then puts it in doubt); else sends one when none is
+     * on its way, and returns false. Called every second, on a thread that waits on nothing else.
      */
-    void checkAlive() {
-        if (awaited != null) {
-            return; // in doubt already: its own probe ends the doubt
-        }
-        long now = System.nanoTime();
-        Liveness pending = alive.get();
-        if (pending == null) {
-            Liveness next = new Liveness("alive-" + sent.incrementAndGet(), now);
-            if (alive.compareAndSet(null, next)) {
-                instance.runLater(() -> send(next.nonce()));
+    boolean silent() {
+        Liveness next;
+        synchronized (this) {
+            if (awaited != null) {
+                return false; // in doubt already: its own probe ends the doubt
             }
-        } else if (now - pending.sentAt() > TimeUnit.MILLISECONDS.toNanos(MAX_SILENCE_MILLIS)
-                && alive.compareAndSet(pending, null)) {
-            LOG.info("no probe came back through the subscription of this instance to {} within {} ms: its near"
-                    + " cache is not used until one does", layout.prefix(), MAX_SILENCE_MILLIS);
-            inDoubt();
+            long now = System.nanoTime();
+            if (alive != null) {
+                if (now - alive.sentAt() <= TimeUnit.MILLISECONDS.toNanos(MAX_SILENCE_MILLIS)) {
+                    return false;
+                }
+                alive = null;
+                return true;
+            }
+            next = new Liveness("alive-" + sent.incrementAndGet(), now);
+            alive = next;
         }
+        instance.runLater(() -> send(next.nonce()));
+        return false;
     }
 
     /** Sends the probe again while the doubt lasts (a probe sent while the subscription was gone is lost). */
     void resendIfInDoubt() {
-        if (awaited != null) {
+        boolean inDoubt;
+        synchronized (this) {
+            inDoubt = awaited != null;
+        }
+        if (inDoubt) {
             instance.runLater(this::send);
         }
     }
@@ -91,27 +103,31 @@ final class SubscriptionProbe {
         if (!message.origin().equals(instance.origin())) {
             return true;
         }
-        String nonce = awaited;
-        if (message.encodedKey().equals(nonce)) {
-            awaited = null;
-            subscribed.accept(true);
-        }
-        Liveness pending = alive.get();
-        if (pending != null && message.encodedKey().equals(pending.nonce())) {
-            alive.compareAndSet(pending, null);
+        String nonce = message.encodedKey();
+        synchronized (this) {
+            if (nonce.equals(awaited)) {
+                awaited = null;
+                subscribed.accept(true);
+            }
+            if (alive != null && nonce.equals(alive.nonce())) {
+                alive = null;
+            }
         }
         return true;
     }
 
     /** Redisson subscribed again: the subscription is in place (what was published meanwhile was missed). */
-    void restored() {
+    synchronized void restored() {
         awaited = null;
-        alive.set(null);
+        alive = null;
         subscribed.accept(true);
     }
 
     private void send() {
-        String nonce = awaited;
+        String nonce;
+        synchronized (this) {
+            nonce = awaited;
+        }
         if (nonce != null) {
             send(nonce);
         }

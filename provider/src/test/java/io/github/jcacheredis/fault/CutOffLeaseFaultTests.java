@@ -10,7 +10,9 @@ import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
@@ -77,6 +79,36 @@ class CutOffLeaseFaultTests {
                 assertNotEquals("before", read, "served the value from before the cut again");
                 return "while cut off".equals(read);
             });
+        }
+    }
+
+    /**
+     * The network path goes silent with three near caches held locally: the instance's heartbeat
+     * then waits on Redis for timeouts (a lease renewal per cache), and the check of its
+     * subscriptions must not wait behind it. Within 5 s of the silence, none of them serves what
+     * another instance has replaced meanwhile.
+     */
+    @Test
+    void aSilentSubscriptionIsFoundOutWhileTheHeartbeatWaitsOnRedis() {
+        Map<String, String> settings = new HashMap<>(Instances.NEAR_CACHE_PUBLISHED);
+        settings.put("timeout", "1000");
+        var cutOffManager = instances.open(URI.create(proxy.uri()), settings);
+        var writerManager = instances.open(URI.create(redis.uri()), Map.of());
+        List<Cache<String, String>> cutOff = new ArrayList<>();
+        List<Cache<String, String>> writers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            cutOff.add(cutOffManager.createCache(CACHE + i, config()));
+            writers.add(writerManager.createCache(CACHE + i, config()));
+            cutOff.get(i).put("k", "before");
+            LocalTier.awaitServedLocally(redis, cutOff.get(i), "k", "before");
+        }
+        proxy.freeze();
+        try {
+            writers.forEach(writer -> writer.put("k", "after")); // invalidations that wait in the proxy
+            Await.until("no near cache serves what was replaced", Duration.ofSeconds(5),
+                    () -> cutOff.stream().noneMatch(cache -> "before".equals(readOrFailure(cache))));
+        } finally {
+            proxy.thaw();
         }
     }
 
