@@ -166,6 +166,16 @@ final class BatchLane {
             return sent != null && sent.isDone();
         }
 
+        /** The failure the client completed the command's own reply with, or null. */
+        Throwable failure() {
+            CompletableFuture<T> reply = sent;
+            if (reply == null || !reply.isCompletedExceptionally()) {
+                return null;
+            }
+            return reply.handle((value, failure) -> failure instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure).join();
+        }
+
         /** Completes this call's reply as the command's, once that has completed. */
         void settle() {
             try {

@@ -18,6 +18,7 @@ import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisRetryException;
 import org.redisson.client.RedisTimeoutException;
 import org.redisson.client.RedisWrongPasswordException;
+import org.redisson.client.WriteRedisConnectionException;
 
 /**
  * What a failed Redis call means for the command it carried: whether the command can have run.
@@ -155,8 +156,17 @@ enum Failures {
             Failures kind = of(cause);
             this.answeredByRedis = kind == REFUSED || any(cause, RedisRetryException.class)
                     || any(cause, RedisReadonlyException.class);
-            this.unsent = noCommandAnswered && kind == NOT_RUN && !answeredByRedis;
+            this.unsent = noCommandAnswered && kind == NOT_RUN && !answeredByRedis && !mayBePartlyWritten(cause);
         }
+    }
+
+    /**
+     * True when the connection closed while the command was being written. A lone command cut off
+     * so did not run (Redis runs only whole commands), but the commands of a pipeline that Redis had
+     * received by then did, and Redisson fails them all with this.
+     */
+    static boolean mayBePartlyWritten(Throwable failure) {
+        return any(unwrap(failure), WriteRedisConnectionException.class);
     }
 
     /** An error reply to one command of a batch: Redis refused it, and it did not run. */

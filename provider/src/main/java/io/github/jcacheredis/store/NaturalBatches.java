@@ -184,19 +184,22 @@ public final class NaturalBatches {
         }
     }
 
-    /** Gives each caller its reply, or, if the batch failed without one, the batch's failure. */
+    /**
+     * Gives each caller its reply, or, if the batch failed without one, the batch's failure. A
+     * command failed because the connection closed while the batch was being written may have
+     * run (Redis ran what it had received): its outcome is unknown.
+     */
     private static void settle(List<BatchLane.Call<?>> calls, CompletableFuture<?> executed) {
-        if (!executed.isCompletedExceptionally()) {
-            calls.forEach(BatchLane.Call::settle); // every reply has come
-            return;
-        }
-        Throwable batchFailure = executed.handle((ignored, failure) -> failure).join();
-        boolean noneAnswered = calls.stream().noneMatch(BatchLane.Call::isAnswered);
+        Throwable batchFailure = executed.isCompletedExceptionally() ? executed.handle((ignored, f) -> f).join() : null;
+        boolean noneAnswered = batchFailure != null && calls.stream().noneMatch(BatchLane.Call::isAnswered);
         for (BatchLane.Call<?> call : calls) {
-            if (call.isAnswered()) {
-                call.settle();
-            } else {
+            Throwable own = call.failure();
+            if (!call.isAnswered() && batchFailure != null) {
                 call.fail(new Failures.NoReplyInBatch(batchFailure, noneAnswered));
+            } else if (own != null && Failures.mayBePartlyWritten(own)) {
+                call.fail(new Failures.NoReplyInBatch(own, false));
+            } else {
+                call.settle();
             }
         }
     }

@@ -47,6 +47,9 @@ final class Pipelines {
                 continue;
             }
             Throwable cause = Failures.unwrap(reply.handle((value, error) -> error).join());
+            if (commands.size() > 1 && Failures.mayBePartlyWritten(cause)) {
+                throw unknown(failure); // Redis ran what it had received of the pipeline
+            }
             if (ScriptRunner.isNoScript(cause)) {
                 unknownScript++;
                 continue;

@@ -11,6 +11,7 @@ import org.redisson.client.RedisBusyException;
 import org.redisson.client.RedisConnectionException;
 import org.redisson.client.RedisResponseTimeoutException;
 import org.redisson.client.RedisTimeoutException;
+import org.redisson.client.WriteRedisConnectionException;
 
 /** What Redisson's failures mean for a command, with the messages Redisson 4 gives them. */
 class FailuresUnitTests {
@@ -104,5 +105,8 @@ class FailuresUnitTests {
         assertEquals(Failures.UNKNOWN, Failures.of(new Failures.NoReplyInBatch(refused, false)),
                 "once another command of the batch has its reply, the batch reached Redis");
         assertFalse(Failures.isAnsweredBatch(new Failures.NoReplyInBatch(refused, true)));
+        RedisConnectionException cutWhileWriting = new WriteRedisConnectionException("Unable to write command into connection!");
+        assertEquals(Failures.UNKNOWN, Failures.of(new Failures.NoReplyInBatch(cutWhileWriting, true)),
+                "a batch whose connection closed while it was being written may have reached Redis in part");
     }
 }

@@ -15,6 +15,7 @@ import org.redisson.client.RedisException;
 import org.redisson.client.RedisNoScriptException;
 import org.redisson.client.RedisReadonlyException;
 import org.redisson.client.RedisResponseTimeoutException;
+import org.redisson.client.WriteRedisConnectionException;
 import org.redisson.misc.CompletableFutureWrapper;
 
 /**
@@ -87,5 +88,19 @@ class PipelinesUnitTests {
         assertFalse(ScriptRunner.isNoScript(new RedisResponseTimeoutException(
                 "Redis server response timeout (300 ms) occured after 0 retry attempts, command: (EVALSHA), params: [abc, 1, jcache:c:NOSCRIPT]")));
         assertTrue(ScriptRunner.isNoScript(new RedisException("wrapped", new RedisNoScriptException("NOSCRIPT No matching script."))));
+    }
+
+    /**
+     * Redisson fails every command of a pipeline with the same exception when its connection
+     * closed while the pipeline was being written (a large one takes several writes): the commands
+     * Redis had received by then ran. Such a pipeline's outcome is unknown, and it is not sent again.
+     */
+    @Test
+    void aPipelineCutOffWhileBeingWrittenHasAnUnknownOutcome() {
+        RuntimeException cut = new WriteRedisConnectionException("Unable to write command into connection!");
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(cut),
+                List.of(failed(cut), failed(cut)), false));
+
+        assertEquals(Failures.UNKNOWN, Failures.of(failure));
     }
 }
