@@ -9,6 +9,7 @@ import io.github.jcacheredis.concurrent.ManagerThreads;
 import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.RespClient;
+import io.github.jcacheredis.testsupport.Stall;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
@@ -18,7 +19,10 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
@@ -28,6 +32,8 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.integration.CompletionListener;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A manager's own lifecycle: creating a cache with a listener waits (up to 2 s) for the other
@@ -84,6 +90,45 @@ class ManagerLifecycleIntegrationTests {
         for (ExecutorService executor : List.of(threads.scheduler(), threads.loaders(), threads.listeners(),
                 threads.enrolment())) {
             assertTrue(executor.awaitTermination(5, TimeUnit.SECONDS), "a pool of the closed manager still runs");
+        }
+    }
+
+    /**
+     * A manager closed while 200 calls wait on a stalled Redis: each call ends, with a value or an
+     * exception, rather than waiting for ever on a client that has shut down.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void callsOnTheirWayWhenTheManagerClosesEnd(boolean batching) throws Exception {
+        try (RedisServer server = RedisServer.start()) {
+            CacheManager manager = new RedisCachingProvider().getCacheManager(
+                    URI.create(server.uri() + "?namespace=closing&batching=" + batching), getClass().getClassLoader(),
+                    new Properties());
+            Cache<String, String> cache = manager.createCache("c", config());
+            cache.put("k", "v");
+            ExecutorService callers = Executors.newFixedThreadPool(200);
+            try (Stall stall = server.stall(Duration.ofMillis(1500))) {
+                List<Future<?>> calls = new ArrayList<>();
+                AtomicInteger started = new AtomicInteger();
+                for (int i = 0; i < 200; i++) {
+                    calls.add(callers.submit(() -> {
+                        started.incrementAndGet();
+                        try {
+                            return cache.get("k");
+                        } catch (RuntimeException e) {
+                            return e.getMessage();
+                        }
+                    }));
+                }
+                Await.until("the callers are under way", Duration.ofSeconds(10), () -> started.get() == 200,
+                        () -> started + " started");
+                manager.close();
+                for (Future<?> call : calls) {
+                    call.get(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
         }
     }
 
