@@ -136,6 +136,8 @@ class ClusterFailoverFaultTests {
         Map<String, Long> before = putOnto(sessions, master, "before-");
         Failover failover = cluster.failover(master);
         long back = System.currentTimeMillis();
+        assertTrue(before.values().stream().anyMatch(deadline -> deadline < back),
+                "no entry put before the failover expired while it ran: the case under test did not happen");
         Map<String, Long> after = putOnto(sessions, failover.newMaster(), "after-");
 
         Map<String, Long> deadlines = new HashMap<>(before);
