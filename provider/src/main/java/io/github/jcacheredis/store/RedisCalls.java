@@ -98,7 +98,7 @@ final class RedisCalls {
         try {
             return sendOnce(operation, call);
         } catch (Unanswered e) {
-            if (degrade) {
+            if (degrade && !e.answeredByRedis) {
                 return whenDegraded;
             }
             throw e.failure;
@@ -156,6 +156,11 @@ final class RedisCalls {
                 if (health.skip(layout, skippedKeys)) {
                     return whenDegraded;
                 }
+                throw e.failure;
+            }
+            if (e.answeredByRedis) {
+                // Redis is up and refused the pipeline it went in: no recovery follows to undo it, so
+                // it fails as a refusal does, rather than pass for a write skipped while Redis was down
                 throw e.failure;
             }
             health.recordUncertain(layout, encodedKeys);
@@ -226,8 +231,8 @@ final class RedisCalls {
                 if (health != null && (kind == Failures.UNKNOWN && !Failures.isAnsweredBatch(cause) || isUnreachable(cause))) {
                     health.unavailable(cause);
                 }
-                throw new Unanswered(kind, kind == Failures.UNKNOWN ? outcomeUnknown(operation, cause)
-                        : failure(operation, cause));
+                throw new Unanswered(kind, Failures.isAnsweredBatch(cause), kind == Failures.UNKNOWN
+                        ? outcomeUnknown(operation, cause) : failure(operation, cause));
             }
         }
     }
@@ -347,11 +352,14 @@ final class RedisCalls {
         private static final long serialVersionUID = 1L;
 
         final transient Failures kind;
+        /** Redis answered the pipeline the command went in, refusing some of it: it is up. */
+        final boolean answeredByRedis;
         final CacheException failure;
 
-        Unanswered(Failures kind, CacheException failure) {
+        Unanswered(Failures kind, boolean answeredByRedis, CacheException failure) {
             super(failure.getMessage(), null, false, false);
             this.kind = kind;
+            this.answeredByRedis = answeredByRedis;
             this.failure = failure;
         }
     }
