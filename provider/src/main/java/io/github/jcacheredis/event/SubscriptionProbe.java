@@ -61,13 +61,16 @@ final class SubscriptionProbe {
     /**
      * While the subscription is trusted: true when the probe on its way has not come back within
      * {@link #MAX_SILENCE_MILLIS} (the caller then puts it in doubt); else sends one when none is
-     * on its way, and returns false. Called every second, on a thread that waits on nothing else.
+     * on its way, and returns false; while in doubt, sends the awaited probe again (one sent while
+     * the subscription was gone is lost). Called every second, on a thread that waits on nothing else.
      */
     boolean silent() {
         Liveness next;
         synchronized (this) {
             if (awaited != null) {
-                return false; // in doubt already: its own probe ends the doubt
+                String again = awaited; // in doubt already: its own probe ends the doubt, sent again each second
+                instance.runLater(() -> send(again));
+                return false;
             }
             long now = System.nanoTime();
             if (alive != null) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.redisson.client.RedisTimeoutException;
 
@@ -146,13 +147,14 @@ final class BatchLane {
          * its reply comes needs no wake-up, and a processor that always has a runnable thread is
          * not left idle, which on a busy client makes each wake-up dearer (docs/decisions.md).
          * With nothing else to run each yield returns at once, so an idle client spends at most
-         * that many system calls per call on it; a slow reply is waited for parked.
+         * that many system calls per call on it; a slow reply is waited for parked, until
+         * {@code shutDown} says the client has shut down ({@link Replies}).
          */
-        T await() {
+        T await(BooleanSupplier shutDown) {
             for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
                 Thread.yield();
             }
-            return reply.join();
+            return Replies.await(reply, shutDown);
         }
 
         /** Issues the command through {@code target}; returns the client's future of its reply. */

@@ -108,7 +108,7 @@ public final class NaturalBatches {
         BatchLane.Call<T> call = new BatchLane.Call<>(command);
         try {
             lane(command.key()).add(call);
-            return call.await();
+            return call.await(this::shutDown);
         } catch (CompletionException e) {
             if (command.isWrite() || !call.wasSentOnce() || !BatchLane.mayResend(e)) {
                 throw e;
@@ -351,7 +351,7 @@ public final class NaturalBatches {
      * sends reads, resent by it if need be; only where {@link #oneMgetReadsAnyKeys}.
      */
     List<Object> mget(String[] keys) {
-        return mgetAsync(keys).join();
+        return Replies.await(mgetAsync(keys), this::shutDown);
     }
 
     /**
@@ -381,8 +381,12 @@ public final class NaturalBatches {
         }, down);
     }
 
-    private static <T> T join(RFuture<T> future) {
-        return future.toCompletableFuture().join();
+    private <T> T join(RFuture<T> future) {
+        return Replies.await(future.toCompletableFuture(), this::shutDown);
+    }
+
+    private boolean shutDown() {
+        return redis.isShuttingDown() || redis.isShutdown();
     }
 
     /**

@@ -2,7 +2,6 @@ package io.github.jcacheredis.fault;
 
 import static io.github.jcacheredis.support.Await.until;
 
-import io.github.jcacheredis.store.NaturalBatches;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,11 +49,12 @@ final class LaneCallers {
 
     /**
      * True while {@code thread} waits for the reply of a call that its lane holds, queued or on its
-     * way (a call waiting for room in the lane waits with a timeout instead).
+     * way (parked in the call's wait, not in the wait for room in the lane).
      */
     static boolean waitsInLane(Thread thread) {
-        return thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
-                .anyMatch(frame -> frame.getClassName().equals(NaturalBatches.class.getName())
-                        && frame.getMethodName().equals("call"));
+        Thread.State state = thread.getState();
+        return (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING)
+                && Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().endsWith("BatchLane$Call")
+                        && frame.getMethodName().equals("await"));
     }
 }

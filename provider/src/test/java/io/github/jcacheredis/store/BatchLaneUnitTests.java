@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.redisson.RedissonShutdownException;
 import org.redisson.client.RedisTimeoutException;
 
 /** The batching rules of one node's lane, with a sender the test completes by hand. */
@@ -183,7 +184,7 @@ class BatchLaneUnitTests {
         CompletableFuture<byte[]> got = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {
-                got.complete(call.await());
+                got.complete(call.await(() -> false));
             } catch (RuntimeException e) {
                 got.completeExceptionally(e);
             }
@@ -191,7 +192,7 @@ class BatchLaneUnitTests {
         caller.setDaemon(true);
         caller.start();
         Await.until("the caller yields a bounded number of times, then parks", Duration.ofSeconds(10),
-                () -> caller.getState() == Thread.State.WAITING, () -> "the caller is " + caller.getState());
+                () -> caller.getState() == Thread.State.TIMED_WAITING, () -> "the caller is " + caller.getState());
         assertFalse(got.isDone());
         call.complete("late".getBytes());
         assertEquals("late", new String(got.get(10, TimeUnit.SECONDS)), "completing the reply wakes the parked caller");
@@ -201,12 +202,23 @@ class BatchLaneUnitTests {
     void awaitReturnsAReplyThatCameFirstAndThrowsAFailureAsTheCallersOwn() {
         BatchLane.Call<byte[]> answered = get("a");
         answered.complete("a".getBytes());
-        assertEquals("a", new String(answered.await()));
+        assertEquals("a", new String(answered.await(() -> false)));
         BatchLane.Call<byte[]> failed = get("b");
         RedisTimeoutException cause = new RedisTimeoutException("no reply");
         failed.fail(cause);
-        CompletionException thrown = assertThrows(CompletionException.class, failed::await);
+        CompletionException thrown = assertThrows(CompletionException.class, () -> failed.await(() -> false));
         assertEquals(cause, thrown.getCause());
+    }
+
+    /**
+     * A client that has shut down fails only its last 100 calls on their way; a caller of another
+     * gives up waiting once it sees the client shut down, instead of waiting for ever.
+     */
+    @Test
+    void aCallWhoseReplyNeverComesEndsOnceTheClientHasShutDown() {
+        BatchLane.Call<byte[]> abandoned = get("c"); // its reply never comes
+        CompletionException thrown = assertThrows(CompletionException.class, () -> abandoned.await(() -> true));
+        assertTrue(thrown.getCause() instanceof RedissonShutdownException, String.valueOf(thrown.getCause()));
     }
 
     @Test
