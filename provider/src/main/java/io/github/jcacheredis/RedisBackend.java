@@ -117,5 +117,6 @@ final class RedisBackend implements CacheBackend {
         nearTracking.close();
         health.close();
         connection.close();
+        batches.abandon();
     }
 }

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.redisson.client.RedisTimeoutException;
 
@@ -27,6 +26,8 @@ final class BatchLane {
     private final Room room;
     private final Queue<Call<?>> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** The calls of the batch on its way, for {@link #abandon}. */
+    private volatile List<Call<?>> onItsWay = List.of();
 
     /**
      * @param sender         sends a batch; its result completes once all of its calls have a reply
@@ -69,6 +70,7 @@ final class BatchLane {
                 return;
             }
             CompletableFuture<?> sent;
+            onItsWay = batch;
             try {
                 sent = sender.apply(batch);
             } catch (RuntimeException e) {
@@ -105,6 +107,21 @@ final class BatchLane {
             if (waiting.isEmpty() || !sending.compareAndSet(false, true)) {
                 return null;
             }
+        }
+    }
+
+    /**
+     * Fails every call waiting in the lane or on its way with {@code failure}: the client has shut
+     * down, and then answers only its last 100 calls on their way; the others' callers would wait
+     * for ever (seen closing a manager with 200 calls waiting on a stalled Redis).
+     */
+    void abandon(Throwable failure) {
+        for (Call<?> call : onItsWay) {
+            call.fail(failure);
+        }
+        Call<?> call;
+        while ((call = waiting.poll()) != null) {
+            call.fail(failure);
         }
     }
 
@@ -147,14 +164,14 @@ final class BatchLane {
          * its reply comes needs no wake-up, and a processor that always has a runnable thread is
          * not left idle, which on a busy client makes each wake-up dearer (docs/decisions.md).
          * With nothing else to run each yield returns at once, so an idle client spends at most
-         * that many system calls per call on it; a slow reply is waited for parked, until
-         * {@code shutDown} says the client has shut down ({@link Replies}).
+         * that many system calls per call on it; a slow reply is waited for parked (a call the
+         * client may never answer, once it has shut down, is failed by {@link #abandon}).
          */
-        T await(BooleanSupplier shutDown) {
+        T await() {
             for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
                 Thread.yield();
             }
-            return Replies.await(reply, shutDown);
+            return reply.join();
         }
 
         /** Issues the command through {@code target}; returns the client's future of its reply. */

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.redisson.Redisson;
+import org.redisson.RedissonShutdownException;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucketAsync;
@@ -108,7 +109,7 @@ public final class NaturalBatches {
         BatchLane.Call<T> call = new BatchLane.Call<>(command);
         try {
             lane(command.key()).add(call);
-            return call.await(this::shutDown);
+            return call.await();
         } catch (CompletionException e) {
             if (command.isWrite() || !call.wasSentOnce() || !BatchLane.mayResend(e)) {
                 throw e;
@@ -387,6 +388,17 @@ public final class NaturalBatches {
 
     private boolean shutDown() {
         return redis.isShuttingDown() || redis.isShutdown();
+    }
+
+    /**
+     * The manager closed (and its client shut down, unless others use it): fails the calls still
+     * waiting in the lanes or on their way, which the client may never answer.
+     */
+    public void abandon() {
+        RedissonShutdownException closed = new RedissonShutdownException("the cache manager closed while the call"
+                + " waited for its reply");
+        onlyLane.abandon(closed);
+        lanes.values().forEach(lane -> lane.abandon(closed));
     }
 
     /**

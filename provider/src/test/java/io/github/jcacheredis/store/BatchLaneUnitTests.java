@@ -184,7 +184,7 @@ class BatchLaneUnitTests {
         CompletableFuture<byte[]> got = new CompletableFuture<>();
         Thread caller = new Thread(() -> {
             try {
-                got.complete(call.await(() -> false));
+                got.complete(call.await());
             } catch (RuntimeException e) {
                 got.completeExceptionally(e);
             }
@@ -192,7 +192,7 @@ class BatchLaneUnitTests {
         caller.setDaemon(true);
         caller.start();
         Await.until("the caller yields a bounded number of times, then parks", Duration.ofSeconds(10),
-                () -> caller.getState() == Thread.State.TIMED_WAITING, () -> "the caller is " + caller.getState());
+                () -> caller.getState() == Thread.State.WAITING, () -> "the caller is " + caller.getState());
         assertFalse(got.isDone());
         call.complete("late".getBytes());
         assertEquals("late", new String(got.get(10, TimeUnit.SECONDS)), "completing the reply wakes the parked caller");
@@ -202,23 +202,32 @@ class BatchLaneUnitTests {
     void awaitReturnsAReplyThatCameFirstAndThrowsAFailureAsTheCallersOwn() {
         BatchLane.Call<byte[]> answered = get("a");
         answered.complete("a".getBytes());
-        assertEquals("a", new String(answered.await(() -> false)));
+        assertEquals("a", new String(answered.await()));
         BatchLane.Call<byte[]> failed = get("b");
         RedisTimeoutException cause = new RedisTimeoutException("no reply");
         failed.fail(cause);
-        CompletionException thrown = assertThrows(CompletionException.class, () -> failed.await(() -> false));
+        CompletionException thrown = assertThrows(CompletionException.class, failed::await);
         assertEquals(cause, thrown.getCause());
     }
 
     /**
-     * A client that has shut down fails only its last 100 calls on their way; a caller of another
-     * gives up waiting once it sees the client shut down, instead of waiting for ever.
+     * A client that has shut down answers only its last 100 calls on their way: the calls a lane
+     * holds, waiting or on their way, are failed when the manager closes, so no caller waits for ever.
      */
     @Test
-    void aCallWhoseReplyNeverComesEndsOnceTheClientHasShutDown() {
-        BatchLane.Call<byte[]> abandoned = get("c"); // its reply never comes
-        CompletionException thrown = assertThrows(CompletionException.class, () -> abandoned.await(() -> true));
-        assertTrue(thrown.getCause() instanceof RedissonShutdownException, String.valueOf(thrown.getCause()));
+    void abandoningALaneFailsTheCallsOnTheirWayAndWaiting() {
+        CompletableFuture<?> never = new CompletableFuture<>();
+        BatchLane lane = new BatchLane(batch -> never, 1, 8, 1000);
+        BatchLane.Call<byte[]> onItsWay = get("a");
+        BatchLane.Call<byte[]> waiting = get("b");
+        lane.add(onItsWay);
+        lane.add(waiting);
+        RedissonShutdownException closed = new RedissonShutdownException("closed");
+        lane.abandon(closed);
+        for (BatchLane.Call<byte[]> call : List.of(onItsWay, waiting)) {
+            CompletionException thrown = assertThrows(CompletionException.class, call::await);
+            assertEquals(closed, thrown.getCause());
+        }
     }
 
     @Test
