@@ -192,8 +192,9 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     }
 
     /**
-     * Heartbeat: delivers this instance's own events that did not come back in time, announces an
-     * unconfirmed registration again, and probes a subscription in doubt, on the instance's task threads.
+     * Heartbeat: delivers this instance's own events that did not come back in time, and announces
+     * an unconfirmed registration again, on the instance's task threads. (A subscription in doubt is
+     * probed again by {@link #checkSubscription}, every second.)
      */
     void checkUp() {
         if (closed || localMask == 0) {
@@ -203,7 +204,6 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         if (!confirmed) {
             instance.runLater(this::reconfirm);
         }
-        subscription.resendIfInDoubt();
     }
 
     /**

@@ -50,12 +50,13 @@ final class SubscriptionProbe {
      * doubt begins cannot leave the subscription trusted while a probe is awaited.
      */
     void inDoubt() {
+        String probe = Long.toString(sent.incrementAndGet());
         synchronized (this) {
-            awaited = Long.toString(sent.incrementAndGet());
+            awaited = probe;
             alive = null;
             subscribed.accept(false);
         }
-        instance.runLater(this::send);
+        instance.runLater(() -> send(probe));
     }
 
     /**
@@ -65,37 +66,22 @@ final class SubscriptionProbe {
      * the subscription was gone is lost). Called every second, on a thread that waits on nothing else.
      */
     boolean silent() {
-        Liveness next;
+        String probe;
         synchronized (this) {
             if (awaited != null) {
-                String again = awaited; // in doubt already: its own probe ends the doubt, sent again each second
-                instance.runLater(() -> send(again));
-                return false;
-            }
-            long now = System.nanoTime();
-            if (alive != null) {
-                if (now - alive.sentAt() <= TimeUnit.MILLISECONDS.toNanos(MAX_SILENCE_MILLIS)) {
-                    return false;
-                }
+                probe = awaited; // in doubt already: its own probe ends the doubt
+            } else if (alive == null) {
+                alive = new Liveness("alive-" + sent.incrementAndGet(), System.nanoTime());
+                probe = alive.nonce();
+            } else if (System.nanoTime() - alive.sentAt() > TimeUnit.MILLISECONDS.toNanos(MAX_SILENCE_MILLIS)) {
                 alive = null;
                 return true;
+            } else {
+                return false; // on its way, within its time
             }
-            next = new Liveness("alive-" + sent.incrementAndGet(), now);
-            alive = next;
         }
-        instance.runLater(() -> send(next.nonce()));
+        instance.runLater(() -> send(probe));
         return false;
-    }
-
-    /** Sends the probe again while the doubt lasts (a probe sent while the subscription was gone is lost). */
-    void resendIfInDoubt() {
-        boolean inDoubt;
-        synchronized (this) {
-            inDoubt = awaited != null;
-        }
-        if (inDoubt) {
-            instance.runLater(this::send);
-        }
     }
 
     /** True when {@code message} was a probe (of whichever instance), which nobody else acts upon. */
@@ -124,16 +110,6 @@ final class SubscriptionProbe {
         awaited = null;
         alive = null;
         subscribed.accept(true);
-    }
-
-    private void send() {
-        String nonce;
-        synchronized (this) {
-            nonce = awaited;
-        }
-        if (nonce != null) {
-            send(nonce);
-        }
     }
 
     private void send(String nonce) {

@@ -191,8 +191,12 @@ final class BatchLane {
             if (reply == null || !reply.isCompletedExceptionally()) {
                 return null;
             }
-            return reply.handle((value, failure) -> failure instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause() : failure).join();
+            try {
+                reply.join();
+                return null;
+            } catch (CompletionException | CancellationException e) {
+                return unwrapped(e);
+            }
         }
 
         /** Completes this call's reply as the command's, once that has completed. */

@@ -132,10 +132,9 @@ enum Failures {
     /**
      * A command of a batch that failed as a whole got no reply of its own. Redisson fails such a
      * batch when Redis refused any of its commands as one to try again later (BUSY, LOADING,
-     * TRYAGAIN, CLUSTERDOWN, MASTERDOWN), and then completes none of the commands. The refused
-     * command did not run, but the state that refused it may have ended while Redis read the rest
-     * of the pipeline, so the others may have run: the command's outcome is unknown, unless the
-     * batch never reached Redis. It carries no cause, so that nothing takes it for a command that
+     * TRYAGAIN, CLUSTERDOWN, MASTERDOWN), and leaves the commands it refused so without a reply.
+     * Such a command did not run by Redisson's account, but that rests on the client's internals
+     * (docs/decisions.md): its outcome is taken as unknown, unless the batch never reached Redis. It carries no cause, so that nothing takes it for a command that
      * provably did not run and sends it again.
      */
     static final class NoReplyInBatch extends RedisException {

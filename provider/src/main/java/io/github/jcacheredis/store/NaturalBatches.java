@@ -163,8 +163,8 @@ public final class NaturalBatches {
     /**
      * Completes when every reply has, or when the batch has failed: Redisson fails a batch whole
      * when Redis refused a command of it as one to try again later (BUSY, LOADING, CLUSTERDOWN...),
-     * and then completes none of its commands; waiting for their replies would hold the lane for
-     * ever (seen in {@code TransientRefusalFaultTests}).
+     * and leaves the commands it refused so without a reply; waiting for their replies would hold
+     * the lane for ever (seen in {@code TransientRefusalFaultTests}).
      */
     private static CompletableFuture<?> answers(CompletableFuture<?>[] replies, CompletableFuture<?> executed) {
         CompletableFuture<Void> answers = new CompletableFuture<>();

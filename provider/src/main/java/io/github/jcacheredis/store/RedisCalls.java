@@ -228,11 +228,12 @@ final class RedisCalls {
                 if (kind == Failures.REFUSED || Failures.isBackPressure(cause)) {
                     throw failure(operation, cause); // Redis is up: this call fails alone
                 }
-                if (health != null && (kind == Failures.UNKNOWN && !Failures.isAnsweredBatch(cause) || isUnreachable(cause))) {
+                boolean answered = Failures.isAnsweredBatch(cause);
+                if (health != null && (kind == Failures.UNKNOWN && !answered || isUnreachable(cause))) {
                     health.unavailable(cause);
                 }
-                throw new Unanswered(kind, Failures.isAnsweredBatch(cause), kind == Failures.UNKNOWN
-                        ? outcomeUnknown(operation, cause) : failure(operation, cause));
+                throw new Unanswered(kind, answered, kind == Failures.UNKNOWN ? outcomeUnknown(operation, cause)
+                        : failure(operation, cause));
             }
         }
     }
