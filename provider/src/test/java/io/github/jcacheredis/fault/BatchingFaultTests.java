@@ -12,6 +12,7 @@ import io.github.jcacheredis.store.NaturalBatches;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.SlowLog;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,8 +60,7 @@ class BatchingFaultTests {
     @BeforeAll
     static void startRedis() throws IOException {
         redis = RedisServer.start();
-        redis.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
-        redis.call("CONFIG", "SET", "slowlog-max-len", "100000");
+        SlowLog.keepEveryCommand(redis);
         // known before the first batch script, which therefore runs where it reaches Redis (no NOSCRIPT round)
         try (InputStream many = NaturalBatches.class.getResourceAsStream("many.lua")) {
             redis.call("SCRIPT", "LOAD", new String(many.readAllBytes(), StandardCharsets.UTF_8));
@@ -527,25 +527,12 @@ class BatchingFaultTests {
 
     /** How many commands that name {@code key} the server received from clients. */
     private static long timesReceived(String key) {
-        return slowLog().stream().filter(entry -> !entry.inScript() && entry.args().contains(key)).count();
+        return SlowLog.entries(redis).stream().filter(entry -> !entry.inScript() && entry.args().contains(key)).count();
     }
 
     /** How many SETs of {@code key} the server ran, alone or inside a script. */
     private static long setsRun(String key) {
-        return slowLog().stream().filter(entry -> entry.args().size() > 1 && "SET".equalsIgnoreCase(entry.args().get(0))
+        return SlowLog.entries(redis).stream().filter(entry -> entry.args().size() > 1 && entry.is("SET")
                 && key.equals(entry.args().get(1))).count();
-    }
-
-    private static List<SlowLogEntry> slowLog() {
-        List<?> entries = (List<?>) redis.call("SLOWLOG", "GET", "100000");
-        return entries.stream().map(entry -> (List<?>) entry).map(entry -> new SlowLogEntry(
-                ((List<?>) entry.get(3)).stream().map(String::valueOf).toList(), String.valueOf(entry.get(4)))).toList();
-    }
-
-    /** A command the server ran: its arguments, and the client that sent it ({@code ?:0} inside a script). */
-    private record SlowLogEntry(List<String> args, String client) {
-        boolean inScript() {
-            return client.equals("?:0");
-        }
     }
 }

@@ -79,15 +79,7 @@ class ResubscriptionFaultTests {
             // that moment is the case the README says a near cache cannot cover
             Await.until("the near cache stops serving what it held once it notices the drop", Duration.ofSeconds(5),
                     () -> Long.valueOf(1L).equals(near.get("k")));
-            writer.put("k", 2L); // lost too, after the drop was noticed: no read may miss it
-            for (int read = 0; read < 50; read++) {
-                assertEquals(2L, near.get("k"), "read " + read + " while the subscription is down");
-            }
-
-            proxy.refuseConnections(false);
-            writer.put("k", 3L);
-            Await.until("the near cache reads the latest write once subscribed again", Duration.ofSeconds(10),
-                    () -> Long.valueOf(3L).equals(near.get("k")));
+            readsEveryWriteWhileDownAndOnceBack(writer, near, proxy, 50);
             writer.put("k", 4L);
             Await.until("invalidations reach it again", Duration.ofSeconds(2),
                     () -> Long.valueOf(4L).equals(near.get("k")));
@@ -116,14 +108,7 @@ class ResubscriptionFaultTests {
             writer.put("k", 1L); // its invalidation is lost
             Await.until("the near cache stops serving what it held once its invalidations stopped", Duration.ofSeconds(10),
                     () -> !Long.valueOf(0L).equals(near.get("k")));
-            writer.put("k", 2L);
-            for (int read = 0; read < 20; read++) {
-                assertEquals(2L, near.get("k"), "read " + read + " while the subscription is down");
-            }
-            proxy.refuseConnections(false);
-            writer.put("k", 3L);
-            Await.until("the near cache reads the latest write once subscribed again", Duration.ofSeconds(10),
-                    () -> Long.valueOf(3L).equals(near.get("k")));
+            readsEveryWriteWhileDownAndOnceBack(writer, near, proxy, 20);
         }
     }
 
@@ -148,6 +133,23 @@ class ResubscriptionFaultTests {
                 return Long.valueOf(2L).equals(near.get("k"));
             });
         }
+    }
+
+    /**
+     * Once the near cache knows its subscription is down: k = 2 is written (its invalidation is
+     * lost, after the drop was noticed) and every one of {@code reads} reads answers it; then
+     * connections can be made again, k = 3 is written, and the near cache reads it once subscribed.
+     */
+    private static void readsEveryWriteWhileDownAndOnceBack(Cache<String, Long> writer, Cache<String, Long> near,
+                                                            TcpProxy proxy, int reads) {
+        writer.put("k", 2L);
+        for (int read = 0; read < reads; read++) {
+            assertEquals(2L, near.get("k"), "read " + read + " while the subscription is down");
+        }
+        proxy.refuseConnections(false);
+        writer.put("k", 3L);
+        Await.until("the near cache reads the latest write once subscribed again", Duration.ofSeconds(10),
+                () -> Long.valueOf(3L).equals(near.get("k")));
     }
 
     private static MutableConfiguration<String, Long> config() {

@@ -11,6 +11,7 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.LocalTier;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.SlowLog;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
@@ -58,8 +59,7 @@ class StalledWriteFaultTests {
     static void startRedis() {
         redis = RedisServer.start();
         // the slow log keeps every command with its arguments: which scripts ran on which key
-        redis.call("CONFIG", "SET", "slowlog-log-slower-than", "0");
-        redis.call("CONFIG", "SET", "slowlog-max-len", "100000");
+        SlowLog.keepEveryCommand(redis);
     }
 
     @AfterAll
@@ -306,11 +306,7 @@ class StalledWriteFaultTests {
 
     /** How many commands that name {@code key} Redis ran, from the slow log. */
     private static long commandsNaming(String key) {
-        List<?> entries = (List<?>) redis.call("SLOWLOG", "GET", "100000");
-        return entries.stream()
-                .map(entry -> (List<?>) ((List<?>) entry).get(3))
-                .filter(args -> args.stream().anyMatch(arg -> arg.toString().equals(key)))
-                .count();
+        return SlowLog.entries(redis).stream().filter(entry -> entry.args().contains(key)).count();
     }
 
     /**
@@ -318,11 +314,7 @@ class StalledWriteFaultTests {
      * would count the registry heartbeats of the instances too.)
      */
     private static long scriptRunsOn(String key) {
-        List<?> entries = (List<?>) redis.call("SLOWLOG", "GET", "100000");
-        return entries.stream()
-                .map(entry -> (List<?>) ((List<?>) entry).get(3))
-                .filter(args -> "evalsha".equalsIgnoreCase(args.get(0).toString()) && args.contains(key))
-                .count();
+        return SlowLog.entries(redis).stream().filter(entry -> entry.is("evalsha") && entry.args().contains(key)).count();
     }
 
     /** Subtracts one. */
