@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.MutableConfiguration;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -376,47 +374,6 @@ class BatchingFaultTests {
     }
 
     /**
-     * A write sent alone (the only call of its lane, or with batching off) whose connection is lost
-     * after Redis ran it: the client reports a response timeout, and the write must not be sent
-     * again on a new connection. It says its outcome is unknown, reached Redis once and ran once.
-     */
-    @ParameterizedTest(name = "{0}, batching {1}")
-    @CsvSource({"put, true", "put, false", "increment, true", "increment, false"})
-    void aLoneWriteWhoseConnectionIsLostAfterItRanRunsOnceOfUnknownOutcome(String write, boolean batching) {
-        Map<String, String> settings = Map.of("timeout", "1000", "batching", String.valueOf(batching));
-        String name = "lone-" + write + "-" + batching;
-        String key = instances.namespace() + ":" + name + ":w";
-        Cache<String, Long> direct = instances.open(URI.create(redis.uri()), settings).createCache(name, config(Long.class));
-        Cache<String, Long> behindProxy = instances.open(URI.create(proxy.uri()), settings).createCache(name, config(Long.class));
-        behindProxy.put("w", 0L);
-        behindProxy.invoke("w", new Increment()); // remembered: the next increment writes at once
-        behindProxy.invoke("w", new Decrement());
-        redis.call("SLOWLOG", "RESET");
-
-        TcpProxy.Hold reply = proxy.holdReply(key);
-        CompletableFuture<Object> outcome = CompletableFuture.supplyAsync(() -> {
-            try {
-                return write.equals("put") ? behindProxy.getAndPut("w", 1L) : behindProxy.invoke("w", new Increment());
-            } catch (CacheException e) {
-                return e;
-            }
-        });
-        try {
-            reply.awaitHeld(Duration.ofSeconds(5)); // Redis ran it and replied; the reply waits in the proxy
-            assertTrue(proxy.cut(key) >= 1, "the write's connection");
-        } finally {
-            reply.release();
-        }
-        Object result = outcome.join();
-        assertAll(key,
-                () -> assertTrue(result instanceof CacheException failure && failure.getMessage().contains("is unknown"),
-                        "a write whose reply was lost: " + result),
-                () -> assertEquals(1, timesReceived(key), "the write reached Redis once; it was never sent again"),
-                () -> assertEquals(1, setsRun(key), "its SET ran once"),
-                () -> assertEquals(1L, direct.get("w"), "the write ran once"));
-    }
-
-    /**
      * Ten reads and the writes of {@code shape}, queued behind a read that a proxy holds on its way,
      * go as one batch; the proxy holds that batch's reply, Redis having run it, and cuts the connection.
      */
@@ -527,12 +484,10 @@ class BatchingFaultTests {
 
     /** How many commands that name {@code key} the server received from clients. */
     private static long timesReceived(String key) {
-        return SlowLog.entries(redis).stream().filter(entry -> !entry.inScript() && entry.args().contains(key)).count();
+        return SlowLog.timesReceived(redis, key);
     }
 
-    /** How many SETs of {@code key} the server ran, alone or inside a script. */
     private static long setsRun(String key) {
-        return SlowLog.entries(redis).stream().filter(entry -> entry.args().size() > 1 && entry.is("SET")
-                && key.equals(entry.args().get(1))).count();
+        return SlowLog.setsRun(redis, key);
     }
 }

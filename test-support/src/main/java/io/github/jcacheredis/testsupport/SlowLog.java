@@ -24,6 +24,17 @@ public final class SlowLog {
                 ((List<?>) entry.get(3)).stream().map(String::valueOf).toList(), String.valueOf(entry.get(4)))).toList();
     }
 
+    /** How many commands naming {@code key} clients sent to {@code server} (not those scripts ran). */
+    public static long timesReceived(RedisServer server, String key) {
+        return entries(server).stream().filter(entry -> !entry.inScript() && entry.args().contains(key)).count();
+    }
+
+    /** How many SETs of {@code key} {@code server} ran, alone or inside a script. */
+    public static long setsRun(RedisServer server, String key) {
+        return entries(server).stream().filter(entry -> entry.args().size() > 1 && entry.is("SET")
+                && key.equals(entry.args().get(1))).count();
+    }
+
     /** A command the server ran: its arguments, and the client that sent it ({@code ?:0} inside a script). */
     public record Entry(List<String> args, String client) {
 
