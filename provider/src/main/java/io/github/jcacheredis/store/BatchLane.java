@@ -61,7 +61,7 @@ final class BatchLane {
      * Sends the next batch, and when the sender is done with it (it completed at once, or failed
      * before anything was sent) the one after, and so on, without growing the stack. The sender
      * completes the replies of the calls it took; the lane only fails those of a batch whose
-     * sending threw.
+     * sending threw, whatever it threw.
      */
     private void sendWhileReady() {
         while (true) {
@@ -73,7 +73,9 @@ final class BatchLane {
             onItsWay = batch;
             try {
                 sent = sender.apply(batch);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too (out of memory building the batch): its calls fail, and the lane
+                // goes on; one left "sending" would hold every later call for its node for ever
                 for (Call<?> call : batch) {
                     call.fail(e);
                 }

@@ -126,6 +126,46 @@ class BatchLaneUnitTests {
         assertTrue(next.reply().isCompletedExceptionally());
     }
 
+    /**
+     * An Error while a batch is sent (out of memory building it, say) fails that batch's calls and
+     * leaves the lane working, also when it is thrown where the previous batch's completion sends
+     * the next: a lane left "sending" would hold every later call for its node for ever.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void anErrorWhileSendingFailsItsBatchAndTheLaneGoesOn() {
+        List<List<BatchLane.Call<?>>> batches = new ArrayList<>();
+        CompletableFuture<Void> firstOnItsWay = new CompletableFuture<>();
+        BatchLane lane = new BatchLane(batch -> {
+            batches.add(batch);
+            if (batches.size() == 1) {
+                return firstOnItsWay;
+            }
+            if (batches.size() <= 3) {
+                throw new OutOfMemoryError("no room to build batch " + batches.size());
+            }
+            batch.forEach(call -> ((BatchLane.Call<byte[]>) call).complete(new byte[0]));
+            return CompletableFuture.completedFuture(null);
+        }, 8, 64, 50);
+        BatchLane.Call<byte[]> first = get("a");
+        lane.add(first);
+        BatchLane.Call<byte[]> queued = get("b");
+        lane.add(queued);
+        first.complete(new byte[0]);
+        firstOnItsWay.complete(null); // its completion sends the next batch, which throws
+        CompletionException failure = assertThrows(CompletionException.class,
+                () -> queued.reply().orTimeout(5, TimeUnit.SECONDS).join());
+        assertTrue(failure.getCause() instanceof OutOfMemoryError, failure.toString());
+
+        BatchLane.Call<byte[]> alone = get("c");
+        lane.add(alone); // sent on the caller's thread, throws again
+        assertTrue(alone.reply().isCompletedExceptionally(), "the batch that threw fails its call");
+        BatchLane.Call<byte[]> after = get("d");
+        lane.add(after);
+        assertEquals(4, batches.size(), "the lane is idle again, not stuck as if a batch were on its way");
+        assertEquals(0, after.reply().orTimeout(5, TimeUnit.SECONDS).join().length);
+    }
+
     @Test
     void aCallBeyondTheRoomWaitsAndFailsUnsentWhenNoneFreesUp() {
         BatchLane lane = lane(8, 3);
