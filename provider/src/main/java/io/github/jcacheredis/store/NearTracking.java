@@ -122,8 +122,13 @@ public final class NearTracking implements Closeable {
     }
 
     /**
-     * Opens connections to every master tracking every prefix, then closes the previous ones: the
-     * tiers the previous ones covered stay covered throughout. Tiers are trusted once all are open.
+     * Opens connections to every master tracking every prefix, then closes the previous ones, and
+     * starts every tier afresh. The previous connections' invalidations on their way are lost
+     * with them: one may have gone silent without being found out yet (that takes three seconds),
+     * or hold a report not read yet, so a tier kept as it was could keep a replaced value for ever
+     * (seen in {@code NearTrackingFaultTests}, with a second near-cached cache created meanwhile).
+     * A new connection lost before the tiers are trusted (its loss may have been reported before
+     * they were) leaves them set aside for the next check to reopen.
      */
     private synchronized void rebuild() throws IOException {
         Map<InetSocketAddress, TrackingConnection> opened = new HashMap<>();
@@ -139,11 +144,10 @@ public final class NearTracking implements Closeable {
         Map<InetSocketAddress, TrackingConnection> previous = connections;
         connections = opened;
         previous.values().forEach(TrackingConnection::close);
-        tiers.values().forEach(near -> {
-            if (!near.isTrusted()) {
-                near.trust();
-            }
-        });
+        tiers.values().forEach(NearCache::trust);
+        if (!opened.values().stream().allMatch(TrackingConnection::isOpen)) {
+            distrustAll();
+        }
     }
 
     private void startWatching() {
@@ -153,7 +157,7 @@ public final class NearTracking implements Closeable {
         }
     }
 
-    /** Pings, notices silent or lost connections and changed masters, and reconnects. */
+    /** Pings, notices silent or lost connections, changed masters and tiers set aside, and reconnects. */
     private void watch() {
         Map<InetSocketAddress, TrackingConnection> current;
         synchronized (this) {
@@ -171,7 +175,7 @@ public final class NearTracking implements Closeable {
             }
         }
         try {
-            if (healthy && current.keySet().equals(masters())) {
+            if (healthy && allTrusted() && current.keySet().equals(masters())) {
                 return;
             }
         } catch (RuntimeException e) {
@@ -183,6 +187,14 @@ public final class NearTracking implements Closeable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("cannot reopen the tracking connections of CacheManager {} yet", managerName, e);
         }
+    }
+
+    /**
+     * False while a tier is set aside although its connections look healthy: one registered while
+     * they could not be opened, or one whose replaced connection reported its loss late.
+     */
+    private boolean allTrusted() {
+        return tiers.values().stream().allMatch(NearCache::isTrusted);
     }
 
     private void distrustAll() {

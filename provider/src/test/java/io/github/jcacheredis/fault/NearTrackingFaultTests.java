@@ -211,6 +211,64 @@ class NearTrackingFaultTests {
         }
     }
 
+    /**
+     * Creating another near-cached cache replaces the manager's tracking connections with ones
+     * that track its prefix too. An invalidation still on its way on the old connection (held on
+     * the network path, for less than the three seconds of silence that would find the connection
+     * out) is lost with it: the near cache it was for must not keep serving the value it replaced.
+     */
+    @Test
+    void anInvalidationOnItsWayWhenAnotherNearCacheIsCreatedIsNotLost() {
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            CacheManager manager = instances.open(URI.create(proxy.uri()), Map.of("timeout", "1000"));
+            Cache<String, String> cache = nearCache(manager);
+            cache.put("k", "v1");
+            awaitServedLocally(cache, "k", "v1");
+            TcpProxy.Hold onItsWay = proxy.holdRepliesOf("jcache-redis-tracking");
+            try {
+                redis.call("SET", key("k"), "\"v2\""); // Redis reports it on the tracking connection
+                onItsWay.awaitHeld(Duration.ofSeconds(2));
+                long heldAt = System.nanoTime();
+                manager.createCache("quotes", new RedisCacheConfiguration<String, String>().nearCache(1_000, null)
+                        .setTypes(String.class, String.class));
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldAt);
+                assertTrue(millis < 1_500, "precondition: the connection was replaced before its silence could be"
+                        + " found out, not " + millis + " ms after the hold");
+                assertEquals("v2", cache.get("k"), "served the value whose invalidation was lost with the old connection");
+            } finally {
+                onItsWay.release();
+            }
+        }
+    }
+
+    /**
+     * A near cache created while no tracking connection can be opened is not used at first; once
+     * connections can be opened again, it is, also when the connections of the manager's other
+     * near caches stayed healthy throughout.
+     */
+    @Test
+    void aNearCacheCreatedWhileNoTrackingConnectionCanBeOpenedIsUsedOnceOneCan() {
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            CacheManager manager = instances.open(URI.create(proxy.uri()), Map.of("timeout", "1000"));
+            Cache<String, String> first = nearCache(manager);
+            first.put("k", "v1");
+            awaitServedLocally(first, "k", "v1");
+            proxy.refuseConnections(true);
+            Cache<String, String> second;
+            try {
+                second = manager.createCache("quotes", new RedisCacheConfiguration<String, String>()
+                        .nearCache(1_000, null).setTypes(String.class, String.class));
+                second.put("q", "w1");
+                assertEquals("w1", second.get("q"));
+                assertTrue(!LocalTier.servesLocally(redis, second, "q", "w1"), "used without a tracking connection");
+            } finally {
+                proxy.refuseConnections(false);
+            }
+            LocalTier.awaitServedLocally(redis, second, "q", "w1");
+            awaitServedLocally(first, "k", "v1");
+        }
+    }
+
     /** The value read, or "failed: ..." when the read threw. */
     private static String readOrFailure(Cache<String, String> cache) {
         try {

@@ -35,6 +35,8 @@ public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final List<Link> links = new CopyOnWriteArrayList<>();
     private final List<Hold> armed = new CopyOnWriteArrayList<>();
+    /** Holds placed on connections already open, released when the proxy closes. */
+    private final List<Hold> placed = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
     private volatile boolean closed;
     private volatile CountDownLatch frozen = new CountDownLatch(0);
@@ -85,6 +87,28 @@ public final class TcpProxy implements AutoCloseable {
      */
     public Hold holdReply(String marker) {
         return arm(new Hold(marker, Direction.REPLIES));
+    }
+
+    /**
+     * Holds, from now on, what the server sends on every open connection on which a request
+     * contained {@code marker}: the connections stay open and their requests reach the server, but
+     * their replies (and anything else the server pushes on them) wait in the proxy until the
+     * hold is released. Connections opened later are not held.
+     */
+    public Hold holdRepliesOf(String marker) {
+        Hold hold = new Hold(marker, Direction.REPLIES);
+        int caught = 0;
+        for (Link link : links) {
+            if (!link.closed && link.sawMarker(marker)) {
+                link.replyHold = hold;
+                caught++;
+            }
+        }
+        if (caught == 0) {
+            throw new IllegalStateException("no open connection sent '" + marker + "'");
+        }
+        placed.add(hold);
+        return hold;
     }
 
     /** Cuts every connection on which a request contained {@code marker}; returns how many. */
@@ -179,6 +203,7 @@ public final class TcpProxy implements AutoCloseable {
         thaw();
         closeQuietly(listener);
         armed.forEach(Hold::release);
+        placed.forEach(Hold::release);
         links.forEach(Link::close);
     }
 
