@@ -11,19 +11,24 @@ import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.ChildInstance;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.support.LocalTier;
+import io.github.jcacheredis.testsupport.RedisCluster;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.Stall;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.CacheManager;
@@ -35,6 +40,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.redisnode.RedisClusterMaster;
+import org.redisson.api.redisnode.RedisNodes;
 
 /**
  * Near caches learn of every change to their keys from Redis itself (CLIENT TRACKING), whoever
@@ -269,6 +277,59 @@ class NearTrackingFaultTests {
         }
     }
 
+    /**
+     * On a cluster, new tracking connections are opened one master after another, and the near
+     * caches are used again only once all are open. When the new connection to the master opened
+     * first is lost while the one to the next is still being opened (that master stalled, for less
+     * than the three seconds of silence that would find it out), its loss is reported before the
+     * tiers are trusted: they stay set aside until the next check reopens it, so a change to a key
+     * of that master, which nothing reports meanwhile, is not hidden by the value it replaced.
+     */
+    @Test
+    void aTrackingConnectionLostWhileTheOthersOpenIsNotTrusted() {
+        try (RedisCluster cluster = RedisCluster.start(2);
+             CacheManager manager = instances.open(cluster.redisson().provider("timeout", "5000").write(), Map.of())) {
+            // the masters in the order the tracking connections are opened in (RedisTopology.masters)
+            List<InetSocketAddress> order = manager.unwrap(RedissonClient.class).getRedisNodes(RedisNodes.CLUSTER)
+                    .getMasters().stream().map(RedisClusterMaster::getAddr).toList();
+            RedisServer openedFirst = cluster.masters().stream().filter(m -> m.port() == order.get(0).getPort())
+                    .findFirst().orElseThrow();
+            RedisServer openedNext = cluster.masters().stream().filter(m -> m.port() == order.get(1).getPort())
+                    .findFirst().orElseThrow();
+            String readerOfFirst = "jcache-redis-tracking-" + order.get(0).getHostString() + ":" + order.get(0).getPort();
+            String k = IntStream.range(0, 100).mapToObj(i -> "k" + i)
+                    .filter(name -> cluster.slotsOf(openedFirst).contains(RedisCluster.slotOf(key(name))))
+                    .findFirst().orElseThrow();
+            Cache<String, String> cache = nearCache(manager);
+            cache.put(k, "v1");
+            LocalTier.awaitServedLocally(openedFirst, cache, k, "v1");
+            String connectionToFirst = subscribedTrackingClients(openedFirst).iterator().next();
+            String connectionToNext = subscribedTrackingClients(openedNext).iterator().next();
+            List<Thread> readersBefore = liveThreadsNamed(readerOfFirst);
+
+            try (Stall stall = openedNext.stall(Duration.ofMillis(2_000))) {
+                openedFirst.call("CLIENT", "KILL", "ID", connectionToFirst);
+                until(() -> readersBefore.stream().noneMatch(Thread::isAlive));
+                // the one-second check reopens: the new connection to the first master, then it waits on the stalled one
+                until(() -> !subscribedTrackingClients(openedFirst).isEmpty() && !liveThreadsNamed(readerOfFirst).isEmpty());
+                String reopened = subscribedTrackingClients(openedFirst).iterator().next();
+                List<Thread> reopenedReader = liveThreadsNamed(readerOfFirst);
+                openedFirst.call("CLIENT", "KILL", "ID", reopened);
+                until(() -> reopenedReader.stream().noneMatch(Thread::isAlive)); // it has reported its loss
+                assertTrue(!stall.isOver(), "precondition: the new connection to the first master was lost while the"
+                        + " tracking connections were replaced, before the stalled master answered");
+            }
+            until(() -> {
+                Set<String> next = subscribedTrackingClients(openedNext);
+                return next.size() == 1 && !next.contains(connectionToNext);
+            });
+            LocalTier.awaitServedLocally(openedFirst, cache, k, "v1");
+            openedFirst.call("SET", key(k), "\"v2\"");
+            seenWithin100Ms(() -> cache.get(k), "v1");
+            assertEquals("v2", cache.get(k));
+        }
+    }
+
     /** The value read, or "failed: ..." when the read threw. */
     private static String readOrFailure(Cache<String, String> cache) {
         try {
@@ -330,6 +391,17 @@ class NearTrackingFaultTests {
         manager().destroyCache("prices");
         seenWithin100Ms(() -> b.get("k"), "v");
         assertEquals(false, b.containsKey("k"));
+    }
+
+    /** The ids of {@code node}'s tracking connections that are subscribed to the invalidations. */
+    private static Set<String> subscribedTrackingClients(RedisServer node) {
+        return node.call("CLIENT", "LIST").toString().lines()
+                .filter(line -> line.contains(" name=jcache-redis-tracking ") && line.contains(" sub=1 "))
+                .map(line -> line.substring(3, line.indexOf(' '))).collect(Collectors.toSet());
+    }
+
+    private static List<Thread> liveThreadsNamed(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toList();
     }
 
     private long trackingConnections() {
