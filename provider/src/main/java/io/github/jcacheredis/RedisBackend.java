@@ -88,7 +88,12 @@ final class RedisBackend implements CacheBackend {
 
     @Override
     public void clear(String name) {
-        redisStore(name, TtlResolver.ETERNAL).clear(BulkOperations.BATCH);
+        RedisEntryStore store = redisStore(name, TtlResolver.ETERNAL);
+        try {
+            store.clear(BulkOperations.BATCH);
+        } finally {
+            store.close();
+        }
     }
 
     @Override

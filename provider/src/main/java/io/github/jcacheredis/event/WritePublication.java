@@ -117,7 +117,8 @@ final class WritePublication {
         // with listeners here, this instance's own events come back through the channel, in order
         boolean listensHere = (mask & CacheEventBridge.LISTENER_BITS) != 0;
         // an instance that may have missed announcements, or has not read the registry yet, cannot
-        // know who listens: it publishes to whoever may
+        // know who listens: it publishes to whoever may, and keeps due times for whoever may track
+        // expiry (a remove or update that left a copy behind would be reported as expired)
         boolean inDoubt = instance.inDoubt() || !registryRead;
         boolean publishing = tracking || listensHere || inDoubt || !others.isEmpty();
         // values travel only when someone listens; local tiers elsewhere only need the keys
@@ -125,6 +126,7 @@ final class WritePublication {
                 || others.stream().anyMatch(other -> (other & CacheEventBridge.LISTENER_BITS) != 0);
         return store.publishTo(!publishing || closed.getAsBoolean() ? Publication.NONE
                 : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                        tracking ? ExpiryReporting.SHADOW_GRACE_MILLIS : 0, listensHere ? tickets : WriteTickets.NONE));
+                        tracking || inDoubt ? ExpiryReporting.SHADOW_GRACE_MILLIS : 0,
+                        listensHere ? tickets : WriteTickets.NONE));
     }
 }

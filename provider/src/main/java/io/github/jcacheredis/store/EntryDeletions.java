@@ -1,8 +1,12 @@
 package io.github.jcacheredis.store;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RTopicAsync;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.ByteArrayCodec;
@@ -21,17 +25,67 @@ final class EntryDeletions {
     }
 
     /**
-     * Deletes every entry of the cache of {@code layout}, with its shadow copies and due times
-     * wherever some exist, then publishes a clear from {@code origin}; returns how many entries.
+     * Deletes every entry of the cache of {@code layout}, then publishes a clear from {@code origin};
+     * returns how many entries. Wherever expiry is tracked, or was, each entry goes with its shadow
+     * copy and due time, a batch at a time: deleting the entries first and the copies by a later
+     * scan let a sweep in between report cleared entries as expired, and deleted the copy of an
+     * entry written meanwhile, whose expiry then went unreported. Copies of entries that expired
+     * before the clear stay for the sweep to report; leftovers of an earlier tracking period go
+     * when tracking starts again (the wipe).
      */
     static long clear(RedissonClient redis, KeyLayout layout, int batchSize, boolean tracksExpiry, String origin) {
-        long removed = KeyScans.unlinkMatching(redis, layout.scanPattern(), batchSize);
-        if (tracksExpiry || expiryStateExists(redis, layout)) {
-            KeyScans.unlinkMatching(redis, layout.shadowScanPattern(), batchSize);
-            KeyScans.unlinkMatching(redis, layout.dueScanPattern(), batchSize);
-        }
+        long removed = tracksExpiry || expiryStateExists(redis, layout)
+                ? deleteWithCompanions(redis, layout, batchSize)
+                : KeyScans.unlinkMatching(redis, layout.scanPattern(), batchSize);
         publish(redis, layout, EventMessage.CLEARED, origin, "");
         return removed;
+    }
+
+    /**
+     * Clears the cache of {@code layout} after an outage during which writes to it were skipped:
+     * as {@link #clear}, and then every shadow copy and due time left, those of entries that
+     * expired before the clear too, so that no value a skipped write meant to replace is reported
+     * in an EXPIRED event.
+     */
+    static long clearSkipped(RedissonClient redis, KeyLayout layout, int batchSize) {
+        if (!expiryStateExists(redis, layout)) {
+            return clear(redis, layout, batchSize, false, "-");
+        }
+        long removed = deleteWithCompanions(redis, layout, batchSize);
+        KeyScans.unlinkMatching(redis, layout.shadowScanPattern(), batchSize);
+        KeyScans.unlinkMatching(redis, layout.dueScanPattern(), batchSize);
+        publish(redis, layout, EventMessage.CLEARED, "-", "");
+        return removed;
+    }
+
+    private static long deleteWithCompanions(RedissonClient redis, KeyLayout layout, int batchSize) {
+        long removed = 0;
+        Iterator<String> keys = KeyScans.scan(redis, layout.scanPattern(), batchSize);
+        List<String> batch = new ArrayList<>(batchSize);
+        while (keys.hasNext()) {
+            batch.add(layout.encodedKey(keys.next()));
+            if (batch.size() == batchSize || !keys.hasNext()) {
+                removed += unlinkWithCompanions(redis, layout, batch);
+                batch.clear();
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Deletes the entries {@code encodedKeys} with their shadow copies and due times, in one
+     * pipeline; returns how many of them were there (an entry or its copy).
+     */
+    private static long unlinkWithCompanions(RedissonClient redis, KeyLayout layout, Collection<String> encodedKeys) {
+        RBatch deletions = redis.createBatch(BatchOptions.defaults());
+        List<RFuture<Long>> unlinked = new ArrayList<>(encodedKeys.size());
+        for (String encodedKey : encodedKeys) {
+            // one command: the sweeper finds the entry and its shadow copy both there or both gone
+            unlinked.add(deletions.getKeys().unlinkAsync(layout.entryKey(encodedKey), layout.shadowKey(encodedKey)));
+            deletions.getScoredSortedSet(layout.dueKey(encodedKey), StringCodec.INSTANCE).removeAsync(encodedKey);
+        }
+        deletions.execute();
+        return unlinked.stream().filter(count -> count.toCompletableFuture().join() > 0).count();
     }
 
     /**
@@ -45,13 +99,7 @@ final class EntryDeletions {
         if (encodedKeys.isEmpty()) {
             return;
         }
-        RBatch deletions = redis.createBatch(BatchOptions.defaults());
-        for (String encodedKey : encodedKeys) {
-            // one command: the sweeper finds the entry and its shadow copy both there or both gone
-            deletions.getKeys().unlinkAsync(layout.entryKey(encodedKey), layout.shadowKey(encodedKey));
-            deletions.getScoredSortedSet(layout.dueKey(encodedKey), StringCodec.INSTANCE).removeAsync(encodedKey);
-        }
-        deletions.execute();
+        unlinkWithCompanions(redis, layout, encodedKeys);
         RBatch invalidations = redis.createBatch(BatchOptions.defaults());
         RTopicAsync channel = invalidations.getTopic(EventChannels.eventChannel(layout), ByteArrayCodec.INSTANCE);
         for (String encodedKey : encodedKeys) {

@@ -11,8 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.redisson.api.RSet;
 import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The due times of one cache's entries, kept while some instance listens for EXPIRED events, so
@@ -40,8 +45,16 @@ public final class ExpiryIndex {
 
     private final StoreContext ctx;
     private final KeyScans scans;
+    /** How often an instance that listed slots looks whether the set that lists them is still there. */
+    static final long RELIST_MILLIS = 1_000;
+    /** Slot tags per SADD when listing them again. */
+    private static final int RELIST_BATCH = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ExpiryIndex.class);
+
     /** Slot tags this instance has listed since expiry tracking began (clusters only). */
     private final BitSet listedTags = new BitSet(ClusterSlots.SLOTS);
+    /** A connection dropped since: the set may have lost this instance's slots (guarded by listedTags). */
+    private boolean relistPending;
 
     ExpiryIndex(StoreContext ctx, KeyScans scans) {
         this.ctx = ctx;
@@ -73,6 +86,61 @@ public final class ExpiryIndex {
     void forgetListedTags() {
         synchronized (listedTags) {
             listedTags.clear();
+            relistPending = false;
+        }
+    }
+
+    /**
+     * Starts keeping this instance's slots listed (clusters, and the keyv layout, only): the set
+     * that lists them can be lost while the instance still counts them listed (an empty restart,
+     * a failover before the set reached the replica, eviction, a flush), and a slot missing from
+     * it is never swept, so the expiry of every entry in it, also of entries written later, would
+     * go unreported for good. After a connection of the client dropped, and whenever the set is
+     * found gone (looked at every {@link #RELIST_MILLIS} ms while this instance has listed slots),
+     * every slot it listed is listed again; run the result to stop.
+     */
+    Runnable keepListed(ScheduledExecutorService scheduler) {
+        if (!ctx.layout.clustered()) {
+            return () -> { };
+        }
+        AutoCloseable drops = ConnectionDrops.listen(ctx.redis, () -> {
+            synchronized (listedTags) {
+                relistPending = !listedTags.isEmpty();
+            }
+        });
+        ScheduledFuture<?> checks = scheduler.scheduleWithFixedDelay(this::relistIfLost, RELIST_MILLIS, RELIST_MILLIS,
+                TimeUnit.MILLISECONDS);
+        return () -> {
+            checks.cancel(false);
+            try {
+                drops.close();
+            } catch (Exception e) {
+                LOG.debug("cannot stop following the connections of {}", ctx.redis, e);
+            }
+        };
+    }
+
+    private void relistIfLost() {
+        List<String> tags = new ArrayList<>();
+        boolean pending;
+        synchronized (listedTags) {
+            listedTags.stream().forEach(slot -> tags.add(ClusterSlots.tagFor(slot)));
+            pending = relistPending;
+        }
+        if (tags.isEmpty()) {
+            return;
+        }
+        try {
+            if (pending || ctx.redis.getKeys().countExists(ctx.layout.dueTagsKey()) == 0) {
+                for (int from = 0; from < tags.size(); from += RELIST_BATCH) {
+                    tags().addAll(tags.subList(from, Math.min(tags.size(), from + RELIST_BATCH)));
+                }
+                synchronized (listedTags) {
+                    relistPending = false;
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot list the slots of {} again yet", ctx.layout.dueTagsKey(), e);
         }
     }
 

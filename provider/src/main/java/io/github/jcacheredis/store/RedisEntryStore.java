@@ -38,10 +38,12 @@ public final class RedisEntryStore implements EntryStore {
     private final WriteLeases leases;
     private final TtlResolver ttls;
     private volatile Command.Merge lastGetex;
+    /** Keeps the slots this instance listed for the sweeper listed (see {@link ExpiryIndex#keepListed}). */
+    private final Runnable stopListing;
 
     /**
      * @param ttls      answers the TTL of a write that left it unknown
-     * @param scheduler the manager's periodic work: write-lease renewals
+     * @param scheduler the manager's periodic work: write-lease renewals, keeping slots listed
      * @param batches   the manager's batching of single-entry commands
      */
     public RedisEntryStore(RedissonClient redis, KeyLayout layout, String cacheName, RedisHealth health,
@@ -54,6 +56,7 @@ public final class RedisEntryStore implements EntryStore {
         this.bulk = new BulkCommands(ctx, expiry);
         this.leases = new WriteLeases(ctx, cacheName, scheduler);
         this.ttls = ttls;
+        this.stopListing = expiry.keepListed(scheduler);
     }
 
     /**
@@ -76,10 +79,11 @@ public final class RedisEntryStore implements EntryStore {
         return ctx.layout.entryKey(encodedKey);
     }
 
-    /** Stops renewing leases (the cache closed). */
+    /** Stops renewing leases and keeping slots listed (the cache closed). */
     @Override
     public void close() {
         leases.close();
+        stopListing.run();
     }
 
     public KeyLayout layout() {
