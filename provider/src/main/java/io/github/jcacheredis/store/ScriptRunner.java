@@ -151,11 +151,38 @@ final class ScriptRunner {
         Pipelines.execute(batch, replies, true);
     }
 
-    /** The replies of queued calls, in order. */
+    /**
+     * The replies of queued calls, in order; calls the server answered NOSCRIPT are repeated
+     * alone, one after another. When a repeat fails once others of the pipeline have run, the
+     * pipeline failed partway: it must not be sent again, which a failure showing that the repeat
+     * did not run (BUSY, READONLY, no connection...) would have its caller do, running the others
+     * twice. It fails as {@link Pipelines.PartlyApplied} then, or as it is when its outcome is
+     * unknown.
+     */
     static List<List<Object>> replies(List<Queued> queued) {
         List<List<Object>> replies = new ArrayList<>(queued.size());
+        int ranInPipeline = 0;
         for (Queued call : queued) {
-            replies.add(call.reply());
+            if (!call.future.toCompletableFuture().isCompletedExceptionally()) {
+                ranInPipeline++;
+            }
+        }
+        int repeatsRan = 0;
+        for (Queued call : queued) {
+            boolean repeated = call.future.toCompletableFuture().isCompletedExceptionally();
+            try {
+                replies.add(call.reply());
+            } catch (RuntimeException e) {
+                Throwable cause = Failures.unwrap(e);
+                int ran = ranInPipeline + repeatsRan;
+                if (!repeated || ran == 0 || Failures.of(cause) == Failures.UNKNOWN) {
+                    throw e;
+                }
+                throw new Pipelines.PartlyApplied(ran, queued.size(), cause);
+            }
+            if (repeated) {
+                repeatsRan++;
+            }
         }
         return replies;
     }
