@@ -28,6 +28,8 @@ final class BatchLane {
     private final AtomicBoolean sending = new AtomicBoolean();
     /** The calls of the batch on its way, for {@link #abandon}. */
     private volatile List<Call<?>> onItsWay = List.of();
+    /** Why the lane was abandoned, or null: later calls fail with it at once. */
+    private volatile Throwable abandoned;
 
     /**
      * @param sender         sends a batch; its result completes once all of its calls have a reply
@@ -52,6 +54,11 @@ final class BatchLane {
         }
         call.room = room;
         waiting.offer(call);
+        Throwable closed = abandoned;
+        if (closed != null) {
+            failWaiting(closed); // the batch on its way may never complete: nothing would send it
+            return;
+        }
         if (sending.compareAndSet(false, true)) {
             sendWhileReady();
         }
@@ -113,14 +120,20 @@ final class BatchLane {
     }
 
     /**
-     * Fails every call waiting in the lane or on its way with {@code failure}: the client has shut
-     * down, and then answers only its last 100 calls on their way; the others' callers would wait
-     * for ever (seen closing a manager with 200 calls waiting on a stalled Redis).
+     * Fails every call waiting in the lane or on its way with {@code failure}, and every call added
+     * later: the client has shut down, and then answers only its last 100 calls on their way; the
+     * others' callers would wait for ever (seen closing a manager with 200 calls waiting on a
+     * stalled Redis), as would a later call queued behind a batch that never completes.
      */
     void abandon(Throwable failure) {
+        abandoned = failure;
         for (Call<?> call : onItsWay) {
             call.fail(failure);
         }
+        failWaiting(failure);
+    }
+
+    private void failWaiting(Throwable failure) {
         Call<?> call;
         while ((call = waiting.poll()) != null) {
             call.fail(failure);

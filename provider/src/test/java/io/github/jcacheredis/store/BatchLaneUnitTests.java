@@ -268,6 +268,13 @@ class BatchLaneUnitTests {
             CompletionException thrown = assertThrows(CompletionException.class, call::await);
             assertEquals(closed, thrown.getCause());
         }
+        // a call that comes afterwards (a retry, a repeat after a script load, a caller woken by
+        // the room the abandoned calls freed) would queue behind the batch that never completes
+        BatchLane.Call<byte[]> afterwards = get("c");
+        lane.add(afterwards);
+        CompletionException thrown = assertThrows(CompletionException.class,
+                () -> afterwards.reply().orTimeout(5, TimeUnit.SECONDS).join());
+        assertEquals(closed, thrown.getCause());
     }
 
     @Test
