@@ -52,7 +52,8 @@ class ClusterFailoverFaultTests {
     private static final int SLOTS_TO_MOVE = 500;
     private static final Duration LOAD_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_LISTED = 20;
-    private static final long EXPIRY_TTL_MILLIS = 1_000;
+    /** Short enough for entries put just before a failover to expire while it runs (one ended before a 1 s TTL had). */
+    private static final long EXPIRY_TTL_MILLIS = 500;
 
     private static RedisCluster cluster;
     private static URI config;
