@@ -33,7 +33,7 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.integration.CompletionListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A manager's own lifecycle: creating a cache with a listener waits (up to 2 s) for the other
@@ -95,16 +95,21 @@ class ManagerLifecycleIntegrationTests {
 
     /**
      * A manager closed while 200 calls wait on a stalled Redis: each call ends, with a value or an
-     * exception, rather than waiting for ever on a client that has shut down.
+     * exception, rather than waiting for ever on a client that has shut down. Single reads (sent
+     * alone or in batches), getAll, and putAll as one MSET or as a pipeline of write scripts.
      */
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void callsOnTheirWayWhenTheManagerClosesEnd(boolean batching) throws Exception {
+    @CsvSource({"true, get", "false, get", "true, getAll", "true, putAll", "true, putAllScripts"})
+    void callsOnTheirWayWhenTheManagerClosesEnd(boolean batching, String operation) throws Exception {
         try (RedisServer server = RedisServer.start()) {
             CacheManager manager = new RedisCachingProvider().getCacheManager(
                     URI.create(server.uri() + "?namespace=closing&batching=" + batching), getClass().getClassLoader(),
                     new Properties());
             Cache<String, String> cache = manager.createCache("c", config());
+            if (operation.equals("putAllScripts")) {
+                cache.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(Ignore.class), null, false, false)); // putAll: a pipeline of scripts
+            }
             cache.put("k", "v");
             ExecutorService callers = Executors.newFixedThreadPool(200);
             try (Stall stall = server.stall(Duration.ofMillis(1500))) {
@@ -114,7 +119,18 @@ class ManagerLifecycleIntegrationTests {
                     calls.add(callers.submit(() -> {
                         started.incrementAndGet();
                         try {
-                            return cache.get("k");
+                            switch (operation) {
+                                case "get" -> {
+                                    return cache.get("k");
+                                }
+                                case "getAll" -> {
+                                    return cache.getAll(Set.of("k", "l"));
+                                }
+                                default -> {
+                                    cache.putAll(java.util.Map.of("k", "v2", "l", "w"));
+                                    return null;
+                                }
+                            }
                         } catch (RuntimeException e) {
                             return e.getMessage();
                         }

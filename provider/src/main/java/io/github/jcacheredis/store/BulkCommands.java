@@ -50,7 +50,7 @@ final class BulkCommands {
             return byEncodedKey;
         }
         Map<String, byte[]> byKey = ctx.calls.read("MGET",
-                () -> ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).get(keys), Map.of());
+                () -> ctx.await(ctx.redis.getBuckets(ByteArrayCodec.INSTANCE).<byte[]>getAsync(keys)), Map.of());
         Map<String, byte[]> byEncodedKey = new HashMap<>(byKey.size() * 2);
         byKey.forEach((key, value) -> byEncodedKey.put(ctx.layout.encodedKey(key), value));
         return byEncodedKey;
@@ -75,7 +75,7 @@ final class BulkCommands {
                         : ttl == Ttl.EXPIRE_NOW ? bucket.getAndDeleteAsync()
                         : bucket.getAndExpireAsync(Duration.ofMillis(ttl)));
             }
-            Pipelines.execute(batch, futures.values(), false);
+            Pipelines.execute(() -> ctx.execute(batch), futures.values(), false);
             Map<String, byte[]> result = new HashMap<>();
             futures.forEach((encodedKey, future) -> {
                 byte[] value = future.toCompletableFuture().join();
@@ -102,7 +102,7 @@ final class BulkCommands {
                         Scripts.touchArguments(encodedKey, ttl, pub, true)));
             }
             encodedKeys.forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
-            ScriptRunner.execute(batch, new ArrayList<>(queued.values()));
+            ScriptRunner.execute(() -> ctx.execute(batch), new ArrayList<>(queued.values()));
             Map<String, byte[]> result = new HashMap<>();
             queued.forEach((encodedKey, reply) -> {
                 byte[] value = Scripts.touchedValue(reply.reply());
@@ -151,7 +151,7 @@ final class BulkCommands {
                             writeIds.get(at++))));
                 }
                 mutations.keySet().forEach(encodedKey -> expiry.noteWrite(pub, encodedKey));
-                ScriptRunner.execute(batch, queued);
+                ScriptRunner.execute(() -> ctx.execute(batch), queued);
                 List<MutateReply> replies = new ArrayList<>(queued.size());
                 List<List<Object>> raw = ScriptRunner.replies(queued);
                 for (int i = 0; i < raw.size(); i++) {
@@ -196,7 +196,7 @@ final class BulkCommands {
             Map<String, Object> byKey = new HashMap<>(values.size() * 2);
             values.forEach((encodedKey, value) -> byKey.put(ctx.layout.entryKey(encodedKey), value));
             return ctx.calls.blindWrite("MSET", encodedKeys, () -> {
-                ctx.writeBuckets().set(byKey);
+                ctx.await(ctx.writeBuckets().setAsync(byKey));
                 return values.size();
             }, 0);
         }
@@ -206,7 +206,7 @@ final class BulkCommands {
             values.forEach((encodedKey, value) -> sets.add(RedisEntryStore.set(
                     batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE), value, creationTtl,
                     updateTtl)));
-            Pipelines.execute(batch, sets, false);
+            Pipelines.execute(() -> ctx.execute(batch), sets, false);
             return values.size();
         }, 0);
     }
@@ -228,7 +228,7 @@ final class BulkCommands {
                     .filter(reply -> reply.result().outcome() == Outcome.DELETED).count();
         }
         String[] keys = encodedKeys.stream().map(ctx.layout::entryKey).toArray(String[]::new);
-        return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.writeKeys().delete(keys), 0L);
+        return ctx.calls.blindWrite("DEL", new ArrayList<>(encodedKeys), () -> ctx.await(ctx.writeKeys().deleteAsync(keys)), 0L);
     }
 
     /**

@@ -84,7 +84,7 @@ final class EntryDeletions {
             unlinked.add(deletions.getKeys().unlinkAsync(layout.entryKey(encodedKey), layout.shadowKey(encodedKey)));
             deletions.getScoredSortedSet(layout.dueKey(encodedKey), StringCodec.INSTANCE).removeAsync(encodedKey);
         }
-        deletions.execute();
+        Replies.execute(deletions, redis);
         return unlinked.stream().filter(count -> count.toCompletableFuture().join() > 0).count();
     }
 
@@ -105,7 +105,7 @@ final class EntryDeletions {
         for (String encodedKey : encodedKeys) {
             channel.publishAsync(EventMessage.encode(EventMessage.INVALIDATED, "-", encodedKey));
         }
-        invalidations.execute();
+        Replies.execute(invalidations, redis);
     }
 
     /** True when some instance tracks (or tracked) the expiry of the cache: an index of due times exists. */

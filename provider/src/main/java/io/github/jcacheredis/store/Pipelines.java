@@ -2,7 +2,6 @@ package io.github.jcacheredis.store;
 
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
-import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.client.RedisException;
 
@@ -20,14 +19,15 @@ final class Pipelines {
     }
 
     /**
-     * Executes {@code batch}, whose commands' replies are {@code commands}. With
-     * {@code scriptsRepeatAlone}, commands the server answered NOSCRIPT to do not fail it: they did
-     * not run, and their callers repeat them alone ({@link ScriptRunner.Queued#reply}).
+     * Executes a pipeline with {@code send} ({@link StoreContext#execute}), whose commands' replies
+     * are {@code commands}. With {@code scriptsRepeatAlone}, commands the server answered NOSCRIPT
+     * to do not fail it: they did not run, and their callers repeat them alone
+     * ({@link ScriptRunner.Queued#reply}).
      */
-    static void execute(RBatch batch, Collection<? extends RFuture<?>> commands, boolean scriptsRepeatAlone) {
+    static void execute(Runnable send, Collection<? extends RFuture<?>> commands, boolean scriptsRepeatAlone) {
         RuntimeException failure;
         try {
-            batch.execute();
+            send.run();
             return;
         } catch (RuntimeException e) {
             failure = e;

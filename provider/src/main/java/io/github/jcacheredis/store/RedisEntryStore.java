@@ -182,7 +182,7 @@ public final class RedisEntryStore implements EntryStore {
         RBucketAsync<byte[]> bucket = batch.getBucket(ctx.layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
         RFuture<byte[]> value = bucket.getAsync();
         RFuture<Long> ttl = bucket.remainTimeToLiveAsync();
-        batch.execute();
+        ctx.execute(batch);
         byte[] bytes = value.toCompletableFuture().join();
         return bytes == null ? List.of() : List.of(bytes, ttl.toCompletableFuture().join());
     }

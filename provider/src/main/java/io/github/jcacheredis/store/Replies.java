@@ -2,11 +2,14 @@ package io.github.jcacheredis.store;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.redisson.RedissonShutdownException;
+import org.redisson.api.RBatch;
+import org.redisson.api.RedissonClient;
 
 /**
  * Waits for a reply of the client, as {@link CompletableFuture#join()} does, but gives up once the
@@ -19,6 +22,29 @@ final class Replies {
     private static final long CHECK_MILLIS = 1_000;
 
     private Replies() {
+    }
+
+    /**
+     * As a synchronous call of the client: the reply, or its failure as the client reports it (a
+     * RedissonShutdownException once {@code shutDown} holds).
+     */
+    static <T> T get(CompletionStage<T> reply, BooleanSupplier shutDown) {
+        try {
+            return await(reply.toCompletableFuture(), shutDown);
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** Executes a pipeline of {@code redis} as {@link #get} waits. */
+    static void execute(RBatch batch, RedissonClient redis) {
+        get(batch.executeAsync(), () -> redis.isShuttingDown() || redis.isShutdown());
     }
 
     /** The reply, or its failure as a CompletionException; a RedissonShutdownException once {@code shutDown} holds. */

@@ -142,13 +142,13 @@ final class ScriptRunner {
     }
 
     /**
-     * Runs a pipeline of queued calls; a script unknown to a server does not fail it (see
+     * Runs a pipeline of queued calls with {@code send}; a script unknown to a server does not fail it (see
      * {@link Queued#reply()}), nor is it sent again when some of its calls ran ({@link Pipelines}).
      */
-    static void execute(RBatch batch, List<Queued> queued) {
+    static void execute(Runnable send, List<Queued> queued) {
         List<RFuture<List<Object>>> replies = new ArrayList<>(queued.size());
         queued.forEach(call -> replies.add(call.future));
-        Pipelines.execute(batch, replies, true);
+        Pipelines.execute(send, replies, true);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RBucket;
@@ -94,6 +95,23 @@ final class StoreContext {
     }
 
     /** A pipeline of writes that Redisson does not resend. */
+    /**
+     * Waits for a reply as a synchronous call of the client would, but gives up once the client
+     * has shut down (it answers only its last 100 calls then; a bulk call's caller waited for ever).
+     */
+    <T> T await(CompletionStage<T> reply) {
+        return Replies.get(reply, this::clientShutDown);
+    }
+
+    /** Executes a pipeline as {@link #await} waits. */
+    void execute(RBatch batch) {
+        Replies.execute(batch, redis);
+    }
+
+    boolean clientShutDown() {
+        return redis.isShuttingDown() || redis.isShutdown();
+    }
+
     RBatch writeBatch() {
         return redis.createBatch(BatchOptions.defaults().retryAttempts(0));
     }

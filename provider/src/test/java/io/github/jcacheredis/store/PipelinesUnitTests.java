@@ -48,7 +48,7 @@ class PipelinesUnitTests {
 
     @Test
     void aPipelineOfWhichNothingRanFailsAsNotRunSoThatItMayBeSentAgain() {
-        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY),
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY)::execute,
                 List.of(failed(READONLY), failed(READONLY)), false));
 
         assertEquals(Failures.NOT_RUN, Failures.of(failure));
@@ -57,7 +57,7 @@ class PipelinesUnitTests {
 
     @Test
     void aPipelineOfWhichSomeCommandsRanFailsAsRefusedAndIsNotSentAgain() {
-        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY),
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY)::execute,
                 List.of(ran(), failed(READONLY)), false));
 
         assertEquals(Failures.REFUSED, Failures.of(failure));
@@ -67,7 +67,7 @@ class PipelinesUnitTests {
 
     @Test
     void aPipelineWithACommandThatMayHaveRunUnansweredFailsAsUnknown() {
-        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY),
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(READONLY)::execute,
                 List.of(failed(READONLY), failed(new RedisResponseTimeoutException("Redis server response timeout"))),
                 false));
 
@@ -78,8 +78,8 @@ class PipelinesUnitTests {
     void scriptsUnknownToTheServerAreLeftToTheirCallersWhenTheyRepeatThemAlone() {
         RedisException noScript = new RedisNoScriptException("NOSCRIPT No matching script. Please use EVAL.");
 
-        assertDoesNotThrow(() -> Pipelines.execute(failingWith(noScript), List.of(ran(), failed(noScript)), true));
-        assertThrows(RedisException.class, () -> Pipelines.execute(failingWith(noScript),
+        assertDoesNotThrow(() -> Pipelines.execute(failingWith(noScript)::execute, List.of(ran(), failed(noScript)), true));
+        assertThrows(RedisException.class, () -> Pipelines.execute(failingWith(noScript)::execute,
                 List.of(ran(), failed(noScript), failed(READONLY)), true));
     }
 
@@ -98,7 +98,7 @@ class PipelinesUnitTests {
     @Test
     void aPipelineCutOffWhileBeingWrittenHasAnUnknownOutcome() {
         RuntimeException cut = new WriteRedisConnectionException("Unable to write command into connection!");
-        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(cut),
+        RuntimeException failure = assertThrows(RuntimeException.class, () -> Pipelines.execute(failingWith(cut)::execute,
                 List.of(failed(cut), failed(cut)), false));
 
         assertEquals(Failures.UNKNOWN, Failures.of(failure));
