@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
@@ -54,6 +55,43 @@ class ProcessorLockingIntegrationTests {
             assertEquals("other done", result);
         });
         assertEquals("set by other", cache.get(second));
+    }
+
+    /**
+     * Two processors, each invoking the other's key from inside while the other holds it: neither
+     * waits for the other's key in this JVM (a thread that already runs a processor does not wait
+     * for another key's turn), so both finish, each change applied once.
+     */
+    @Test
+    void processorsInvokingEachOthersKeysFinish() {
+        CyclicBarrier both = new CyclicBarrier(2);
+        assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
+            CompletableFuture<Object> one = CompletableFuture.supplyAsync(() -> cache.invoke("k1", (entry, args) -> {
+                await(both);
+                return cache.invoke("k2", (other, more) -> append(other, "from k1"));
+            }));
+            CompletableFuture<Object> two = CompletableFuture.supplyAsync(() -> cache.invoke("k2", (entry, args) -> {
+                await(both);
+                return cache.invoke("k1", (other, more) -> append(other, "from k2"));
+            }));
+            one.join();
+            two.join();
+        });
+        assertEquals("from k2", cache.get("k1"));
+        assertEquals("from k1", cache.get("k2"));
+    }
+
+    private static Object append(MutableEntry<String, String> entry, String value) {
+        entry.setValue(entry.exists() ? entry.getValue() + "," + value : value);
+        return null;
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
