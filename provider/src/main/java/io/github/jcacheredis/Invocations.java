@@ -271,7 +271,7 @@ final class Invocations<K, V> {
             case REMOVE -> {
                 ownKeys.writing(encodedKey);
                 writer.delete(key);
-                MutationResult result = leased.fenced(lease, Mutation.remove(false));
+                MutationResult result = leased.afterWriter(lease, Mutation.remove(false));
                 if (result.outcome() == Outcome.DELETED) {
                     statistics.removals(1);
                     fireRemoved(key, encodedKey, entry, result, lease.current());

@@ -10,6 +10,7 @@ import io.github.jcacheredis.storage.Outcome;
 import io.github.jcacheredis.storage.WriteLease;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javax.cache.CacheException;
 import javax.cache.event.EventType;
@@ -30,9 +31,10 @@ final class LeasedWrites<K, V> {
     private final CacheStatistics statistics;
     private final WriteThrough<K, V> writer;
     private final WriteOperations<K, V> writes;
+    private final StaleEntryRemovals staleEntries;
 
     LeasedWrites(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
-                 CacheStatistics statistics, WriteThrough<K, V> writer, WriteOperations<K, V> writes) {
+                 CacheStatistics statistics, WriteThrough<K, V> writer, WriteOperations<K, V> writes, Executor retries) {
         this.codec = codec;
         this.store = store;
         this.expiry = expiry;
@@ -40,6 +42,7 @@ final class LeasedWrites<K, V> {
         this.statistics = statistics;
         this.writer = writer;
         this.writes = writes;
+        this.staleEntries = new StaleEntryRemovals(codec.cacheName(), this::removeUnderLease, retries);
     }
 
     /** Runs {@code work} while holding the entry's lease; releases it unless the work's write did. */
@@ -126,7 +129,7 @@ final class LeasedWrites<K, V> {
             if (lease.current() == null) {
                 return new MutationResult(Outcome.ABSENT, null);
             }
-            MutationResult result = fenced(lease, Mutation.remove(true));
+            MutationResult result = afterWriter(lease, Mutation.remove(true));
             if (result.outcome() == Outcome.DELETED) {
                 statistics.removals(1);
                 writes.fireRemoved(key, encodedKey, result, result.previous());
@@ -146,12 +149,36 @@ final class LeasedWrites<K, V> {
         return null;
     }
 
-    /** Stores a value under the lease with the creation or update TTL, asking the policy only for the one that applies. */
+    /**
+     * Stores a value under the lease, once the writer has applied it, with the creation or update
+     * TTL, asking the policy only for the one that applies.
+     */
     MutationResult store(WriteLease lease, byte[] bytes) {
         boolean exists = lease.current() != null;
         long creation = exists ? expiry.creationHint() : expiry.resolve(expiry.creationHint(), false);
         long update = exists ? expiry.resolve(expiry.updateHint(), true) : expiry.updateHint();
-        return fenced(lease, Mutation.put(bytes, creation, update, events.wants(EventType.UPDATED)));
+        return afterWriter(lease, Mutation.put(bytes, creation, update, events.wants(EventType.UPDATED)));
+    }
+
+    /**
+     * Runs a write fenced by the lease once the writer has applied the change. If the write fails
+     * (Redis refused it, or its reply never came), the system of record has the change and the
+     * cache may not: the entry is removed, at once or as soon as Redis takes it, so that no read
+     * is served the value from before.
+     */
+    MutationResult afterWriter(WriteLease lease, Mutation mutation) {
+        try {
+            return fenced(lease, mutation);
+        } catch (LostLease e) {
+            throw e;
+        } catch (RuntimeException failure) {
+            String encodedKey = lease.encodedKey();
+            boolean removed = staleEntries.remove(encodedKey);
+            throw new CacheException("Cache[" + codec.cacheName() + "]: the CacheWriter applied the change to key '"
+                    + encodedKey + "', but writing it to the cache failed (" + failure.getMessage() + "); the entry "
+                    + (removed ? "was removed" : "is removed as soon as Redis takes it")
+                    + ", so that reads go to the system of record", failure);
+        }
     }
 
     /** Runs a write fenced by the lease; a refused write means the lease ran out while this instance held it. */
@@ -161,6 +188,16 @@ final class LeasedWrites<K, V> {
             throw lostLease(lease);
         }
         return result;
+    }
+
+    /** Removes the entry under its lease; throws when it cannot (Redis refuses, or the lease ran out meanwhile). */
+    private void removeUnderLease(String encodedKey) {
+        MutationResult removed = underLease(encodedKey,
+                again -> store.mutate(encodedKey, Mutation.remove(false).fencedBy(again)));
+        events.fire(removed, List.of()); // the entry was never what the listeners were told
+        if (removed.outcome() == Outcome.FENCED) {
+            throw new CacheException("lost the lease of '" + encodedKey + "' while removing the entry");
+        }
     }
 
     private CacheException lostLease(WriteLease lease) {
@@ -182,9 +219,18 @@ final class LeasedWrites<K, V> {
     }
 
     private CacheException lostLeaseFailure(String encodedKey, String what) {
-        return new CacheException("Cache[" + codec.cacheName() + "]: this instance held the write lease of key '"
+        return new LostLease("Cache[" + codec.cacheName() + "]: this instance held the write lease of key '"
                 + encodedKey + "' for longer than it lasts (a pause?), so its write to the cache was refused after"
                 + " its CacheWriter had been called, " + what);
+    }
+
+    /** The write was refused because this instance no longer held the lease; the entry was dealt with. */
+    private static final class LostLease extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        LostLease(String message) {
+            super(message);
+        }
     }
 
     private static MutationResult withPrevious(MutationResult result, WriteLease lease) {

@@ -77,7 +77,8 @@ public final class RedisCache<K, V> implements Cache<K, V> {
         CacheEvents<K, V> events = new CacheEvents<>(this, dispatcher, codec);
         this.reads = new ReadOperations<>(codec, store, expiry, events, statistics, loader);
         OwnKeyWrites ownKeys = new OwnKeyWrites();
-        this.writes = new WriteOperations<>(codec, store, expiry, events, statistics, writer, ownKeys);
+        this.writes = new WriteOperations<>(codec, store, expiry, events, statistics, writer, ownKeys,
+                manager.executor());
         this.bulk = new BulkOperations<>(codec, store, expiry, events, statistics, writer, writes);
         this.invocations = new Invocations<>(codec, store, expiry, events, statistics, writer, loader, reads, writes,
                 ownKeys);

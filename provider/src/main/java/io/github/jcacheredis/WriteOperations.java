@@ -11,6 +11,7 @@ import io.github.jcacheredis.storage.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import javax.cache.event.EventType;
 
@@ -30,8 +31,12 @@ final class WriteOperations<K, V> {
     private final OwnKeyWrites ownKeys;
     private final LeasedWrites<K, V> leased;
 
+    /**
+     * @param retries where a write-through cache retries, in the background, removing an entry
+     *                whose write to the cache failed after its CacheWriter ran
+     */
     WriteOperations(EntryCodec<K, V> codec, EntryStore store, ExpiryDecisions expiry, CacheEvents<K, V> events,
-                    CacheStatistics statistics, WriteThrough<K, V> writer, OwnKeyWrites ownKeys) {
+                    CacheStatistics statistics, WriteThrough<K, V> writer, OwnKeyWrites ownKeys, Executor retries) {
         this.codec = codec;
         this.store = store;
         this.expiry = expiry;
@@ -40,7 +45,7 @@ final class WriteOperations<K, V> {
         this.writer = writer;
         this.ownKeys = ownKeys;
         this.leased = writer.isEnabled()
-                ? new LeasedWrites<>(codec, store, expiry, events, statistics, writer, this) : null;
+                ? new LeasedWrites<>(codec, store, expiry, events, statistics, writer, this, retries) : null;
     }
 
     /** Notes writes of {@code encodedKeys} for entry processors of those keys running on this thread. */
