@@ -97,9 +97,12 @@ final class BulkOperations<K, V> {
         deleted.rethrow();
     }
 
-    /** Removes every entry, in batches, telling the writer and the listeners. */
+    /**
+     * Removes every entry, in batches, telling the writer and the listeners. Degraded (Redis
+     * unreachable), the keys are unknown: the store records a clear, done once Redis is back.
+     */
     void removeAll() {
-        Iterator<String> encodedKeys = store.scan(BATCH);
+        Iterator<String> encodedKeys = store.scanToRemove(BATCH);
         List<K> batch = new ArrayList<>(BATCH);
         while (encodedKeys.hasNext()) {
             batch.add(codec.decodeKey(encodedKeys.next()));

@@ -195,6 +195,11 @@ public final class NearCachedStore implements EntryStore {
     }
 
     @Override
+    public Iterator<String> scanToRemove(int batchSize) {
+        return store.scanToRemove(batchSize);
+    }
+
+    @Override
     public long clear(int batchSize) {
         try {
             return store.clear(batchSize);

@@ -84,6 +84,15 @@ public interface EntryStore extends AutoCloseable {
     /** The encoded keys of the cache, fetched {@code batchSize} at a time. */
     Iterator<String> scan(int batchSize);
 
+    /**
+     * The encoded keys of a removal of every entry: like {@link #scan}, but a store that cannot see
+     * its entries now (Redis unreachable, degraded) records the removal as a clear, carried out once
+     * it can, rather than remove nothing.
+     */
+    default Iterator<String> scanToRemove(int batchSize) {
+        return scan(batchSize);
+    }
+
     /** Deletes every entry of the cache, without events; returns how many there were. */
     long clear(int batchSize);
 

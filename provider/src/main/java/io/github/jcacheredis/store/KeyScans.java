@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.options.KeysScanOptions;
 
@@ -23,10 +24,28 @@ final class KeyScans {
     Iterator<String> encodedKeys(int batchSize) {
         Iterator<String> keys = ctx.calls.read("SCAN", () -> scan(ctx.redis, ctx.layout.scanPattern(), batchSize),
                 Collections.emptyIterator());
+        return decoded(keys, () -> ctx.calls.read("SCAN", keys::hasNext, false));
+    }
+
+    /**
+     * The encoded keys of a removal of every entry (removeAll()). Degraded, the removal cannot see
+     * the keys it would remove: it is recorded as a skipped clear instead, carried out once Redis
+     * is back, and so is the rest of a scan that finds Redis unreachable partway.
+     */
+    Iterator<String> encodedKeysToRemove(int batchSize) {
+        Iterator<String> keys = ctx.calls.clear("SCAN", () -> scan(ctx.redis, ctx.layout.scanPattern(), batchSize),
+                null);
+        if (keys == null) {
+            return Collections.emptyIterator(); // degraded: recorded as a skipped clear
+        }
+        return decoded(keys, () -> ctx.calls.clear("SCAN", keys::hasNext, false));
+    }
+
+    private Iterator<String> decoded(Iterator<String> keys, BooleanSupplier hasNext) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return ctx.calls.read("SCAN", keys::hasNext, false);
+                return hasNext.getAsBoolean();
             }
 
             @Override

@@ -446,6 +446,12 @@ public final class RedisEntryStore implements EntryStore {
         return scans.encodedKeys(batchSize);
     }
 
+    /** {@link #scan} for removeAll(): degraded, the removal is recorded as a clear to carry out once Redis is back. */
+    @Override
+    public Iterator<String> scanToRemove(int batchSize) {
+        return scans.encodedKeysToRemove(batchSize);
+    }
+
     /** Deletes every entry of the cache (SCAN + UNLINK in batches), without events; returns the count. */
     @Override
     public long clear(int batchSize) {

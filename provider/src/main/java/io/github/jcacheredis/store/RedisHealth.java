@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * <p>Recording a skip and leaving the down state happen under one lock: a write either is recorded
  * while Redis is still down, or finds it up and goes to Redis itself. Recovery undoes a snapshot of
  * the records, and marks Redis up only once no record is left, so writes skipped while it was
- * deleting (which may take seconds for a cache to clear) are undone in a further round.
+ * deleting (which may take seconds for a cache to clear) are undone in a further round: by their
+ * keys, even those of a cache the round was clearing, so that a cache written all along does not
+ * keep the manager degraded by asking for one clear after another.
  */
 public final class RedisHealth implements Closeable {
 
@@ -149,7 +151,7 @@ public final class RedisHealth implements Closeable {
                     markUp();
                     break;
                 }
-                round = skipped.snapshot();
+                round = skipped.startRound();
             }
             undo(round);
             synchronized (this) {

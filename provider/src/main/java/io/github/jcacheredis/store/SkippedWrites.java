@@ -10,7 +10,11 @@ import java.util.Map;
  * back, and the caches to clear instead when more keys were skipped than it keeps. Every record
  * carries the number of the skip that made it, so that recovery can forget exactly what it undid:
  * a key skipped again while recovery was deleting it keeps its newer record and is undone in the
- * next round. Not thread-safe: {@link RedisHealth} guards it.
+ * next round. A write skipped while a round clears its cache is recorded by its key, not as a
+ * clear again: the clear may have passed that key already, and the next round deletes just it,
+ * so that a cache written all along does not make every round clear it anew (a clear is asked
+ * for again only when those keys overflow the bound too). Not thread-safe: {@link RedisHealth}
+ * guards it.
  */
 final class SkippedWrites {
 
@@ -34,6 +38,8 @@ final class SkippedWrites {
     private final Map<String, KeyRecord> keys = new LinkedHashMap<>();
     private final Map<String, ClearRecord> caches = new LinkedHashMap<>();
     private long sequence;
+    /** The records the running recovery round undoes, null between rounds. */
+    private Snapshot running;
 
     SkippedWrites(int maxKeys) {
         this.maxKeys = maxKeys;
@@ -42,9 +48,9 @@ final class SkippedWrites {
     /** Records skipped writes of {@code encodedKeys}; false when the bound overflowed into a clear. */
     boolean add(KeyLayout layout, Collection<String> encodedKeys) {
         long number = ++sequence;
-        if (caches.containsKey(layout.prefix())) {
-            caches.put(layout.prefix(), new ClearRecord(layout, number));
-            return true;
+        ClearRecord clear = caches.get(layout.prefix());
+        if (clear != null && !clear.equals(running == null ? null : running.caches().get(layout.prefix()))) {
+            return true; // a clear yet to begin covers these writes
         }
         for (String encodedKey : encodedKeys) {
             String key = layout.entryKey(encodedKey);
@@ -73,9 +79,16 @@ final class SkippedWrites {
         return new Snapshot(new HashMap<>(keys), new HashMap<>(caches));
     }
 
+    /** Begins a recovery round: what it is to undo, which skips take into account until it is {@link #forget forgotten}. */
+    Snapshot startRound() {
+        running = snapshot();
+        return running;
+    }
+
     /** Forgets what {@code done} undid, keeping records made since it was taken. */
     void forget(Snapshot done) {
         done.keys().forEach((key, number) -> keys.remove(key, number));
         done.caches().forEach((prefix, record) -> caches.remove(prefix, record));
+        running = null;
     }
 }

@@ -48,4 +48,31 @@ class SkippedWritesUnitTests {
         skipped.forget(skipped.snapshot());
         assertTrue(skipped.isEmpty());
     }
+
+    @Test
+    void aWriteSkippedWhileARoundClearsItsCacheIsRecordedByItsKey() {
+        SkippedWrites skipped = new SkippedWrites(10);
+        skipped.addClear(orders);
+        SkippedWrites.Snapshot round = skipped.startRound();
+        assertTrue(skipped.add(orders, List.of("1")), "skipped while the round clears orders");
+
+        skipped.forget(round);
+
+        SkippedWrites.Snapshot next = skipped.snapshot();
+        assertEquals(java.util.Set.of("ns:orders:1"), next.keys().keySet());
+        assertEquals(java.util.Set.of(), next.caches().keySet(), "the clear is not asked for again");
+    }
+
+    @Test
+    void keysSkippedWhileARoundClearsTheirCacheThatOverflowAskForTheClearAgain() {
+        SkippedWrites skipped = new SkippedWrites(1);
+        skipped.addClear(orders);
+        SkippedWrites.Snapshot round = skipped.startRound();
+        assertFalse(skipped.add(orders, List.of("1", "2")));
+
+        skipped.forget(round);
+
+        assertEquals(java.util.Set.of("ns:orders:"), skipped.snapshot().caches().keySet());
+        assertEquals(java.util.Set.of(), skipped.snapshot().keys().keySet());
+    }
 }
