@@ -41,23 +41,6 @@ final class EntryDeletions {
         return removed;
     }
 
-    /**
-     * Clears the cache of {@code layout} after an outage during which writes to it were skipped:
-     * as {@link #clear}, and then every shadow copy and due time left, those of entries that
-     * expired before the clear too, so that no value a skipped write meant to replace is reported
-     * in an EXPIRED event.
-     */
-    static long clearSkipped(RedissonClient redis, KeyLayout layout, int batchSize) {
-        if (!expiryStateExists(redis, layout)) {
-            return clear(redis, layout, batchSize, false, "-");
-        }
-        long removed = deleteWithCompanions(redis, layout, batchSize);
-        KeyScans.unlinkMatching(redis, layout.shadowScanPattern(), batchSize);
-        KeyScans.unlinkMatching(redis, layout.dueScanPattern(), batchSize);
-        publish(redis, layout, EventMessage.CLEARED, "-", "");
-        return removed;
-    }
-
     private static long deleteWithCompanions(RedissonClient redis, KeyLayout layout, int batchSize) {
         long removed = 0;
         Iterator<String> keys = KeyScans.scan(redis, layout.scanPattern(), batchSize);

@@ -174,7 +174,7 @@ public final class RedisHealth implements Closeable {
         round.keys().forEach((key, record) -> byCache.computeIfAbsent(record.layout(), layout -> new ArrayList<>())
                 .add(record.layout().encodedKey(key)));
         byCache.forEach((layout, encodedKeys) -> EntryDeletions.delete(redis, layout, encodedKeys));
-        round.caches().values().forEach(clear -> EntryDeletions.clearSkipped(redis, clear.layout(), CLEAR_BATCH));
+        round.caches().values().forEach(clear -> EntryDeletions.clear(redis, clear.layout(), CLEAR_BATCH, false, "-"));
     }
 
     private void markUp() {

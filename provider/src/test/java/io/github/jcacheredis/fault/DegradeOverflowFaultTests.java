@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheManager;
+import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Await;
 import io.github.jcacheredis.testsupport.RedisServer;
@@ -16,12 +17,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
 import javax.cache.Cache;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.integration.CacheLoader;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -110,6 +115,53 @@ class DegradeOverflowFaultTests {
             overflow(proxy, i -> atA.get("k" + i)); // a miss that loads: a skipped putIfAbsent
 
             whileRecovering(a, i -> assertEquals("r" + i, atA.get("r" + i)));
+        }
+    }
+
+    /**
+     * B listens for EXPIRED and writes entries with a TTL while A's recovery clears the cache: each
+     * entry the clear leaves (written after the clear passed its key) keeps its copy and due time,
+     * and is reported when it expires.
+     */
+    @Test
+    void entriesWrittenElsewhereWhileTheRecoveryClearsAreReportedWhenTheyExpire() throws Exception {
+        try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes");
+             TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            redis.call("DEBUG", "POPULATE", UNRELATED_KEYS, "unrelated", "8");
+            MutableConfiguration<String, String> expiring = config().setExpiryPolicyFactory(
+                    CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, 3_000)));
+            RedisCacheManager a = degrading(proxy);
+            Cache<String, String> atA = a.createCache("expiring", expiring);
+            Cache<String, String> atB = instances.open(URI.create(redis.uri()), Map.of()).createCache("expiring", expiring);
+            EventRecorder events = EventRecorder.register(atB, false);
+            atB.put("seed", "v"); // the index of due times exists when the recovery clears
+            overflow(proxy, i -> atA.put("k" + i, "v"));
+            List<String> written = new ArrayList<>();
+            for (int i = 0; a.unreachableSince().isPresent(); i++) {
+                atB.put("late" + i, "v");
+                written.add("late" + i);
+            }
+            Set<String> kept = new TreeSet<>();
+            for (String key : written) {
+                if (atB.containsKey(key)) {
+                    kept.add(key);
+                }
+            }
+            assertTrue(!kept.isEmpty(), "precondition: an entry B wrote during the recovery outlived its clear");
+            Set<String> expired = new TreeSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+            while (!expired.containsAll(kept) && System.nanoTime() < deadline) {
+                try {
+                    expired.add(events.next("EXPIRED", 1).split(" ")[1]);
+                } catch (AssertionError noneYet) {
+                    // keep waiting until the deadline
+                }
+            }
+            Set<String> missing = new TreeSet<>(kept);
+            missing.removeAll(expired);
+            assertTrue(missing.isEmpty(), missing.size() + " of the " + kept.size()
+                    + " entries written during the recovery and kept by it were never reported expired, among them "
+                    + missing.stream().limit(5).toList());
         }
     }
 
