@@ -191,5 +191,12 @@ public final class RedisHealth implements Closeable {
             probe.cancel(false);
             probe = null;
         }
+        if (!skipped.isEmpty()) {
+            SkippedWrites.Snapshot left = skipped.snapshot();
+            LOG.error("CacheManager {} closed before Redis was back: {} keys written, and {} caches cleared, while it"
+                    + " was unreachable were never undone, so other instances may be served the values those writes"
+                    + " meant to replace until the entries change or expire", managerName, left.keys().size(),
+                    left.caches().size());
+        }
     }
 }
