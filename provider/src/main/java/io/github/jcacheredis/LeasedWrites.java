@@ -192,22 +192,27 @@ final class LeasedWrites<K, V> {
 
     /** Removes the entry under its lease; throws when it cannot (Redis refuses, or the lease ran out meanwhile). */
     private void removeUnderLease(String encodedKey) {
+        if (removeFenced(encodedKey).outcome() == Outcome.FENCED) {
+            throw new CacheException("lost the lease of '" + encodedKey + "' while removing the entry");
+        }
+    }
+
+    /**
+     * Removes the entry, fenced by its lease, after its writer saw a change the cache may not
+     * hold; FENCED when the lease ran out meanwhile.
+     */
+    private MutationResult removeFenced(String encodedKey) {
         MutationResult removed = underLease(encodedKey,
                 again -> store.mutate(encodedKey, Mutation.remove(false).fencedBy(again)));
         events.fire(removed, List.of()); // the entry was never what the listeners were told
-        if (removed.outcome() == Outcome.FENCED) {
-            throw new CacheException("lost the lease of '" + encodedKey + "' while removing the entry");
-        }
+        return removed;
     }
 
     private CacheException lostLease(WriteLease lease) {
         // the writer already saw this change; the cache must not keep a value it may not agree with
         String encodedKey = lease.encodedKey();
         try {
-            MutationResult removed = underLease(encodedKey,
-                    again -> store.mutate(encodedKey, Mutation.remove(false).fencedBy(again)));
-            events.fire(removed, List.of()); // the entry was never what the listeners were told
-            if (removed.outcome() == Outcome.FENCED) {
+            if (removeFenced(encodedKey).outcome() == Outcome.FENCED) {
                 return lostLeaseFailure(encodedKey, "and it lost the lease again while removing the entry");
             }
         } catch (RuntimeException e) {

@@ -387,7 +387,7 @@ public final class NaturalBatches {
     }
 
     private boolean shutDown() {
-        return redis.isShuttingDown() || redis.isShutdown();
+        return Replies.shutDown(redis);
     }
 
     /**

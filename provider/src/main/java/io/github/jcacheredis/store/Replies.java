@@ -24,13 +24,18 @@ final class Replies {
     private Replies() {
     }
 
+    /** True once {@code redis} is shutting down or has shut down. */
+    static boolean shutDown(RedissonClient redis) {
+        return redis.isShuttingDown() || redis.isShutdown();
+    }
+
     /**
      * As a synchronous call of the client: the reply, or its failure as the client reports it (a
-     * RedissonShutdownException once {@code shutDown} holds).
+     * RedissonShutdownException once {@code redis} has shut down).
      */
-    static <T> T get(CompletionStage<T> reply, BooleanSupplier shutDown) {
+    static <T> T get(CompletionStage<T> reply, RedissonClient redis) {
         try {
-            return await(reply.toCompletableFuture(), shutDown);
+            return await(reply.toCompletableFuture(), () -> shutDown(redis));
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
@@ -44,7 +49,7 @@ final class Replies {
 
     /** Executes a pipeline of {@code redis} as {@link #get} waits. */
     static void execute(RBatch batch, RedissonClient redis) {
-        get(batch.executeAsync(), () -> redis.isShuttingDown() || redis.isShutdown());
+        get(batch.executeAsync(), redis);
     }
 
     /** The reply, or its failure as a CompletionException; a RedissonShutdownException once {@code shutDown} holds. */

@@ -94,13 +94,12 @@ final class StoreContext {
         return redis.getBucket(layout.entryKey(encodedKey), ByteArrayCodec.INSTANCE);
     }
 
-    /** A pipeline of writes that Redisson does not resend. */
     /**
      * Waits for a reply as a synchronous call of the client would, but gives up once the client
      * has shut down (it answers only its last 100 calls then; a bulk call's caller waited for ever).
      */
     <T> T await(CompletionStage<T> reply) {
-        return Replies.get(reply, this::clientShutDown);
+        return Replies.get(reply, redis);
     }
 
     /** Executes a pipeline as {@link #await} waits. */
@@ -108,10 +107,7 @@ final class StoreContext {
         Replies.execute(batch, redis);
     }
 
-    boolean clientShutDown() {
-        return redis.isShuttingDown() || redis.isShutdown();
-    }
-
+    /** A pipeline of writes that Redisson does not resend. */
     RBatch writeBatch() {
         return redis.createBatch(BatchOptions.defaults().retryAttempts(0));
     }
