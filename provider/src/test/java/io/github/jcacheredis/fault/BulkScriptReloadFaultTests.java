@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
+import io.github.jcacheredis.testsupport.BusyScript;
 import io.github.jcacheredis.testsupport.RedisServer;
-import io.github.jcacheredis.testsupport.RespClient;
 import io.github.jcacheredis.testsupport.SlowLog;
 import io.github.jcacheredis.testsupport.TcpProxy;
 import java.net.URI;
@@ -73,27 +73,13 @@ class BulkScriptReloadFaultTests {
         load.release();
         firstRepeat.awaitHeld(HOLD); // the first entry's repeat ran; its reply waits in the proxy
 
-        CompletableFuture<Object> busy = CompletableFuture.supplyAsync(() -> {
-            try (RespClient client = redis.client()) {
-                return client.call("EVAL", "while true do end", "0");
-            } catch (RespClient.RedisReplyException killed) {
-                return killed.getMessage();
-            }
-        });
-        until(() -> {
-            try {
-                redis.call("GET", "probe");
-                return false;
-            } catch (RespClient.RedisReplyException refusedBusy) {
-                return true;
-            }
-        });
-        // the second repeat meets BUSY; a pipeline sent again whole would be held here until BUSY ends
-        TcpProxy.Hold sentAgain = proxy.holdRequest(first);
-        firstRepeat.release();
-        until(() -> putAll.isDone() || sentAgain.isHolding(), HOLD);
-        redis.call("SCRIPT", "KILL");
-        busy.join();
+        TcpProxy.Hold sentAgain;
+        try (BusyScript busy = BusyScript.start(redis)) {
+            // the second repeat meets BUSY; a pipeline sent again whole would be held here until BUSY ends
+            sentAgain = proxy.holdRequest(first);
+            firstRepeat.release();
+            until(() -> putAll.isDone() || sentAgain.isHolding(), HOLD);
+        }
         sentAgain.release();
 
         Throwable outcome = null;

@@ -73,7 +73,8 @@ class ExpiryFaultTests {
         return manager;
     }
 
-    private static Cache<String, String> sessions(CacheManager manager, long ttlMillis) {
+    /** The cache "sessions" of {@code manager}, whose entries expire {@code ttlMillis} after they are created. */
+    static Cache<String, String> sessions(CacheManager manager, long ttlMillis) {
         return manager.createCache("sessions", new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
                 .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
@@ -102,7 +103,7 @@ class ExpiryFaultTests {
         assertEquals(Map.of(), late, "EXPIRED events later than " + WITHIN_MILLIS + " ms after the TTL, in ms");
     }
 
-    private static List<String> expiredOnly(List<String> events) {
+    static List<String> expiredOnly(List<String> events) {
         return events.stream().filter(event -> event.startsWith("EXPIRED")).toList();
     }
 

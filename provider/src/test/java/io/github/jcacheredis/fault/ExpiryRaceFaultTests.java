@@ -1,5 +1,7 @@
 package io.github.jcacheredis.fault;
 
+import static io.github.jcacheredis.fault.ExpiryFaultTests.expiredOnly;
+import static io.github.jcacheredis.fault.ExpiryFaultTests.sessions;
 import static io.github.jcacheredis.support.Await.succeeds;
 import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,23 +58,12 @@ class ExpiryRaceFaultTests {
         return manager;
     }
 
-    private static Cache<String, String> sessions(CacheManager manager, long ttlMillis) {
-        return manager.createCache("sessions", new MutableConfiguration<String, String>()
-                .setTypes(String.class, String.class)
-                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-                        new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttlMillis))));
-    }
-
     /** A cache of the keyv layout (whose expiry policy must set a TTL on every write), on its own manager. */
     private Cache<String, String> keyvSessions(long ttlMillis) {
         return manager(redis.uri(), "format", "keyv").createCache("sessions", new MutableConfiguration<String, String>()
                 .setTypes(String.class, String.class)
                 .setExpiryPolicyFactory(ModifiedExpiryPolicy.factoryOf(
                         new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, ttlMillis))));
-    }
-
-    private static List<String> expiredOnly(List<String> events) {
-        return events.stream().filter(event -> event.startsWith("EXPIRED")).toList();
     }
 
     /** The events {@code recorder} receives until {@code epochMillis}. */

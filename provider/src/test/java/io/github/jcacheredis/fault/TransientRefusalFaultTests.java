@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.support.WriteThroughCounters.Increment;
+import io.github.jcacheredis.testsupport.BusyScript;
 import io.github.jcacheredis.testsupport.RedisServer;
 import io.github.jcacheredis.testsupport.RespClient;
 import io.github.jcacheredis.testsupport.TcpProxy;
@@ -279,7 +280,7 @@ class TransientRefusalFaultTests {
     /** Begins a refusal; a long one lasts well beyond the settle time, a short one ends within it. */
     private RefusalInProgress begin(Refusal kind, boolean longer) {
         return switch (kind) {
-            case BUSY -> new BusyScript(callers);
+            case BUSY -> new Busy();
             case LOADING -> new Loading(callers, longer ? 600 : 30);
             case READONLY -> new Replica();
         };
@@ -315,26 +316,16 @@ class TransientRefusalFaultTests {
     }
 
     /** A script that loops until SCRIPT KILL, run on a connection of its own. */
-    private static final class BusyScript extends RefusalInProgress {
-        private final CompletableFuture<Object> script;
+    private static final class Busy extends RefusalInProgress {
+        private final BusyScript script = BusyScript.begin(redis);
 
-        BusyScript(ExecutorService executor) {
-            script = CompletableFuture.supplyAsync(() -> {
-                try (RespClient client = redis.client()) {
-                    return client.call("EVAL", "while true do end", "0");
-                } catch (RespClient.RedisReplyException killed) {
-                    return killed.getMessage();
-                }
-            }, executor);
+        Busy() {
             until(this::isOn);
         }
 
         @Override
         void end() {
-            if (!script.isDone()) {
-                redis.call("SCRIPT", "KILL");
-                script.join();
-            }
+            script.close();
         }
     }
 

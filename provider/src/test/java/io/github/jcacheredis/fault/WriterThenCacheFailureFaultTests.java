@@ -1,20 +1,18 @@
 package io.github.jcacheredis.fault;
 
-import static io.github.jcacheredis.support.Await.until;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.Await;
+import io.github.jcacheredis.testsupport.BusyScript;
 import io.github.jcacheredis.testsupport.RedisServer;
-import io.github.jcacheredis.testsupport.RespClient;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -40,7 +38,7 @@ class WriterThenCacheFailureFaultTests {
     private static final Map<String, String> RECORD = new ConcurrentHashMap<>();
     /** The key whose next write by the writer makes Redis busy. */
     private static volatile String busyAfter;
-    private static volatile CompletableFuture<Object> busy;
+    private static volatile BusyScript busy;
 
     @AutoClose
     final Instances instances = new Instances();
@@ -88,29 +86,10 @@ class WriterThenCacheFailureFaultTests {
         assertTrue(failure.getMessage().contains("CacheWriter applied the change"), failure.getMessage());
     }
 
-    /** Makes Redis answer BUSY until {@link #endBusy}: a script of another client that loops. */
-    private static void beginBusy() {
-        busy = CompletableFuture.supplyAsync(() -> {
-            try (RespClient client = redis.client()) {
-                return client.call("EVAL", "while true do end", "0");
-            } catch (RespClient.RedisReplyException killed) {
-                return killed.getMessage();
-            }
-        });
-        until(() -> {
-            try {
-                redis.call("GET", "probe");
-                return false;
-            } catch (RespClient.RedisReplyException refusedBusy) {
-                return true;
-            }
-        });
-    }
-
     private static void endBusy() {
-        if (busy != null && !busy.isDone()) {
-            redis.call("SCRIPT", "KILL");
-            busy.join();
+        BusyScript script = busy;
+        if (script != null) {
+            script.close();
         }
     }
 
@@ -145,7 +124,7 @@ class WriterThenCacheFailureFaultTests {
         private static void trip(String key) {
             if (key.equals(busyAfter)) {
                 busyAfter = null;
-                beginBusy();
+                busy = BusyScript.start(redis); // Redis answers BUSY until endBusy()
             }
         }
     }
