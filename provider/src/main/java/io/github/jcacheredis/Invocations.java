@@ -94,6 +94,12 @@ final class Invocations<K, V> {
                 }
             } catch (EntryProcessorException e) {
                 results.put(key, ProcessorResult.failed(e));
+            } catch (CacheException e) {
+                // the cache's own failure on this key (Redis, the codec, a lease) is this key's result
+                // too, as JCache's EntryProcessorResult says: the caller learns which keys took effect,
+                // and the other keys are still processed
+                results.put(key, ProcessorResult.failed(new EntryProcessorException("Cache[" + codec.cacheName()
+                        + "]: invokeAll failed on key '" + codec.encodeKey(key) + "': " + e.getMessage(), e)));
             }
         }
         return results;

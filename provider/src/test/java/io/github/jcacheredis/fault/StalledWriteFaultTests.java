@@ -16,6 +16,7 @@ import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import javax.cache.Cache;
@@ -30,6 +32,8 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
 import javax.cache.processor.MutableEntry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -192,6 +196,40 @@ class StalledWriteFaultTests {
         }
     }
 
+    /**
+     * An invokeAll whose second key's write meets a stall: every key gets a result of its own, so
+     * the caller learns which increments took effect, which may have, and which did not run. (The
+     * call used to throw at the second key: the first key's increment had been applied without the
+     * caller learning of it, so a caller retrying the call would increment it twice, and the third
+     * never ran.) The keys after it fail at once while Redis is taken to be unreachable, so a large
+     * key set does not wait a timeout per key.
+     */
+    @Test
+    void anInvokeAllStalledHalfwayAnswersForEveryKey() {
+        Cache<String, Long> counters = writer.createCache("all-" + System.nanoTime(), config(Long.class));
+        List<String> keys = List.of("a", "b", "c");
+        keys.forEach(key -> counters.put(key, 0L));
+
+        Map<String, EntryProcessorResult<Long>> results = counters.invokeAll(new LinkedHashSet<>(keys),
+                new StallingIncrement("b"));
+
+        assertEquals(new LinkedHashSet<>(keys), results.keySet(), "a result for every key");
+        assertEquals(1L, results.get("a").get(), "the increment before the stall");
+        EntryProcessorException unknown = assertThrows(EntryProcessorException.class, () -> results.get("b").get());
+        assertTrue(unknown.getCause() instanceof CacheException && isOutcomeUnknown((CacheException) unknown.getCause()),
+                String.valueOf(unknown.getCause()));
+        assertTrue(unknown.getMessage().contains(counters.getName()) && unknown.getMessage().contains("b"),
+                "names the cache and the key: " + unknown.getMessage());
+
+        Cache<String, Long> seen = other.createCache(counters.getName(), config(Long.class));
+        until(() -> Long.valueOf(1).equals(seen.get("b"))); // the stalled write runs once the stall ends
+        assertEquals(1L, seen.get("a"));
+        // the stalled write showed Redis unreachable: the key after it fails at once, unsent
+        EntryProcessorException unsent = assertThrows(EntryProcessorException.class, () -> results.get("c").get());
+        assertTrue(unsent.getCause().getMessage().contains("failing fast"), unsent.getCause().getMessage());
+        assertEquals(0L, seen.get("c"), "the increment of the third key did not run");
+    }
+
     private static boolean isOutcomeUnknown(CacheException failure) {
         return failure.getMessage().contains("outcome") && failure.getMessage().contains("unknown");
     }
@@ -324,6 +362,25 @@ class StalledWriteFaultTests {
         @Override
         public Long process(MutableEntry<String, Long> entry, Object... arguments) {
             entry.setValue(entry.getValue() - 1);
+            return entry.getValue();
+        }
+    }
+
+    /** Adds one, and stalls Redis the first time it runs on {@code stallAt}, before its write. */
+    static final class StallingIncrement implements EntryProcessor<String, Long, Long> {
+        private final String stallAt;
+        private final AtomicBoolean stalled = new AtomicBoolean();
+
+        StallingIncrement(String stallAt) {
+            this.stallAt = stallAt;
+        }
+
+        @Override
+        public Long process(MutableEntry<String, Long> entry, Object... arguments) {
+            if (entry.getKey().equals(stallAt) && stalled.compareAndSet(false, true)) {
+                stall();
+            }
+            entry.setValue(entry.getValue() + 1);
             return entry.getValue();
         }
     }
