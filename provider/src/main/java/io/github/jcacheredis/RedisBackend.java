@@ -69,7 +69,7 @@ final class RedisBackend implements CacheBackend {
         NearCache tier = new NearCache(near);
         KeyLayout layout = store.layout();
         boolean tracked = nearTracking.register(layout, tier);
-        return new NearCachedStore(store, tier, !tracked, tracked ? () -> nearTracking.unregister(layout) : () -> { });
+        return new NearCachedStore(store, tier, !tracked, tracked ? () -> nearTracking.unregister(layout, tier) : () -> { });
     }
 
     private RedisEntryStore redisStore(String name, TtlResolver ttls) {

@@ -70,6 +70,11 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         return layout.prefix();
     }
 
+    /** True while this cache has listeners or a near cache registered (or registering) with the others. */
+    boolean registers() {
+        return localMask != 0;
+    }
+
     /**
      * True when the cache's local tier learns of other instances' writes from what they publish
      * (not from Redis itself: tracking is unavailable or not wanted).
@@ -152,7 +157,7 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
         confirmed = false;
         trust.unconfirmed();
         try {
-            instance.withdraw(layout.prefix());
+            instance.withdraw(this);
         } catch (RuntimeException e) {
             LOG.debug("withdrawing the listeners of {} failed; their lease runs out", layout.prefix(), e);
         }

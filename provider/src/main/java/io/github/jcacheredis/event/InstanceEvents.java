@@ -57,6 +57,7 @@ public final class InstanceEvents implements Closeable {
     private final String origin = UUID.randomUUID().toString();
     private final Map<String, CacheEventBridge<?, ?>> bridges = new ConcurrentHashMap<>();
     private final Map<String, Acknowledgements> pending = new ConcurrentHashMap<>();
+    private final Map<String, Object> registrationLocks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService heartbeat =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.factory("jcache-redis-heartbeat"));
     private final ScheduledExecutorService subscriptionChecks =
@@ -142,6 +143,12 @@ public final class InstanceEvents implements Closeable {
      * announcement confirmed it within the wait, and until when the lease lasts.
      */
     Registration register(String prefix, int mask) {
+        synchronized (registrationLock(prefix)) {
+            return registerNow(prefix, mask);
+        }
+    }
+
+    private Registration registerNow(String prefix, int mask) {
         long sent = System.nanoTime();
         ListenerRegistry.Lease lease = registry.renew(field(prefix), mask, LEASE_MILLIS);
         String request = UUID.randomUUID().toString();
@@ -171,10 +178,28 @@ public final class InstanceEvents implements Closeable {
         return new Renewal(lease.hadLapsed(), sent + TimeUnit.MILLISECONDS.toNanos(LEASE_MILLIS));
     }
 
-    /** Withdraws this instance's registration on a cache. */
-    void withdraw(String prefix) {
-        registry.unregister(field(prefix));
-        channels.publishControl(ControlMessage.listen("-", origin, 0, 0, prefix));
+    /**
+     * Withdraws this instance's registration on the cache of {@code bridge}, unless a cache of the
+     * same name, created again while {@code bridge}'s was closing, holds it now: the registration
+     * (its registry field and what the others know) is per cache name and instance, and the closing
+     * cache's withdrawal would otherwise withdraw the new cache's, whose listeners and near cache
+     * the others would then stop publishing to.
+     */
+    void withdraw(CacheEventBridge<?, ?> bridge) {
+        String prefix = bridge.prefix();
+        synchronized (registrationLock(prefix)) {
+            CacheEventBridge<?, ?> current = bridges.get(prefix);
+            if (current != null && current != bridge && current.registers()) {
+                return;
+            }
+            registry.unregister(field(prefix));
+            channels.publishControl(ControlMessage.listen("-", origin, 0, 0, prefix));
+        }
+    }
+
+    /** Serialises the registrations and withdrawals of one cache name (a cache closing while it is created again). */
+    private Object registrationLock(String prefix) {
+        return registrationLocks.computeIfAbsent(prefix, p -> new Object());
     }
 
     /**

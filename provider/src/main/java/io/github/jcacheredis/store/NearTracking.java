@@ -98,9 +98,13 @@ public final class NearTracking implements Closeable {
         return true;
     }
 
-    /** Stops reporting changes of a cache's keys (its near cache closed). */
-    public void unregister(KeyLayout layout) {
-        tiers.remove(layout.prefix());
+    /**
+     * Stops reporting changes of a cache's keys to {@code near} (its near cache closed). A cache of
+     * the same name created again while this one was closing has registered a tier of its own
+     * under the same prefix: that one stays.
+     */
+    public void unregister(KeyLayout layout, NearCache near) {
+        tiers.remove(layout.prefix(), near);
     }
 
     private void logMode(String refusal) {
