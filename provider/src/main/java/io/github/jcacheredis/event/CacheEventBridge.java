@@ -233,8 +233,8 @@ public final class CacheEventBridge<K, V> implements SharedEvents {
     }
 
     /** Another instance registered ({@code mask} != 0) or withdrew; completes once earlier writes have ended. */
-    CompletableFuture<Void> remoteChanged(String origin, int mask, long at) {
-        return publication.remoteChanged(origin, mask, at);
+    CompletableFuture<Void> remoteChanged(String origin, int mask, long deadline, long at) {
+        return publication.remoteChanged(origin, mask, deadline, at);
     }
 
     /** Applies a registry snapshot whose read was sent at {@code readAt} ({@link System#nanoTime()}). */

@@ -251,7 +251,8 @@ public final class InstanceEvents implements Closeable {
         }
         CacheEventBridge<?, ?> bridge = bridges.get(message.prefix());
         CompletableFuture<Void> drained = bridge == null ? CompletableFuture.completedFuture(null)
-                : bridge.remoteChanged(message.origin(), message.mask(), System.nanoTime());
+                : bridge.remoteChanged(message.origin(), message.mask(), message.deadline(),
+                        System.nanoTime());
         if (!message.request().equals("-")) {
             // confirmed only once no write chosen before the change can still reach Redis
             drained.copy().orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((done, failure) -> {

@@ -75,27 +75,31 @@ final class WritePublication {
         return remotes.masks().stream().anyMatch(mask -> (mask & CacheEventBridge.EXPIRED_BIT) != 0);
     }
 
-    /** Another instance registered ({@code mask} != 0) or withdrew; completes once earlier writes have ended. */
-    synchronized CompletableFuture<Void> remoteChanged(String origin, int mask, long at) {
-        remotes.announced(origin, mask, at);
+    /**
+     * Another instance registered ({@code mask} != 0, leased until {@code deadline} on the server's
+     * clock) or withdrew; completes once earlier writes have ended.
+     */
+    synchronized CompletableFuture<Void> remoteChanged(String origin, int mask, long deadline, long at) {
+        remotes.announced(origin, mask, deadline, at);
         return update();
     }
 
     /** Applies a registry snapshot whose read was sent at {@code readAt} ({@link System#nanoTime()}). */
     void refresh(ListenerRegistry.Snapshot snapshot, long readAt) {
         String ownPrefix = layout.prefix() + "|";
-        Map<String, Integer> live = new HashMap<>();
+        Map<String, RemoteRegistrations.Lease> live = new HashMap<>();
         snapshot.registrations().forEach((field, value) -> {
             if (field.startsWith(ownPrefix)) {
                 String origin = field.substring(ownPrefix.length());
                 int mask = ControlMessage.maskOf(value);
-                if (!origin.equals(instance.origin()) && ControlMessage.deadlineOf(value) > snapshot.now() && mask != 0) {
-                    live.put(origin, mask);
+                long deadline = ControlMessage.deadlineOf(value);
+                if (!origin.equals(instance.origin()) && deadline > snapshot.now() && mask != 0) {
+                    live.put(origin, new RemoteRegistrations.Lease(mask, deadline));
                 }
             }
         });
         synchronized (this) {
-            remotes.refresh(live, readAt);
+            remotes.refresh(live, snapshot.now(), readAt);
             // a heartbeat's read sent before the cache was connected may miss a registration the
             // instance confirmed before it had the cache: only a read sent since tells who listens
             if (readAt - connectedAt >= 0) {

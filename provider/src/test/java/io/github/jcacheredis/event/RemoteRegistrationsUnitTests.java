@@ -14,48 +14,69 @@ class RemoteRegistrationsUnitTests {
 
     private static final int NEAR = CacheEventBridge.NEAR_CACHE_BIT;
     private static final int LISTENER = 1;
+    /** The server's clock when the snapshots were read, and a lease deadline after it. */
+    private static final long NOW = 1_000_000;
+    private static final long DEADLINE = NOW + 10_000;
+
+    private static RemoteRegistrations.Lease lease(int mask) {
+        return new RemoteRegistrations.Lease(mask, DEADLINE);
+    }
+
+    /**
+     * The registry deleted from outside (FLUSHDB): a snapshot without B, read while B's lease still
+     * lasts, does not drop B, which registers again at its next renewal; once the lease ran out, it does.
+     */
+    @Test
+    void aRegistrationMissingFromTheRegistryIsKeptUntilItsLeaseRunsOut() {
+        RemoteRegistrations remotes = new RemoteRegistrations();
+        remotes.announced("B", LISTENER, DEADLINE, 100);
+        remotes.refresh(Map.of(), DEADLINE - 5_000, 200);
+        assertEquals(List.of(LISTENER), remotes.masks());
+        remotes.refresh(Map.of(), DEADLINE, 300);
+        assertEquals(List.of(), remotes.masks());
+    }
 
     @Test
     void aRegistrationAnnouncedWhileTheHeartbeatReadWasOnItsWaySurvivesTheStalerSnapshot() {
         RemoteRegistrations remotes = new RemoteRegistrations();
         long readSent = 100; // the heartbeat's read of the registry left before B registered
-        remotes.announced("B", NEAR, 150); // B's announcement, confirmed at once
-        remotes.refresh(Map.of(), readSent); // the snapshot, without B, arrives and is applied
+        remotes.announced("B", NEAR, DEADLINE, 150); // B's announcement, confirmed at once
+        remotes.refresh(Map.of(), NOW, readSent); // the snapshot, without B, arrives and is applied
         assertEquals(List.of(NEAR), remotes.masks());
     }
 
     @Test
     void aSnapshotReadAfterARegistrationDropsItWhenItsLeaseRanOut() {
         RemoteRegistrations remotes = new RemoteRegistrations();
-        remotes.announced("B", NEAR, 100);
-        remotes.refresh(Map.of(), 200); // B no longer among the live registrations
+        remotes.announced("B", NEAR, DEADLINE, 100);
+        remotes.refresh(Map.of(), DEADLINE + 1, 200); // B no longer among the live registrations, its lease ran out
         assertEquals(List.of(), remotes.masks());
     }
 
     @Test
     void aSnapshotAddsWhatWasNotAnnouncedAndUpdatesWhatItKnowsBetter() {
         RemoteRegistrations remotes = new RemoteRegistrations();
-        remotes.announced("B", NEAR, 100);
-        remotes.refresh(Map.of("B", NEAR | LISTENER, "C", LISTENER), 200);
+        remotes.announced("B", NEAR, DEADLINE, 100);
+        remotes.refresh(Map.of("B", lease(NEAR | LISTENER), "C", lease(LISTENER)), NOW, 200);
         assertEquals(List.of(NEAR | LISTENER, LISTENER), remotes.masks().stream().sorted((a, b) -> b - a).toList());
     }
 
     @Test
     void aWithdrawalAnnouncedAfterTheReadIsNotUndoneByIt() {
         RemoteRegistrations remotes = new RemoteRegistrations();
-        remotes.announced("B", LISTENER, 100);
-        remotes.announced("B", 0, 250); // B withdrew after the read below was sent
-        remotes.refresh(Map.of("B", LISTENER), 200);
+        remotes.announced("B", LISTENER, DEADLINE, 100);
+        remotes.announced("B", 0, 0, 250); // B withdrew after the read below was sent
+        remotes.refresh(Map.of("B", lease(LISTENER)), NOW, 200);
         assertEquals(List.of(), remotes.masks());
-        remotes.refresh(Map.of(), 300); // a later read agrees, and the withdrawal is forgotten
+        remotes.refresh(Map.of(), NOW, 300); // a later read agrees, and the withdrawal is forgotten
         assertEquals(List.of(), remotes.masks());
     }
 
     @Test
     void aRegistrationAnnouncedAfterTheReadKeepsItsOwnMask() {
         RemoteRegistrations remotes = new RemoteRegistrations();
-        remotes.announced("B", NEAR | LISTENER, 250);
-        remotes.refresh(Map.of("B", NEAR), 200); // the registry still held B's older mask
+        remotes.announced("B", NEAR | LISTENER, DEADLINE, 250);
+        remotes.refresh(Map.of("B", lease(NEAR)), NOW, 200); // the registry still held B's older mask
         assertEquals(List.of(NEAR | LISTENER), remotes.masks());
     }
 }
