@@ -2,7 +2,6 @@ package io.github.jcacheredis.fault;
 
 import static io.github.jcacheredis.testsupport.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCacheConfiguration;
@@ -47,8 +46,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Lifecycle operations (close, destroyCache, clear, a flush) across instances: what another
- * instance's near cache serves and what its listeners hear afterwards, and what stays in Redis.
+ * Lifecycle operations across instances (destroyCache, close, a cache created again while its
+ * predecessor closes, a manager closed and opened again): what another instance's near cache
+ * serves and what its listeners hear afterwards, and what stays in Redis.
  */
 class LifecycleFaultTests {
 
@@ -95,6 +95,20 @@ class LifecycleFaultTests {
             return drained;
         }
 
+        /** The events heard until {@code expected} has come, or for at most 5 s. */
+        List<String> drainUntil(String expected) throws InterruptedException {
+            List<String> drained = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!drained.contains(expected) && System.nanoTime() < deadline) {
+                String event = QUEUES.get(id).poll(50, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    drained.add(event);
+                }
+            }
+            QUEUES.get(id).drainTo(drained);
+            return drained;
+        }
+
         private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
             events.forEach(e -> QUEUES.get(id).add(e.getEventType() + " " + e.getKey() + " " + e.getOldValue() + "->"
                     + e.getValue()));
@@ -136,7 +150,7 @@ class LifecycleFaultTests {
     }
 
     /**
-     * Scenario 4: instance A closes its cache while another thread of A creates the cache again,
+     * Instance A closes its cache while another thread of A creates the cache again,
      * and the closing cache's withdrawal of its listener registration is slow (its HDEL held on the
      * network). Instance B then changes a key A's new near cache holds: A must stop serving the old
      * value. Tracking mode: the closing cache's store unregisters its prefix from the manager's
@@ -191,8 +205,7 @@ class LifecycleFaultTests {
                 }
                 Thread.sleep(100);
             }
-            Thread.sleep(500);
-            List<String> heard = recorder.drain();
+            List<String> heard = recorder.drainUntil("UPDATED k v19->v20");
             assertEquals("stale: [], updates heard: 19", "stale: " + stale + ", updates heard: "
                     + heard.stream().filter(e -> e.startsWith("UPDATED k")).count(),
                     "values A's near cache still served a second after B replaced them, and how many of B's 19"
@@ -221,9 +234,6 @@ class LifecycleFaultTests {
         closing.get(10, TimeUnit.SECONDS);
         return creating.get(10, TimeUnit.SECONDS);
     }
-
-    // ---------------------------------------------------------------------------------------------
-    // Scenario 1: destroyCache on A while B has the cache open with a near cache and an EXPIRED listener
 
     @ParameterizedTest
     @ValueSource(strings = {"tracking", "published"})
@@ -257,8 +267,7 @@ class LifecycleFaultTests {
         seenWithinASecond(() -> b.get("n"), "w");
         b.put("m", "x");
         assertEquals("x", again.get("m"));
-        Thread.sleep(300);
-        List<String> events = heard.drain();
+        List<String> events = heard.drainUntil("UPDATED n w->w2");
         assertTrue(events.contains("UPDATED n w->w2"), "B's listener hears A's writes to the recreated cache: " + events);
     }
 
@@ -304,7 +313,7 @@ class LifecycleFaultTests {
     }
 
     /**
-     * Scenario 3: A's manager is closed and opened again (same provider, URI and namespace) while B
+     * A's manager is closed and opened again (same provider, URI and namespace) while B
      * writes: the reopened manager's near cache and listener follow B's writes.
      */
     @ParameterizedTest
@@ -340,8 +349,7 @@ class LifecycleFaultTests {
                 stale.add(old);
             }
         }
-        Thread.sleep(300);
         assertEquals("stale: [], updates heard: 10", "stale: " + stale + ", updates heard: "
-                + heard.drain().stream().filter(e -> e.startsWith("UPDATED k")).count());
+                + heard.drainUntil("UPDATED k v9->v10").stream().filter(e -> e.startsWith("UPDATED k")).count());
     }
 }
