@@ -80,6 +80,15 @@ public final class ExpiryDecisions implements TtlResolver {
         return constant ? access : askAccess();
     }
 
+    @Override
+    public boolean neverShortens(long accessTtl) {
+        return constant && accessTtl > 0 && atLeast(creation, accessTtl) && (update == Ttl.KEEP || atLeast(update, accessTtl));
+    }
+
+    private static boolean atLeast(long ttl, long millis) {
+        return ttl == Ttl.ETERNAL || ttl >= millis;
+    }
+
     /** Applies the access TTL to an entry that was read (a policy that is not constant is asked). */
     public void touch(EntryStore store, String encodedKey) {
         long ttl = access();

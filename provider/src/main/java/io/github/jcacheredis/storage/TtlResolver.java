@@ -25,4 +25,13 @@ public interface TtlResolver {
 
     /** The TTL of an entry that gets a new value ({@code Ttl} code or milliseconds). */
     long update();
+
+    /**
+     * True when no write sets a TTL shorter than {@code accessTtl}, known without asking a policy:
+     * a read may then leave an access TTL that it set moments ago as it is, and the entry expires
+     * at most those moments early, whatever was written since.
+     */
+    default boolean neverShortens(long accessTtl) {
+        return false;
+    }
 }

@@ -38,6 +38,8 @@ public final class RedisEntryStore implements EntryStore {
     private final WriteLeases leases;
     private final TtlResolver ttls;
     private volatile Command.Merge lastGetex;
+    /** This instance's recent access-TTL resets, made on the first access-expiry read. */
+    private volatile RecentTouches touches;
     /** Keeps the slots this instance listed for the sweeper listed (see {@link ExpiryIndex#keepListed}). */
     private final Runnable stopListing;
 
@@ -135,9 +137,27 @@ public final class RedisEntryStore implements EntryStore {
         if (ttl == Ttl.EXPIRE_NOW) {
             return ctx.calls.destructiveRead("GETDEL", () -> ctx.send(Command.write(key, RBucketAsync::getAndDeleteAsync)), null);
         }
+        RecentTouches recent = ttls.neverShortens(ttl) ? recentTouches() : RecentTouches.NONE;
+        long now = recent.now();
+        if (recent.isRecent(key, ttl, now)) {
+            return get(encodedKey); // this instance set the TTL moments ago: a plain read, which batches as an MGET
+        }
         Command<byte[]> getex = Command.<byte[]>read(key, b -> b.getAndExpireAsync(Duration.ofMillis(ttl)))
                 .merging(getexOf(ttl));
-        return ctx.calls.read("GETEX", () -> ctx.send(getex), null);
+        byte[] value = ctx.calls.read("GETEX", () -> ctx.send(getex), null);
+        if (value != null) {
+            recent.touched(key, ttl, now);
+        }
+        return value;
+    }
+
+    private RecentTouches recentTouches() {
+        RecentTouches recent = touches;
+        if (recent == null) {
+            recent = new RecentTouches(); // racing callers may each make one: only a few skips are lost
+            touches = recent;
+        }
+        return recent;
     }
 
     /** The merged form of a GETEX with {@code ttl}: one per TTL, as a cache's access TTL rarely changes. */

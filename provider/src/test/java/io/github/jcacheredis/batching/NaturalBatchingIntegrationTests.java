@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.jcacheredis.RedisCacheManager;
 import io.github.jcacheredis.RedisCachingProvider;
@@ -303,6 +304,31 @@ class NaturalBatchingIntegrationTests {
         assertTrue(bad == null || bad instanceof CacheException, "the read of a key of another type: " + bad);
         long scripts = calls("evalsha");
         assertTrue(scripts == 1 || scripts == 2, "the queued reads went as one script call: " + scripts);
+    }
+
+    /**
+     * A read right after this instance set the entry's access TTL leaves it as it is (a plain GET,
+     * which joins an MGET, instead of a GETEX, which Redis replicates as a write): the entry expires
+     * at most the slack (a hundredth of the TTL, at most 1 s) early.
+     */
+    @Test
+    void anAccessExpiryReadRightAfterThisInstanceSetTheTtlIsAPlainRead() {
+        RedisCacheManager manager = manager();
+        Cache<String, String> accessed = manager.createCache("accessed-again", config(String.class)
+                .setExpiryPolicyFactory(AccessedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.MINUTES, 10))));
+        accessed.put("k", "v");
+        redis.call("PEXPIRE", "batching:accessed-again:k", "300000");
+        redis.call("CONFIG", "RESETSTAT");
+
+        long first = System.nanoTime();
+        assertEquals("v", accessed.get("k"));
+        assertEquals("v", accessed.get("k"));
+        assumeTrue(System.nanoTime() - first < TimeUnit.MILLISECONDS.toNanos(900), "the reads were not within the slack");
+
+        assertEquals(1, calls("getex"), "the first read set the access TTL");
+        assertEquals(1, calls("get"), "the second read left it");
+        long ttl = (Long) redis.call("PTTL", "batching:accessed-again:k");
+        assertTrue(ttl > 600_000 - 2_000, "the TTL is the one the first read set: " + ttl);
     }
 
     @Test

@@ -28,6 +28,36 @@ class ExpiryDecisionsUnitTests {
     }
 
     @Test
+    void anAccessTtlMayBeLeftForAMomentOnlyWhereNoWriteSetsAShorterOne() {
+        assertTrue(new ExpiryDecisions(new AccessedExpiryPolicy(Duration.ONE_MINUTE)).neverShortens(60_000));
+        assertTrue(new ExpiryDecisions(new TouchedExpiryPolicy(Duration.ONE_MINUTE)).neverShortens(60_000));
+        assertFalse(new ExpiryDecisions(new CreatedExpiryPolicy(Duration.ONE_MINUTE)).neverShortens(120_000),
+                "a creation TTL shorter than the access TTL");
+        AtomicInteger asked = new AtomicInteger();
+        ExpiryPolicy custom = new ExpiryPolicy() {
+            @Override
+            public Duration getExpiryForCreation() {
+                asked.incrementAndGet();
+                return Duration.ONE_MINUTE;
+            }
+
+            @Override
+            public Duration getExpiryForAccess() {
+                asked.incrementAndGet();
+                return Duration.ONE_MINUTE;
+            }
+
+            @Override
+            public Duration getExpiryForUpdate() {
+                asked.incrementAndGet();
+                return Duration.ONE_MINUTE;
+            }
+        };
+        assertFalse(new ExpiryDecisions(custom).neverShortens(60_000), "a policy whose answers may change");
+        assertEquals(0, asked.get(), "without asking the policy");
+    }
+
+    @Test
     void builtInPoliciesAreReadOnceAndKnownUpFront() {
         ExpiryDecisions created = new ExpiryDecisions(new CreatedExpiryPolicy(Duration.FIVE_MINUTES));
         assertTrue(created.isConstant());
