@@ -16,10 +16,12 @@ import java.util.Map;
 final class RemoteRegistrations {
 
     /**
-     * What is known of one instance: its mask (0 once it withdrew), since when, and until when its
-     * lease lasts on the server's clock.
+     * What is known of one instance: its mask (0 once it withdrew), since when, until when its
+     * lease lasts on the server's clock, and whether the registry or an announcement holds it now
+     * ({@code listed}) or it is only kept because its lease still lasts although the registry lost
+     * it (a FLUSHDB, or a withdrawal this instance did not hear of).
      */
-    private record Known(int mask, long learnedAt, long deadline) {
+    private record Known(int mask, long learnedAt, long deadline, boolean listed) {
     }
 
     private final Map<String, Known> known = new HashMap<>();
@@ -29,7 +31,7 @@ final class RemoteRegistrations {
      * the server's clock, or its withdrawal (0), at {@code at}.
      */
     synchronized void announced(String origin, int mask, long deadline, long at) {
-        known.put(origin, new Known(mask, at, deadline));
+        known.put(origin, new Known(mask, at, deadline, true));
     }
 
     /**
@@ -42,10 +44,12 @@ final class RemoteRegistrations {
     synchronized void refresh(Map<String, Lease> live, long serverNow, long readAt) {
         known.entrySet().removeIf(entry -> learnedBefore(entry.getValue(), readAt) && !live.containsKey(entry.getKey())
                 && (entry.getValue().mask == 0 || entry.getValue().deadline <= serverNow));
+        known.replaceAll((origin, entry) -> learnedBefore(entry, readAt) && !live.containsKey(origin) && entry.listed
+                ? new Known(entry.mask, entry.learnedAt, entry.deadline, false) : entry);
         live.forEach((origin, lease) -> {
             Known current = known.get(origin);
             if (current == null || learnedBefore(current, readAt)) {
-                known.put(origin, new Known(lease.mask(), readAt, lease.deadline()));
+                known.put(origin, new Known(lease.mask(), readAt, lease.deadline(), true));
             }
         });
     }
@@ -59,6 +63,22 @@ final class RemoteRegistrations {
         List<Integer> masks = new ArrayList<>(known.size());
         known.values().forEach(entry -> {
             if (entry.mask != 0) {
+                masks.add(entry.mask);
+            }
+        });
+        return masks;
+    }
+
+    /**
+     * The masks of the instances that the registry (or an announcement since it was read) holds now:
+     * without those kept only because their lease lasts. A withdrawal this instance missed leaves
+     * one of those behind, which must not count where counting it is the unsafe side (deciding that
+     * someone else tracks expiry, so that what an earlier tracking period left is kept).
+     */
+    synchronized List<Integer> listedMasks() {
+        List<Integer> masks = new ArrayList<>(known.size());
+        known.values().forEach(entry -> {
+            if (entry.mask != 0 && entry.listed) {
                 masks.add(entry.mask);
             }
         });

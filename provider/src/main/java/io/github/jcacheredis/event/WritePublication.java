@@ -70,9 +70,13 @@ final class WritePublication {
         return registryRead;
     }
 
-    /** True when another instance is known to listen for EXPIRED events. */
+    /**
+     * True when another instance is known to listen for EXPIRED events: one the registry (or an
+     * announcement since it was read) holds, not one kept only until its lease ends, which may have
+     * withdrawn unheard.
+     */
     boolean othersTrackExpiry() {
-        return remotes.masks().stream().anyMatch(mask -> (mask & CacheEventBridge.EXPIRED_BIT) != 0);
+        return remotes.listedMasks().stream().anyMatch(mask -> (mask & CacheEventBridge.EXPIRED_BIT) != 0);
     }
 
     /**

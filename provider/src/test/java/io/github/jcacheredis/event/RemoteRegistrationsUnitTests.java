@@ -36,6 +36,24 @@ class RemoteRegistrationsUnitTests {
         assertEquals(List.of(), remotes.masks());
     }
 
+    /**
+     * A registration kept only because its lease still lasts may be a withdrawal this instance did
+     * not hear of: it does not count as another instance tracking expiry until the registry or an
+     * announcement holds it again.
+     */
+    @Test
+    void aRegistrationKeptOnlyForItsLeaseIsNotListed() {
+        int expired = CacheEventBridge.EXPIRED_BIT;
+        RemoteRegistrations remotes = new RemoteRegistrations();
+        remotes.announced("B", expired, DEADLINE, 100);
+        assertEquals(List.of(expired), remotes.listedMasks());
+        remotes.refresh(Map.of(), DEADLINE - 5_000, 200);
+        assertEquals(List.of(expired), remotes.masks());
+        assertEquals(List.of(), remotes.listedMasks());
+        remotes.refresh(Map.of("B", lease(expired)), DEADLINE - 4_000, 300); // B registered again
+        assertEquals(List.of(expired), remotes.listedMasks());
+    }
+
     @Test
     void aRegistrationAnnouncedWhileTheHeartbeatReadWasOnItsWaySurvivesTheStalerSnapshot() {
         RemoteRegistrations remotes = new RemoteRegistrations();
