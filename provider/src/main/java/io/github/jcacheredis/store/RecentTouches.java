@@ -1,6 +1,6 @@
 package io.github.jcacheredis.store;
 
-import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * When this instance last set an entry's access TTL, so that a read soon after need not set it
@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * then expires at most the slack before its last access plus the TTL: early, never late, so no
  * read is served a value older than the policy allows.
  *
- * <p>A fixed table of slots, one per key hash, each holding 24 more bits of the hash and the time
- * of the GETEX in milliseconds (40 bits) in one long, written and read atomically. Another key of
- * the same slot overwrites it; a key taken for another (the same slot and the same 24 bits) only
- * skips one TTL reset, which is early expiry again.
+ * <p>A fixed table of slots, one per key hash, each holding the key, the TTL and the time of the
+ * GETEX, written and read atomically. Another key of the same slot overwrites it. A slot answers
+ * only for the very key it holds: a key taken for another (one whose string shares its hash code,
+ * as "Aa" and "BB" do) would skip its own reset whenever it was last made, and expire up to a whole
+ * TTL early.
  */
 final class RecentTouches {
 
@@ -23,13 +24,15 @@ final class RecentTouches {
     static final long SLACK_DIVISOR = 100;
 
     private static final int SLOTS = 1 << 14;
-    private static final int TIME_BITS = 40;
-    private static final long TIME_MASK = (1L << TIME_BITS) - 1;
 
     /** Remembers nothing: every access-expiry read resets the TTL. */
     static final RecentTouches NONE = new RecentTouches(0);
 
-    private final AtomicLongArray slots;
+    /** A GETEX of {@code key} with {@code ttlMillis}, sent at {@code sentAt}. */
+    private record Touch(String key, long ttlMillis, long sentAt) {
+    }
+
+    private final AtomicReferenceArray<Touch> slots;
     private final long origin = System.nanoTime();
 
     RecentTouches() {
@@ -37,7 +40,7 @@ final class RecentTouches {
     }
 
     private RecentTouches(int slots) {
-        this.slots = new AtomicLongArray(slots);
+        this.slots = new AtomicReferenceArray<>(slots);
     }
 
     /** How long after a GETEX with {@code ttlMillis} a read of the key may skip resetting the TTL. */
@@ -56,13 +59,8 @@ final class RecentTouches {
         if (slack < 1 || slots.length() == 0) {
             return false;
         }
-        long hash = hash(key, ttlMillis);
-        long slot = slots.get(index(hash));
-        if (slot == 0 || (slot >>> TIME_BITS) != check(hash)) {
-            return false;
-        }
-        long elapsed = (now - (slot & TIME_MASK)) & TIME_MASK;
-        return elapsed < slack;
+        Touch touch = slots.get(index(key, ttlMillis));
+        return touch != null && touch.ttlMillis == ttlMillis && touch.key.equals(key) && now - touch.sentAt < slack;
     }
 
     /** Records a GETEX of {@code key} with {@code ttlMillis} sent at {@code sentAt} (from {@link #now}) that found the entry. */
@@ -70,21 +68,11 @@ final class RecentTouches {
         if (slots.length() == 0) {
             return;
         }
-        long hash = hash(key, ttlMillis);
-        slots.set(index(hash), check(hash) << TIME_BITS | sentAt & TIME_MASK);
+        slots.set(index(key, ttlMillis), new Touch(key, ttlMillis, sentAt));
     }
 
-    private static long hash(String key, long ttlMillis) {
+    private static int index(String key, long ttlMillis) {
         long h = key.hashCode() * 0x9E3779B97F4A7C15L ^ ttlMillis * 0xC2B2AE3D27D4EB4FL;
-        return h ^ h >>> 29;
-    }
-
-    private static int index(long hash) {
-        return (int) hash & (SLOTS - 1);
-    }
-
-    /** 24 bits of the hash beside those that chose the slot, never 0 (an empty slot). */
-    private static long check(long hash) {
-        return (hash >>> 14 & 0xFFFFFF) | 1;
+        return (int) (h ^ h >>> 29) & (SLOTS - 1);
     }
 }
