@@ -215,20 +215,56 @@ public final class ExpiryIndex {
         if (!holdSweeperLease(token)) {
             return -1;
         }
-        String channel = EventChannels.eventChannel(ctx.layout);
+        byte[] channel = utf8(EventChannels.eventChannel(ctx.layout));
         long reported = 0;
+        RuntimeException failure = null;
         for (String dueKey : dueKeys()) {
-            Object[] args = {utf8(ctx.layout.prefix()), utf8(ctx.layout.shadowPrefixOfDueKey(dueKey)), utf8(channel),
-                ascii(SWEEP_BATCH)};
-            while (true) {
-                List<Object> reply = ctx.calls.call("sweep", () -> ctx.scripts.runOnce(Scripts.SWEEP, List.of(dueKey), args));
-                reported += (Long) reply.get(1);
-                if ((Long) reply.get(0) < SWEEP_BATCH) {
-                    break;
+            try {
+                reported += sweep(dueKey, channel);
+            } catch (RuntimeException e) {
+                // one slot refused (its keys half moved to another master): the others are still swept
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
                 }
             }
         }
+        if (failure != null) {
+            throw failure;
+        }
         return reported;
+    }
+
+    /**
+     * Reports the due entries of one index: lists them, then hands them to the sweep script with
+     * every key it touches, so that while the slot moves the script runs only where all of them are.
+     */
+    private long sweep(String dueKey, byte[] channel) {
+        String shadowPrefix = ctx.layout.shadowPrefixOfDueKey(dueKey);
+        long reported = 0;
+        while (true) {
+            List<Object> due = ctx.calls.call("list due entries", () -> ctx.scripts.run(Scripts.DUE, List.of(dueKey),
+                    new Object[] {ascii(SWEEP_BATCH)}));
+            if (due.isEmpty()) {
+                return reported;
+            }
+            List<Object> keys = new ArrayList<>(1 + 2 * due.size());
+            Object[] args = new Object[1 + due.size()];
+            keys.add(dueKey);
+            args[0] = channel;
+            for (int i = 0; i < due.size(); i++) {
+                String member = new String((byte[]) due.get(i), java.nio.charset.StandardCharsets.UTF_8);
+                keys.add(ctx.layout.entryKey(member));
+                keys.add(shadowPrefix + member);
+                args[1 + i] = utf8(member);
+            }
+            List<Object> reply = ctx.calls.call("sweep", () -> ctx.scripts.runOnce(Scripts.SWEEP, keys, args));
+            reported += (Long) reply.get(1);
+            if (due.size() < SWEEP_BATCH) {
+                return reported;
+            }
+        }
     }
 
     /** Gives up the sweeper's lease (the instance stops listening for expiry). */

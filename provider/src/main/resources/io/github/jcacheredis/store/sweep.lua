@@ -1,45 +1,53 @@
--- Reports the entries of one slot (of the cache, on one server) whose due time has passed,
--- without waiting for Redis to notice they expired: each is touched, which makes Redis expire it
--- now; one that is gone is reported with the value of its shadow copy, exactly once (whoever
--- takes the copy reports), and leaves the index. One whose TTL was extended is due again later.
+-- Reports the given entries of one slot (of the cache, on one server) that are still due, without
+-- waiting for Redis to notice they expired: each is touched, which makes Redis expire it now; one
+-- that is gone is reported with the value of its shadow copy, exactly once (whoever takes the copy
+-- reports), and leaves the index. One whose TTL was extended is due again later.
 --
--- KEYS[1]  the index of due times of the slot
--- ARGV[1]  the prefix of the cache's entry keys
--- ARGV[2]  the prefix of the slot's shadow keys (with its hash tag)
--- ARGV[3]  event channel
--- ARGV[4]  the most entries to handle in this call
+-- Every key it touches is one of KEYS: while its slot moves to another master, a script reaches the
+-- node that holds the index, and keys it did not name would be looked up there alone, where an
+-- entry or copy not moved yet (or moved already) is missing. Named, the call is redirected or
+-- refused (TRYAGAIN) until they are all on one node, and runs there.
 --
--- Returns {entries handled, entries reported}: fewer handled than asked means none is due.
+-- KEYS[1]           the index of due times of the slot
+-- KEYS[2i], [2i+1]  entry key and its shadow key, for i = 1 .. n
+-- ARGV[1]           event channel
+-- ARGV[1+i]         encoded key of entry i, as a member of the index (listed by due.lua)
+--
+-- Returns {entries handled, entries reported}.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local members = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 local reported = 0
-for _, member in ipairs(members) do
-  local entry = ARGV[1] .. member
-  local shadow = ARGV[2] .. member
-  if redis.call('EXISTS', entry) == 1 then
-    local ttl = redis.call('PTTL', entry)
-    if ttl == -1 then
-      -- it no longer expires
-      redis.call('ZREM', KEYS[1], member)
-      redis.call('DEL', shadow)
-    else
-      -- not expired yet (0: it expires this very millisecond): due again then
-      redis.call('ZADD', KEYS[1], now + math.max(ttl, 1), member)
-    end
-  else
-    redis.call('ZREM', KEYS[1], member)
-    local value = redis.call('GETDEL', shadow)
-    if value then
-      local parts = {'x', '-', member, value, '', '1', '0'}
-      local message = {}
-      for i = 1, #parts do
-        message[#message + 1] = #parts[i] .. ':' .. parts[i]
+for i = 2, #KEYS, 2 do
+  local member = ARGV[i / 2 + 1]
+  local entry = KEYS[i]
+  local shadow = KEYS[i + 1]
+  local due = redis.call('ZSCORE', KEYS[1], member)
+  -- written, removed or swept since it was listed: no longer due
+  if due and tonumber(due) <= now then
+    if redis.call('EXISTS', entry) == 1 then
+      local ttl = redis.call('PTTL', entry)
+      if ttl == -1 then
+        -- it no longer expires
+        redis.call('ZREM', KEYS[1], member)
+        redis.call('DEL', shadow)
+      else
+        -- not expired yet (0: it expires this very millisecond): due again then
+        redis.call('ZADD', KEYS[1], now + math.max(ttl, 1), member)
       end
-      redis.call('PUBLISH', ARGV[3], table.concat(message))
-      reported = reported + 1
+    else
+      redis.call('ZREM', KEYS[1], member)
+      local value = redis.call('GETDEL', shadow)
+      if value then
+        local parts = {'x', '-', member, value, '', '1', '0'}
+        local message = {}
+        for j = 1, #parts do
+          message[#message + 1] = #parts[j] .. ':' .. parts[j]
+        end
+        redis.call('PUBLISH', ARGV[1], table.concat(message))
+        reported = reported + 1
+      end
     end
   end
 end
-return {#members, reported}
+return {(#KEYS - 1) / 2, reported}
