@@ -3,6 +3,7 @@ package io.github.jcacheredis.store;
 import static io.github.jcacheredis.store.StoreContext.ascii;
 import static io.github.jcacheredis.store.StoreContext.utf8;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -254,7 +255,7 @@ public final class ExpiryIndex {
             keys.add(dueKey);
             args[0] = channel;
             for (int i = 0; i < due.size(); i++) {
-                String member = new String((byte[]) due.get(i), java.nio.charset.StandardCharsets.UTF_8);
+                String member = new String((byte[]) due.get(i), StandardCharsets.UTF_8);
                 keys.add(ctx.layout.entryKey(member));
                 keys.add(shadowPrefix + member);
                 args[1 + i] = utf8(member);
