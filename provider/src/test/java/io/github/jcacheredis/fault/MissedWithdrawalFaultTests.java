@@ -107,7 +107,7 @@ class MissedWithdrawalFaultTests {
         until("A renews its registration", Duration.ofSeconds(10),
                 () -> !String.valueOf(redis.call("HVALS", registry)).equals(before));
         until("A subscribes again", Duration.ofSeconds(20), () -> subscribedClients() >= subscribed);
-        Thread.sleep(300); // the refresh follows the renewal on the heartbeat thread
+        Thread.sleep(1_000); // the registry read follows the renewal on the heartbeat thread (no sign of it to await)
 
         EventRecorder onA = EventRecorder.register(a, false); // A now tracks expiry, believing nobody else does
         c.put("marker", "m"); // due after k would have been
