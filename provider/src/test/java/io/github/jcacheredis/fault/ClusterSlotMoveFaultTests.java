@@ -1,6 +1,7 @@
 package io.github.jcacheredis.fault;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jcacheredis.RedisCachingProvider;
 import io.github.jcacheredis.support.EventRecorder;
@@ -12,10 +13,12 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.configuration.MutableConfiguration;
@@ -24,15 +27,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * EXPIRED events of entries whose slot is half-migrated to another master of a three-master
- * cluster.
+ * Slots moving between the masters of a three-master cluster: EXPIRED events of entries whose slot
+ * is half-migrated, and near caches of another instance's writes while slots move.
  */
 class ClusterSlotMoveFaultTests {
 
     private static final long TTL_MILLIS = 1_000;
     private static final int ENTRIES_IN_SLOT = 5;
+    private static final int NEAR_CACHED_KEYS = 300;
 
     private static RedisCluster cluster;
     private static URI config;
@@ -132,6 +138,57 @@ class ClusterSlotMoveFaultTests {
         wrong.values().removeIf(n -> n == 1);
         assertEquals(Map.of(), wrong, "entries not reported exactly once (key -> EXPIRED events); index on the target"
                 + " while the slot was half-moved (" + (until - half) + " ms): " + index + "; events: " + reported);
+    }
+
+    /** Every value another instance writes while slots move replaces the near-cached one within 3 s. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tracking", "published"})
+    void nearCacheServesEveryWriteOfAnotherInstanceWhileSlotsMove(String invalidation) throws Exception {
+        Map<String, String> settings = Map.of("near-cache", "1000", "near-cache-invalidation", invalidation);
+        Cache<String, String> writer = instances.open(config, settings).createCache("items",
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        Cache<String, String> reader = instances.open(config, settings).createCache("items",
+                new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < NEAR_CACHED_KEYS; i++) {
+            values.put("k" + i, "v0");
+        }
+        writer.putAll(values);
+        values.keySet().forEach(reader::get);
+        RedisServer from = cluster.masters().get(0);
+        RedisServer to = cluster.masters().get(1);
+        CompletableFuture<List<Integer>> reshard = CompletableFuture.supplyAsync(
+                () -> cluster.reshard(from, to, Math.min(2000, cluster.slotsOf(from).size() - 1)));
+        Map<Integer, Map<String, String>> stale = new LinkedHashMap<>();
+        int round = 0;
+        boolean last = false;
+        while (!last) {
+            last = reshard.isDone();
+            round++;
+            for (String key : values.keySet()) {
+                values.put(key, "v" + round);
+                writer.put(key, "v" + round);
+                reader.get(key); // the reader reads while slots move, filling its near cache
+            }
+            long deadline = System.currentTimeMillis() + 3_000;
+            Map<String, String> wrong = new HashMap<>();
+            do {
+                wrong.clear();
+                for (Map.Entry<String, String> e : values.entrySet()) {
+                    String read = reader.get(e.getKey());
+                    if (!e.getValue().equals(read)) {
+                        wrong.put(e.getKey(), read + " instead of " + e.getValue());
+                    }
+                }
+            } while (!wrong.isEmpty() && System.currentTimeMillis() < deadline);
+            if (!wrong.isEmpty()) {
+                stale.put(round, wrong);
+            }
+        }
+        reshard.get(2, TimeUnit.MINUTES);
+        assertTrue(round > 1, "no round ran while slots moved");
+        assertEquals(Map.of(), stale, "near-cached reads 3 s after another instance's write (round -> key -> value), of "
+                + round + " rounds");
     }
 
     private Cache<String, String> cache(String name, long ttlMillis) {
