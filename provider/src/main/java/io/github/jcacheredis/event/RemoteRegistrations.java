@@ -2,6 +2,7 @@ package io.github.jcacheredis.event;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -42,10 +43,18 @@ final class RemoteRegistrations {
      * instance registers again at its next renewal; a withdrawal is announced.
      */
     synchronized void refresh(Map<String, Lease> live, long serverNow, long readAt) {
-        known.entrySet().removeIf(entry -> learnedBefore(entry.getValue(), readAt) && !live.containsKey(entry.getKey())
-                && (entry.getValue().mask == 0 || entry.getValue().deadline <= serverNow));
-        known.replaceAll((origin, entry) -> learnedBefore(entry, readAt) && !live.containsKey(origin) && entry.listed
-                ? new Known(entry.mask, entry.learnedAt, entry.deadline, false) : entry);
+        for (Iterator<Map.Entry<String, Known>> it = known.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Known> missing = it.next();
+            Known entry = missing.getValue();
+            if (!learnedBefore(entry, readAt) || live.containsKey(missing.getKey())) {
+                continue;
+            }
+            if (entry.mask == 0 || entry.deadline <= serverNow) {
+                it.remove();
+            } else if (entry.listed) {
+                missing.setValue(new Known(entry.mask, entry.learnedAt, entry.deadline, false));
+            }
+        }
         live.forEach((origin, lease) -> {
             Known current = known.get(origin);
             if (current == null || learnedBefore(current, readAt)) {
@@ -59,14 +68,8 @@ final class RemoteRegistrations {
     }
 
     /** The masks of the instances registered now (withdrawn ones left out). */
-    synchronized List<Integer> masks() {
-        List<Integer> masks = new ArrayList<>(known.size());
-        known.values().forEach(entry -> {
-            if (entry.mask != 0) {
-                masks.add(entry.mask);
-            }
-        });
-        return masks;
+    List<Integer> masks() {
+        return masks(false);
     }
 
     /**
@@ -75,10 +78,14 @@ final class RemoteRegistrations {
      * one of those behind, which must not count where counting it is the unsafe side (deciding that
      * someone else tracks expiry, so that what an earlier tracking period left is kept).
      */
-    synchronized List<Integer> listedMasks() {
+    List<Integer> listedMasks() {
+        return masks(true);
+    }
+
+    private synchronized List<Integer> masks(boolean listedOnly) {
         List<Integer> masks = new ArrayList<>(known.size());
         known.values().forEach(entry -> {
-            if (entry.mask != 0 && entry.listed) {
+            if (entry.mask != 0 && (entry.listed || !listedOnly)) {
                 masks.add(entry.mask);
             }
         });
