@@ -14,15 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
 import javax.cache.configuration.FactoryBuilder;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
-import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
-import javax.cache.expiry.CreatedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,13 +52,6 @@ class MissedWithdrawalFaultTests {
         redis.close();
     }
 
-    private static Cache<String, String> sessions(CacheManager manager) {
-        return manager.createCache("sessions", new MutableConfiguration<String, String>()
-                .setTypes(String.class, String.class)
-                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
-                        new javax.cache.expiry.Duration(TimeUnit.MILLISECONDS, TTL_MILLIS))));
-    }
-
     private List<?> shadowsOf(String key) {
         return (List<?>) redis.call("KEYS", instances.namespace() + ":%shadow:sessions:*" + key);
     }
@@ -75,9 +64,12 @@ class MissedWithdrawalFaultTests {
     @Test
     void anEntryRemovedWhileNobodyTrackedIsNotReportedExpiredAfterAMissedWithdrawal() throws Exception {
         Map<String, String> settings = Map.of("timeout", "1000");
-        Cache<String, String> a = sessions(instances.open(URI.create(proxy.uri()), settings));
-        Cache<String, String> b = sessions(instances.open(URI.create(redis.uri()), settings));
-        Cache<String, String> c = sessions(instances.open(URI.create(redis.uri()), settings));
+        Cache<String, String> a = ExpiryFaultTests.sessions(instances.open(URI.create(proxy.uri()), settings),
+                TTL_MILLIS);
+        Cache<String, String> b = ExpiryFaultTests.sessions(instances.open(URI.create(redis.uri()), settings),
+                TTL_MILLIS);
+        Cache<String, String> c = ExpiryFaultTests.sessions(instances.open(URI.create(redis.uri()), settings),
+                TTL_MILLIS);
         // A registers (without EXPIRED), so that its renewals show when its heartbeat runs
         a.registerCacheEntryListener(new MutableCacheEntryListenerConfiguration<>(
                 FactoryBuilder.factoryOf(CreatedOnly.class), null, false, false));
