@@ -42,6 +42,11 @@ enum Failures {
 
     /** How Redisson's message begins when a command waited in vain for a connection of the pool. */
     private static final String NO_FREE_CONNECTION = "Unable to acquire connection!";
+    /**
+     * How Redisson's message begins when a command's connection did not write it in time (its I/O
+     * thread busy: a JVM short of CPU, or paused); Redisson cancels that write, so it never ran.
+     */
+    private static final String NOT_WRITTEN = "Command still hasn't been written into connection!";
 
     static Failures of(Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -90,13 +95,25 @@ enum Failures {
     }
 
     /**
-     * True when the command did not run because the client holds more calls than it allows: no
-     * connection of its pool became free in time, or its batch lane had no room ({@link
-     * BatchLane.NoRoom}). That is back-pressure, and says nothing about Redis being unreachable:
-     * the calls holding the connections learn that, by their replies or their response timeouts.
+     * True when the command did not run because the client holds more calls than it can send at
+     * once: it could not get the command onto a connection in time ({@link #isCongested}), or its
+     * batch lane had no room ({@link BatchLane.NoRoom}). That is back-pressure, and says nothing
+     * about Redis being unreachable: the calls holding the connections learn that, by their replies
+     * or their response timeouts.
      */
     static boolean isBackPressure(Throwable failure) {
-        return isPoolExhausted(failure) || any(unwrap(failure), BatchLane.NoRoom.class);
+        return isCongested(failure) || any(unwrap(failure), BatchLane.NoRoom.class);
+    }
+
+    /**
+     * True when the command was not sent because the client could not get it onto a connection in
+     * time: no connection of its pool became free ({@link #isPoolExhausted}), or the connection's
+     * I/O thread did not write it (busy, as in a JVM short of CPU), which Redisson gives only one
+     * retry delay per attempt, far less than a reply's timeout.
+     */
+    static boolean isCongested(Throwable failure) {
+        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
+                && (cause.getMessage().startsWith(NO_FREE_CONNECTION) || cause.getMessage().startsWith(NOT_WRITTEN)));
     }
 
     /** True when the command was not sent because no connection of the client's pool became free in time. */

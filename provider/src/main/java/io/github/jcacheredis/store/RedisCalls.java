@@ -219,7 +219,7 @@ final class RedisCalls {
             } catch (RuntimeException e) {
                 Throwable cause = Failures.unwrap(e);
                 Failures kind = Failures.of(cause);
-                boolean waitedForAConnection = poolWaitMillis > 0 && Failures.isPoolExhausted(cause);
+                boolean waitedForAConnection = poolWaitMillis > 0 && Failures.isCongested(cause);
                 if (kind == Failures.NOT_RUN && attempt < WRITE_RETRIES && !isDown() && !Failures.isTransient(cause)
                         && !waitedForAConnection) {
                     pause(RETRY_DELAY_MILLIS);
@@ -242,9 +242,10 @@ final class RedisCalls {
      * Runs a call, and runs it again while it fails only because it was not sent: the cluster's
      * layout is changing ({@link Failures#isTransient}), until that has lasted {@code settleMillis}
      * (the client learns the new layout within its scan interval); or no connection of the pool
-     * became free ({@link Failures#isPoolExhausted}), until it has waited {@code poolWaitMillis}
-     * or Redis is found unreachable meanwhile (by the calls holding the connections). The client
-     * waited for the connection already, so that one is sent again after a short pause only
+     * became free, or none wrote it in time ({@link Failures#isCongested}), until it has waited
+     * {@code poolWaitMillis} or Redis is found unreachable meanwhile (by the calls holding the
+     * connections). The client waited for the connection already, so that one is sent again after
+     * a short pause only
      * (should a client ever report it without waiting, the loop does not spin).
      */
     private <T> T whileSettling(Supplier<T> call) {
@@ -255,7 +256,7 @@ final class RedisCalls {
             try {
                 return call.get();
             } catch (RuntimeException e) {
-                boolean crowded = Failures.isPoolExhausted(e);
+                boolean crowded = Failures.isCongested(e);
                 // no more waiting for a connection once the calls holding them found Redis unreachable
                 if (crowded ? poolWaitMillis <= 0 || isDown() : !Failures.isTransient(e)) {
                     throw e;
@@ -300,10 +301,15 @@ final class RedisCalls {
                     + "; only this call failed. If it happens under the expected load, raise batch-max (each Redis node"
                     + " takes " + NaturalBatches.ROOM_PER_BATCH_COMMAND + " x batch-max calls at once)", cause);
         }
-        if (Failures.isBackPressure(cause)) {
+        if (Failures.isPoolExhausted(cause)) {
             return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " was not sent: the Redis client's"
                     + " connection pool was exhausted (no connection became free in time); only this call failed."
                     + " If it happens under the expected load, raise connectionPoolSize in the Redisson config", cause);
+        }
+        if (Failures.isCongested(cause)) {
+            return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " was not sent: the Redis client's"
+                    + " I/O threads did not write it to a connection in time (is the JVM short of CPU?); only this call"
+                    + " failed", cause);
         }
         return new CacheException("Cache[" + cacheName + "]: Redis " + operation + " failed: " + cause.getMessage(), cause);
     }

@@ -29,7 +29,8 @@ class FailuresUnitTests {
         for (Throwable failure : new Throwable[] {POOL_EXHAUSTED, withinTimeout, new CompletionException(POOL_EXHAUSTED)}) {
             assertEquals(Failures.NOT_RUN, Failures.of(failure));
             assertTrue(Failures.isBackPressure(failure));
-            assertTrue(Failures.isPoolExhausted(failure), "a call sends it again while its wait lasts");
+            assertTrue(Failures.isPoolExhausted(failure));
+            assertTrue(Failures.isCongested(failure), "a call sends it again while its wait lasts");
             assertFalse(RedisCalls.isUnreachable(Failures.unwrap(failure)));
         }
     }
@@ -65,13 +66,27 @@ class FailuresUnitTests {
         assertTrue(RedisCalls.isUnreachable(refused));
     }
 
+    /**
+     * Redisson cancels a write that its connection's I/O thread did not carry out within the retry
+     * delays (a JVM short of CPU), and fails the command so: it never ran, and says nothing of Redis.
+     */
     @Test
-    void otherTimeoutsAreNotTakenForAnExhaustedPool() {
+    void aCommandNotWrittenInTimeDidNotRunAndRedisIsNotUnreachable() {
         RedisTimeoutException unwritten = new RedisTimeoutException("Command still hasn't been written into connection!"
-                + " Check connection with Redis node: localhost/127.0.0.1:6379");
-        assertFalse(Failures.isBackPressure(unwritten));
-        assertTrue(RedisCalls.isUnreachable(unwritten));
+                + " Check CPU usage of the JVM. Check connection with Redis node: localhost/127.0.0.1:6379 for TCP packet"
+                + " drops. Try to increase nettyThreads setting. Netty pending tasks: 27, command: (MGET), params: [k]"
+                + " after 1 of 1 retry attempts");
+        for (Throwable failure : new Throwable[] {unwritten, new CompletionException(unwritten)}) {
+            assertEquals(Failures.NOT_RUN, Failures.of(failure));
+            assertTrue(Failures.isBackPressure(failure));
+            assertTrue(Failures.isCongested(failure), "a call sends it again while its wait lasts");
+            assertFalse(Failures.isPoolExhausted(failure), "its failure does not blame the pool");
+            assertFalse(RedisCalls.isUnreachable(Failures.unwrap(failure)));
+        }
+    }
 
+    @Test
+    void aResponseTimeoutIsNotTakenForBackPressure() {
         RedisResponseTimeoutException noReply = new RedisResponseTimeoutException("Redis server response timeout");
         assertEquals(Failures.UNKNOWN, Failures.of(noReply));
         assertFalse(Failures.isBackPressure(noReply));
