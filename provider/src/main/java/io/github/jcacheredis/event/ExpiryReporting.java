@@ -16,8 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ExpiryReporting {
 
-    /** How long a shadow copy outlives its entry: the time allowed to report its expiry. */
-    static final long SHADOW_GRACE_MILLIS = 60_000;
     private static final int WIPE_BATCH = 500;
     /** The longest sweeps wait for a subscription to come back. */
     static final long HOLD_MILLIS = 5_000;
@@ -101,7 +99,7 @@ final class ExpiryReporting {
         long started = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
             try {
-                long enrolled = index.enroll(SHADOW_GRACE_MILLIS);
+                long enrolled = index.enroll(ExpiryIndex.SHADOW_GRACE_MILLIS);
                 LOG.debug("enrolled {} entries of {} for expiry events in {} ms", enrolled, cache,
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 return;

@@ -1,6 +1,7 @@
 package io.github.jcacheredis.event;
 
 import io.github.jcacheredis.store.EventChannels;
+import io.github.jcacheredis.store.ExpiryIndex;
 import io.github.jcacheredis.store.KeyLayout;
 import io.github.jcacheredis.store.ListenerRegistry;
 import io.github.jcacheredis.store.Publication;
@@ -134,7 +135,7 @@ final class WritePublication {
                 || others.stream().anyMatch(other -> (other & CacheEventBridge.LISTENER_BITS) != 0);
         return store.publishTo(!publishing || closed.getAsBoolean() ? Publication.NONE
                 : new Publication(EventChannels.eventChannel(layout), instance.origin(), withValues,
-                        tracking || inDoubt ? ExpiryReporting.SHADOW_GRACE_MILLIS : 0,
+                        tracking || inDoubt ? ExpiryIndex.SHADOW_GRACE_MILLIS : 0,
                         listensHere ? tickets : WriteTickets.NONE));
     }
 }

@@ -31,12 +31,18 @@ final class EntryDeletions {
      * scan let a sweep in between report cleared entries as expired, and deleted the copy of an
      * entry written meanwhile, whose expiry then went unreported. Copies of entries that expired
      * before the clear stay for the sweep to report; leftovers of an earlier tracking period go
-     * when tracking starts again (the wipe).
+     * when tracking starts again (the wipe), or by their TTLs, which the clear then fits to what
+     * is left ({@link DueLifetimes#fitAfterClear}): a destroyed cache nobody tracks any more
+     * leaves nothing behind for longer than the grace.
      */
     static long clear(RedissonClient redis, KeyLayout layout, int batchSize, boolean tracksExpiry, String origin) {
-        long removed = tracksExpiry || expiryStateExists(redis, layout)
-                ? deleteWithCompanions(redis, layout, batchSize)
-                : KeyScans.unlinkMatching(redis, layout.scanPattern(), batchSize);
+        long removed;
+        if (tracksExpiry || expiryStateExists(redis, layout)) {
+            removed = deleteWithCompanions(redis, layout, batchSize);
+            DueLifetimes.fitAfterClear(redis, layout);
+        } else {
+            removed = KeyScans.unlinkMatching(redis, layout.scanPattern(), batchSize);
+        }
         publish(redis, layout, EventMessage.CLEARED, origin, "");
         return removed;
     }

@@ -29,11 +29,18 @@ import org.slf4j.LoggerFactory;
  * on a cluster, whose tags a small set lists. One instance at a time (holding a lease) sweeps the
  * indexes every {@link #SWEEP_MILLIS} ms: each due entry is touched, which makes Redis expire it
  * now, and one that is gone is reported with its shadow copy's value, by whoever takes the copy.
+ * Indexes and the set of slots have TTLs ({@link DueLifetimes}), so that once nobody tracks
+ * expiry they go with the entries they were kept for.
  */
 public final class ExpiryIndex {
 
     /** How often the sweeping instance looks for due entries. */
     public static final long SWEEP_MILLIS = 500;
+    /**
+     * How long a shadow copy outlives its entry, and an index of due times its latest due time:
+     * the time allowed to report an expiry.
+     */
+    public static final long SHADOW_GRACE_MILLIS = 60_000;
     /** How long the sweeper's lease lasts without renewal (it renews at every sweep). */
     static final long SWEEPER_LEASE_MILLIS = 3_000;
     /** Entries handled per call of the sweep script. */
@@ -77,7 +84,7 @@ public final class ExpiryIndex {
                 return;
             }
         }
-        tags().add(ctx.layout.tagOf(encodedKey));
+        list(List.of(ctx.layout.tagOf(encodedKey)));
         synchronized (listedTags) {
             listedTags.set(slot);
         }
@@ -134,7 +141,7 @@ public final class ExpiryIndex {
         try {
             if (pending || ctx.redis.getKeys().countExists(ctx.layout.dueTagsKey()) == 0) {
                 for (int from = 0; from < tags.size(); from += RELIST_BATCH) {
-                    tags().addAll(tags.subList(from, Math.min(tags.size(), from + RELIST_BATCH)));
+                    list(tags.subList(from, Math.min(tags.size(), from + RELIST_BATCH)));
                 }
                 synchronized (listedTags) {
                     relistPending = false;
@@ -209,8 +216,9 @@ public final class ExpiryIndex {
 
     /**
      * One sweep by the instance holding the sweeper's lease ({@code token}): takes or renews the
-     * lease, then reports every due entry. Returns how many were reported, or -1 when another
-     * instance holds the lease.
+     * lease, then reports every due entry, and keeps the set of slots (on a cluster) alive for as
+     * long as the indexes it lists. Returns how many were reported, or -1 when another instance
+     * holds the lease.
      */
     public long sweep(String token) {
         if (!holdSweeperLease(token)) {
@@ -218,12 +226,32 @@ public final class ExpiryIndex {
         }
         byte[] channel = utf8(EventChannels.eventChannel(ctx.layout));
         long reported = 0;
+        long longestIndexTtl = -2;
         RuntimeException failure = null;
         for (String dueKey : dueKeys()) {
             try {
-                reported += sweep(dueKey, channel);
+                Swept swept = sweep(dueKey, channel);
+                reported += swept.reported();
+                longestIndexTtl = Math.max(longestIndexTtl, swept.indexTtl());
             } catch (RuntimeException e) {
                 // one slot refused (its keys half moved to another master): the others are still swept
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (ctx.layout.clustered()) {
+            // also after a slot refused: the set lives at least the grace from each sweep, so it
+            // never runs out while someone sweeps
+            long longest = longestIndexTtl;
+            try {
+                ctx.calls.call("PEXPIRE", () -> {
+                    DueLifetimes.keepTags(ctx.redis, ctx.layout, longest);
+                    return null;
+                });
+            } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -237,33 +265,41 @@ public final class ExpiryIndex {
         return reported;
     }
 
+    /** What sweeping one index did: entries reported, and the index's remaining TTL (-2: gone). */
+    private record Swept(long reported, long indexTtl) {
+    }
+
     /**
      * Reports the due entries of one index: lists them, then hands them to the sweep script with
      * every key it touches, so that while the slot moves the script runs only where all of them are.
      */
-    private long sweep(String dueKey, byte[] channel) {
+    private Swept sweep(String dueKey, byte[] channel) {
         String shadowPrefix = ctx.layout.shadowPrefixOfDueKey(dueKey);
+        byte[] grace = ascii(SHADOW_GRACE_MILLIS);
         long reported = 0;
         while (true) {
-            List<Object> due = ctx.calls.call("list due entries", () -> ctx.scripts.run(Scripts.DUE, List.of(dueKey),
-                    new Object[] {ascii(SWEEP_BATCH)}));
+            List<Object> listed = ctx.calls.call("list due entries", () -> ctx.scripts.run(Scripts.DUE, List.of(dueKey),
+                    DueLifetimes.listing(SWEEP_BATCH)));
+            long indexTtl = DueLifetimes.ttlOf(listed);
+            List<Object> due = listed.subList(1, listed.size());
             if (due.isEmpty()) {
-                return reported;
+                return new Swept(reported, indexTtl);
             }
             List<Object> keys = new ArrayList<>(1 + 2 * due.size());
-            Object[] args = new Object[1 + due.size()];
+            Object[] args = new Object[2 + due.size()];
             keys.add(dueKey);
             args[0] = channel;
+            args[1] = grace;
             for (int i = 0; i < due.size(); i++) {
                 String member = new String((byte[]) due.get(i), StandardCharsets.UTF_8);
                 keys.add(ctx.layout.entryKey(member));
                 keys.add(shadowPrefix + member);
-                args[1 + i] = utf8(member);
+                args[2 + i] = utf8(member);
             }
             List<Object> reply = ctx.calls.call("sweep", () -> ctx.scripts.runOnce(Scripts.SWEEP, keys, args));
             reported += (Long) reply.get(1);
             if (due.size() < SWEEP_BATCH) {
-                return reported;
+                return new Swept(reported, indexTtl);
             }
         }
     }
@@ -293,5 +329,15 @@ public final class ExpiryIndex {
 
     private RSet<String> tags() {
         return ctx.redis.getSet(ctx.layout.dueTagsKey(), StringCodec.INSTANCE);
+    }
+
+    /** Adds slot tags to the set the sweeper visits, which then lives at least the grace. */
+    private void list(List<String> tags) {
+        Object[] args = new Object[1 + tags.size()];
+        args[0] = ascii(SHADOW_GRACE_MILLIS);
+        for (int i = 0; i < tags.size(); i++) {
+            args[1 + i] = utf8(tags.get(i));
+        }
+        ctx.scripts.run(Scripts.DUE_TAGS, List.of(ctx.layout.dueTagsKey()), args);
     }
 }

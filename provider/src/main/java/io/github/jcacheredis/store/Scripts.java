@@ -16,6 +16,7 @@ final class Scripts {
     static final LuaScript TOUCH = LuaScript.load("touch.lua");
     static final LuaScript ENROLL = LuaScript.load("enroll.lua");
     static final LuaScript DUE = LuaScript.load("due.lua");
+    static final LuaScript DUE_TAGS = LuaScript.load("due_tags.lua");
     static final LuaScript SWEEP = LuaScript.load("sweep.lua");
     static final LuaScript READ = LuaScript.load("read.lua");
     static final LuaScript LEASE = LuaScript.load("lease.lua");

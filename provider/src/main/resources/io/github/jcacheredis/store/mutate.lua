@@ -2,7 +2,8 @@
 --
 -- KEYS[1]  the entry key
 -- KEYS[2]  the entry's shadow key (while expiry is tracked, or with a lease)
--- KEYS[3]  the index of due times of the entry's slot (while expiry is tracked, or with a lease)
+-- KEYS[3]  the index of due times of the entry's slot (while expiry is tracked, or with a lease);
+--          a due time added keeps it alive until that time plus the grace (ARGV[12])
 -- KEYS[4]  the entry's write lease key (only with ARGV[13])
 -- ARGV[1]  precondition: 'a' any, 'n' entry absent, 'p' entry present, 'e' value equals ARGV[2]
 -- ARGV[2]  expected value (precondition 'e')
@@ -65,6 +66,20 @@ local function forget_expiry()
   end
 end
 
+-- the index outlives its latest due time by the grace, as the copies do, so that an index nobody
+-- sweeps any more goes by itself; one without a TTL (new, or older than this rule) covers all it holds
+local function index_outlives(now, ttl)
+  local wanted = ttl + grace
+  local left = redis.call('PTTL', due)
+  if left == -1 then
+    local latest = redis.call('ZRANGE', due, -1, -1, 'WITHSCORES')
+    wanted = math.max(wanted, tonumber(latest[2]) - now + grace)
+  end
+  if left < wanted then
+    redis.call('PEXPIRE', due, wanted)
+  end
+end
+
 -- keeps the shadow copy and the index in step with the entry: same value, TTL plus the grace,
 -- due when the entry expires
 local function shadow_follows(value)
@@ -73,8 +88,10 @@ local function shadow_follows(value)
   end
   local ttl = redis.call('PTTL', key)
   if ttl > 0 then
+    local now = now_ms()
     redis.call('SET', shadow, value, 'PX', ttl + grace)
-    redis.call('ZADD', due, now_ms() + ttl, ARGV[10])
+    redis.call('ZADD', due, now + ttl, ARGV[10])
+    index_outlives(now, ttl)
   else
     forget_expiry()
   end

@@ -11,15 +11,18 @@
 -- KEYS[1]           the index of due times of the slot
 -- KEYS[2i], [2i+1]  entry key and its shadow key, for i = 1 .. n
 -- ARGV[1]           event channel
--- ARGV[1+i]         encoded key of entry i, as a member of the index (listed by due.lua)
+-- ARGV[2]           grace in milliseconds for which the index outlives its latest due time
+-- ARGV[2+i]         encoded key of entry i, as a member of the index (listed by due.lua)
 --
 -- Returns {entries handled, entries reported}.
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local grace = tonumber(ARGV[2])
 local reported = 0
+local later = 0
 for i = 2, #KEYS, 2 do
-  local member = ARGV[i / 2 + 1]
+  local member = ARGV[i / 2 + 2]
   local entry = KEYS[i]
   local shadow = KEYS[i + 1]
   local due = redis.call('ZSCORE', KEYS[1], member)
@@ -34,6 +37,7 @@ for i = 2, #KEYS, 2 do
       else
         -- not expired yet (0: it expires this very millisecond): due again then
         redis.call('ZADD', KEYS[1], now + math.max(ttl, 1), member)
+        later = math.max(later, ttl, 1)
       end
     else
       redis.call('ZREM', KEYS[1], member)
@@ -48,6 +52,18 @@ for i = 2, #KEYS, 2 do
         reported = reported + 1
       end
     end
+  end
+end
+if later > 0 then
+  -- the index outlives its latest due time by the grace (see mutate.lua)
+  local wanted = later + grace
+  local left = redis.call('PTTL', KEYS[1])
+  if left == -1 then
+    local latest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+    wanted = math.max(wanted, tonumber(latest[2]) - now + grace)
+  end
+  if left < wanted then
+    redis.call('PEXPIRE', KEYS[1], wanted)
   end
 end
 return {(#KEYS - 1) / 2, reported}

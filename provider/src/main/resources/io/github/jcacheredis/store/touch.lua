@@ -5,7 +5,8 @@
 -- KEYS[2]  the entry's shadow key
 -- KEYS[3]  the index of due times of the entry's slot
 -- ARGV[1]  TTL: -2 keep, -1 eternal, 0 expire now, > 0 milliseconds
--- ARGV[2]  grace in milliseconds for which the shadow copy outlives the entry
+-- ARGV[2]  grace in milliseconds for which the shadow copy outlives the entry, and the index its
+--          latest due time
 -- ARGV[3]  event channel
 -- ARGV[4]  encoded key, as carried in the event and in the index
 -- ARGV[5]  '1' to return the value
@@ -32,9 +33,21 @@ elseif ttl == -1 then
   redis.call('ZREM', KEYS[3], ARGV[4])
 elseif ttl > 0 then
   local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local grace = tonumber(ARGV[2])
   redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('SET', KEYS[2], value, 'PX', ttl + tonumber(ARGV[2]))
-  redis.call('ZADD', KEYS[3], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) + ttl, ARGV[4])
+  redis.call('SET', KEYS[2], value, 'PX', ttl + grace)
+  redis.call('ZADD', KEYS[3], now + ttl, ARGV[4])
+  -- the index outlives its latest due time by the grace (see mutate.lua)
+  local wanted = ttl + grace
+  local left = redis.call('PTTL', KEYS[3])
+  if left == -1 then
+    local latest = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+    wanted = math.max(wanted, tonumber(latest[2]) - now + grace)
+  end
+  if left < wanted then
+    redis.call('PEXPIRE', KEYS[3], wanted)
+  end
 end
 if ARGV[5] == '1' then
   return {value}
