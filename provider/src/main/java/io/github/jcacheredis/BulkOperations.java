@@ -98,20 +98,15 @@ final class BulkOperations<K, V> {
     }
 
     /**
-     * Removes every entry, in batches, telling the writer and the listeners. Degraded (Redis
+     * Removes every entry, in batches, telling the writer and the listeners: each batch is
+     * removed before the next is read, so each entry is handed to them once. Degraded (Redis
      * unreachable), the keys are unknown: the store records a clear, done once Redis is back.
      */
     void removeAll() {
-        Iterator<String> encodedKeys = store.scanToRemove(BATCH);
-        List<K> batch = new ArrayList<>(BATCH);
-        while (encodedKeys.hasNext()) {
-            batch.add(codec.decodeKey(encodedKeys.next()));
-            if (batch.size() == BATCH) {
-                removeAll(batch);
-                batch.clear();
-            }
-        }
-        if (!batch.isEmpty()) {
+        Iterator<List<String>> batches = store.batchesToRemove(BATCH);
+        while (batches.hasNext()) {
+            List<K> batch = new ArrayList<>(BATCH);
+            batches.next().forEach(encodedKey -> batch.add(codec.decodeKey(encodedKey)));
             removeAll(batch);
         }
     }

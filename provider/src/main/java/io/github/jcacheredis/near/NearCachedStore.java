@@ -195,8 +195,8 @@ public final class NearCachedStore implements EntryStore {
     }
 
     @Override
-    public Iterator<String> scanToRemove(int batchSize) {
-        return store.scanToRemove(batchSize);
+    public Iterator<List<String>> batchesToRemove(int batchSize) {
+        return store.batchesToRemove(batchSize);
     }
 
     @Override

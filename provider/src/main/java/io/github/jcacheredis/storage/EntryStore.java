@@ -1,5 +1,6 @@
 package io.github.jcacheredis.storage;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -85,12 +86,29 @@ public interface EntryStore extends AutoCloseable {
     Iterator<String> scan(int batchSize);
 
     /**
-     * The encoded keys of a removal of every entry: like {@link #scan}, but a store that cannot see
-     * its entries now (Redis unreachable, degraded) records the removal as a clear, carried out once
+     * The encoded keys of a removal of every entry, in batches of at most {@code batchSize}. The
+     * caller removes each batch before it asks for the next, and so is handed no entry twice: a
+     * store reads further keys only once the batch before is gone. A store that cannot see its
+     * entries now (Redis unreachable, degraded) records the removal as a clear, carried out once
      * it can, rather than remove nothing.
      */
-    default Iterator<String> scanToRemove(int batchSize) {
-        return scan(batchSize);
+    default Iterator<List<String>> batchesToRemove(int batchSize) {
+        Iterator<String> keys = scan(batchSize);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            public List<String> next() {
+                List<String> batch = new ArrayList<>(batchSize);
+                do {
+                    batch.add(keys.next());
+                } while (batch.size() < batchSize && keys.hasNext());
+                return batch;
+            }
+        };
     }
 
     /** Deletes every entry of the cache, without events; returns how many there were. */

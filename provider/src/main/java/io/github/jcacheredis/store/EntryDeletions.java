@@ -2,7 +2,6 @@ package io.github.jcacheredis.store;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -33,31 +32,23 @@ final class EntryDeletions {
      * before the clear stay for the sweep to report; leftovers of an earlier tracking period go
      * when tracking starts again (the wipe), or by their TTLs, which the clear then fits to what
      * is left ({@link DueLifetimes#fitAfterClear}): a destroyed cache nobody tracks any more
-     * leaves nothing behind for longer than the grace.
+     * leaves nothing behind for longer than the grace. The keys come from a {@link KeySweep}, so
+     * an entry whose cluster slot moves while the clear runs is deleted all the same.
      */
     static long clear(RedissonClient redis, KeyLayout layout, int batchSize, boolean tracksExpiry, String origin) {
-        long removed;
-        if (tracksExpiry || expiryStateExists(redis, layout)) {
-            removed = deleteWithCompanions(redis, layout, batchSize);
+        boolean withCompanions = tracksExpiry || expiryStateExists(redis, layout);
+        long removed = 0;
+        KeySweep batches = KeyScans.sweep(redis, layout.prefix(), batchSize);
+        while (batches.hasNext()) {
+            List<String> keys = batches.next();
+            removed += withCompanions
+                    ? unlinkWithCompanions(redis, layout, keys.stream().map(layout::encodedKey).toList())
+                    : redis.getKeys().unlink(keys.toArray(String[]::new));
+        }
+        if (withCompanions) {
             DueLifetimes.fitAfterClear(redis, layout);
-        } else {
-            removed = KeyScans.unlinkMatching(redis, layout.scanPattern(), batchSize);
         }
         publish(redis, layout, EventMessage.CLEARED, origin, "");
-        return removed;
-    }
-
-    private static long deleteWithCompanions(RedissonClient redis, KeyLayout layout, int batchSize) {
-        long removed = 0;
-        Iterator<String> keys = KeyScans.scan(redis, layout.scanPattern(), batchSize);
-        List<String> batch = new ArrayList<>(batchSize);
-        while (keys.hasNext()) {
-            batch.add(layout.encodedKey(keys.next()));
-            if (batch.size() == batchSize || !keys.hasNext()) {
-                removed += unlinkWithCompanions(redis, layout, batch);
-                batch.clear();
-            }
-        }
         return removed;
     }
 

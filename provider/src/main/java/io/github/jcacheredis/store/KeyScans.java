@@ -10,10 +10,18 @@ import org.redisson.api.options.KeysScanOptions;
 
 /**
  * SCAN over one cache's keys, a batch per call, so client memory stays bounded whatever the cache's
- * size: iteration, clear (with UNLINK, which frees values off the server's main thread) and the
- * enrolment of entries for expiry events.
+ * size: iteration and the enrolment of entries for expiry events (the client's key iterator), and
+ * clear (with UNLINK, which frees values off the server's main thread) and removeAll(), which
+ * follow the slots a cluster moves meanwhile ({@link KeySweep}).
  */
 final class KeyScans {
+
+    /**
+     * How long a clear or removeAll() goes on reading the slots that moved while it scanned, as
+     * long as some of them move again each time, before it gives up (a move of a slot ends within
+     * moments; this is for a cluster whose slots are moved back and forth without end).
+     */
+    static final long FOLLOW_MILLIS = 30_000;
 
     private final StoreContext ctx;
 
@@ -28,17 +36,25 @@ final class KeyScans {
     }
 
     /**
-     * The encoded keys of a removal of every entry (removeAll()). Degraded, the removal cannot see
+     * The encoded keys of a removal of every entry (removeAll()), in batches: each batch must be
+     * removed before the next is asked for, so that no entry is handed out twice, and the keys of
+     * slots that move meanwhile are followed ({@link KeySweep}). Degraded, the removal cannot see
      * the keys it would remove: it is recorded as a skipped clear instead, carried out once Redis
      * is back, and so is the rest of a scan that finds Redis unreachable partway.
      */
-    Iterator<String> encodedKeysToRemove(int batchSize) {
-        Iterator<String> keys = ctx.calls.clear("SCAN", () -> scan(ctx.redis, ctx.layout.scanPattern(), batchSize),
-                null);
-        if (keys == null) {
-            return Collections.emptyIterator(); // degraded: recorded as a skipped clear
-        }
-        return decoded(keys, () -> ctx.calls.clear("SCAN", keys::hasNext, false));
+    Iterator<List<String>> encodedKeysToRemove(int batchSize) {
+        KeySweep batches = sweep(ctx.redis, ctx.layout.prefix(), batchSize);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return ctx.calls.clear("SCAN", batches::hasNext, false);
+            }
+
+            @Override
+            public List<String> next() {
+                return batches.next().stream().map(ctx.layout::encodedKey).toList();
+            }
+        };
     }
 
     private Iterator<String> decoded(Iterator<String> keys, BooleanSupplier hasNext) {
@@ -68,6 +84,15 @@ final class KeyScans {
                     pub.tracksExpiry(), pub.isActive() ? pub.origin() : "-"), 0L);
             return removed;
         }
+    }
+
+    /**
+     * The keys under {@code prefix} in batches of at most {@code batchSize}, for a caller that
+     * deletes each batch before it asks for the next; on a cluster it follows slots that move
+     * meanwhile for up to {@link #FOLLOW_MILLIS}.
+     */
+    static KeySweep sweep(RedissonClient redis, String prefix, int batchSize) {
+        return new KeySweep(new MasterReads(redis), prefix, batchSize, FOLLOW_MILLIS);
     }
 
     static Iterator<String> scan(RedissonClient redis, String pattern, int batchSize) {

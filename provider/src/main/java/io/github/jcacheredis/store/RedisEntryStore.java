@@ -466,9 +466,12 @@ public final class RedisEntryStore implements EntryStore {
         return scans.encodedKeys(batchSize);
     }
 
-    /** {@link #scan} for removeAll(): degraded, the removal is recorded as a clear to carry out once Redis is back. */
+    /**
+     * {@link #scan} for removeAll(), following slots that move meanwhile; degraded, the removal is
+     * recorded as a clear to carry out once Redis is back.
+     */
     @Override
-    public Iterator<String> scanToRemove(int batchSize) {
+    public Iterator<List<String>> batchesToRemove(int batchSize) {
         return scans.encodedKeysToRemove(batchSize);
     }
 

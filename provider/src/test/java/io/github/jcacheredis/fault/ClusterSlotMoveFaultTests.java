@@ -8,21 +8,31 @@ import io.github.jcacheredis.support.EventRecorder;
 import io.github.jcacheredis.support.Instances;
 import io.github.jcacheredis.testsupport.RedisCluster;
 import io.github.jcacheredis.testsupport.RedisServer;
+import io.github.jcacheredis.testsupport.Resharding;
 import io.github.jcacheredis.testsupport.RespClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.cache.Cache;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,19 +42,25 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Slots moving between the masters of a three-master cluster: EXPIRED events of entries whose slot
- * is half-migrated, and near caches of another instance's writes while slots move.
+ * is half-migrated, near caches of another instance's writes while slots move, and clear() and
+ * removeAll(), whose scans must follow the slots they move.
  */
 class ClusterSlotMoveFaultTests {
 
     private static final long TTL_MILLIS = 1_000;
     private static final int ENTRIES_IN_SLOT = 5;
     private static final int NEAR_CACHED_KEYS = 300;
+    private static final int SWEPT_ENTRIES = 3_000;
+    private static final int SLOTS_MOVED_BEHIND = 300;
+    private static final int SLOTS_RESHARDED = 1_000;
 
     private static RedisCluster cluster;
     private static URI config;
 
     @AutoClose
     final Instances instances = new Instances();
+    private final CountingWriter sweptWriter = new CountingWriter();
+    private final CountingRemovals sweptRemovals = new CountingRemovals();
 
     @BeforeAll
     static void startCluster() {
@@ -189,6 +205,229 @@ class ClusterSlotMoveFaultTests {
         assertTrue(round > 1, "no round ran while slots moved");
         assertEquals(Map.of(), stale, "near-cached reads 3 s after another instance's write (round -> key -> value), of "
                 + round + " rounds");
+    }
+
+    /**
+     * removeAll() reads the masters one after another. Slots moved, once the first master has
+     * been read, from a master not yet read to that first one carry their entries past the scan;
+     * they must be removed all the same, each handed to the CacheWriter and reported REMOVED once.
+     */
+    @Test
+    void removeAllRemovesTheEntriesOfSlotsMovedBehindItsScanOnceEach() {
+        Cache<String, String> cache = sweptCache("behind");
+        String prefix = instances.namespace() + ":behind:";
+        Map<String, String> values = entries("k", SWEPT_ENTRIES);
+        fill(cache, values);
+        List<RedisServer> masters = cluster.masters();
+        Map<Integer, RedisServer> owners = new HashMap<>();
+        masters.forEach(master -> cluster.slotsOf(master).forEach(slot -> owners.put(slot, master)));
+        List<Integer> moved = new ArrayList<>();
+        sweptWriter.onDeleteAll = keys -> {
+            List<RedisServer> read = keys.stream().map(key -> owners.get(RedisCluster.slotOf(prefix + key))).distinct()
+                    .toList();
+            if (sweptWriter.firstRead == null) {
+                sweptWriter.firstRead = read.get(0);
+            }
+            RedisServer first = sweptWriter.firstRead;
+            if (moved.isEmpty() && read.stream().anyMatch(master -> master != first)) {
+                // the first master has been read, another is being read: move the third one's slots behind the scan
+                RedisServer third = masters.stream().filter(m -> m != first && !read.contains(m)).findFirst().orElseThrow();
+                moved.addAll(cluster.reshard(third, first, SLOTS_MOVED_BEHIND, Resharding.CLUSTER_COMMANDS));
+            }
+        };
+
+        cache.removeAll();
+
+        assertEquals(SLOTS_MOVED_BEHIND, moved.size(), "no slot was moved while removeAll() ran");
+        long carried = values.keySet().stream().filter(key -> moved.contains(RedisCluster.slotOf(prefix + key))).count();
+        assertTrue(carried > 0, "the slots moved held no entry of the cache");
+        assertEquals(List.of(), keysUnder(prefix), "entries left after removeAll(), " + carried + " of "
+                + values.size() + " moved behind its scan");
+        assertEquals(Map.of(), notOnce(values.keySet(), sweptWriter.deleted), "CacheWriter deletions (key -> count)");
+        assertEquals(Map.of(), notOnce(values.keySet(), sweptRemovals.removed), "REMOVED events (key -> count)");
+    }
+
+    /**
+     * clear() and removeAll() called again and again while {@code redis-cli --cluster reshard}
+     * moves slots one way and then back: none may leave an entry that existed when it began, and
+     * removeAll() hands each entry to the CacheWriter and reports it REMOVED once.
+     */
+    @Test
+    void clearAndRemoveAllLeaveNoEntryWhileSlotsMove() throws Exception {
+        Cache<String, String> cache = sweptCache("moving");
+        String prefix = instances.namespace() + ":moving:";
+        RedisServer one = cluster.masters().get(0);
+        RedisServer other = cluster.masters().get(1);
+        Map<String, Integer> leftByRound = new LinkedHashMap<>();
+        Set<String> removedByRemoveAll = new HashSet<>();
+        int round = 0;
+        for (RedisServer[] move : List.of(new RedisServer[] {one, other}, new RedisServer[] {other, one})) {
+            CompletableFuture<List<Integer>> reshard = CompletableFuture.supplyAsync(
+                    () -> cluster.reshard(move[0], move[1], SLOTS_RESHARDED));
+            boolean last = false;
+            while (!last) {
+                last = reshard.isDone();
+                round++;
+                Map<String, String> values = entries("r" + round + "-", SWEPT_ENTRIES);
+                fill(cache, values);
+                String call;
+                if (round % 2 == 0) {
+                    cache.clear();
+                    call = "clear()";
+                } else {
+                    cache.removeAll();
+                    call = "removeAll()";
+                    removedByRemoveAll.addAll(values.keySet());
+                }
+                // read by key, so the check itself cannot miss an entry whose slot moves
+                int left = cache.getAll(values.keySet()).size();
+                if (left > 0) {
+                    leftByRound.put(call + " of round " + round, left);
+                }
+            }
+            reshard.get(2, TimeUnit.MINUTES);
+        }
+        assertTrue(round > 2, "too few rounds ran while slots moved: " + round);
+        assertEquals(Map.of(), leftByRound, "entries left (call -> entries of " + SWEPT_ENTRIES + "), of " + round
+                + " rounds");
+        assertEquals(List.of(), keysUnder(prefix), "entries left once the slots had moved");
+        assertEquals(Map.of(), notOnce(removedByRemoveAll, sweptWriter.deleted), "CacheWriter deletions (key -> count)");
+        assertEquals(Map.of(), notOnce(removedByRemoveAll, sweptRemovals.removed), "REMOVED events (key -> count)");
+    }
+
+    /** On a cluster whose slots stay where they are, a clear reads no slot by itself: one scan of each master. */
+    @Test
+    void aClearOnAQuietClusterScansOnceAndReadsNoSlotAgain() {
+        Cache<String, String> cache = sweptCache("quiet");
+        fill(cache, entries("k", SWEPT_ENTRIES));
+        long slotReads = cluster.masters().stream().mapToLong(m -> m.commandCalls("cluster|getkeysinslot")).sum();
+
+        cache.clear();
+
+        assertEquals(List.of(), keysUnder(instances.namespace() + ":quiet:"));
+        assertEquals(slotReads, cluster.masters().stream().mapToLong(m -> m.commandCalls("cluster|getkeysinslot")).sum(),
+                "slots read one by one after the scan of a quiet cluster");
+    }
+
+    /**
+     * A cache with a CacheWriter and a synchronous REMOVED listener that count, per key, what they
+     * were told. Its write script is loaded on every master first: a pipeline that meets a master
+     * without it reports an unknown outcome, which is not what these tests are about.
+     */
+    private Cache<String, String> sweptCache(String name) {
+        MutableConfiguration<String, String> configuration = new MutableConfiguration<String, String>()
+                .setTypes(String.class, String.class)
+                .setWriteThrough(true)
+                .setCacheWriterFactory(() -> sweptWriter)
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<String, String>(
+                        () -> sweptRemovals, null, false, true));
+        Cache<String, String> cache = instances.open(config, Map.of("timeout", "5000")).createCache(name, configuration);
+        String prefix = instances.namespace() + ":" + name + ":";
+        for (RedisServer master : cluster.masters()) {
+            List<Integer> slots = cluster.slotsOf(master);
+            String key = "warm-0";
+            for (int i = 1; !slots.contains(RedisCluster.slotOf(prefix + key)); i++) {
+                key = "warm-" + i;
+            }
+            cache.put(key, "v");
+            cache.remove(key);
+        }
+        sweptWriter.deleted.clear();
+        sweptRemovals.removed.clear();
+        return cache;
+    }
+
+    /** Puts {@code values} a few hundred at a time, so that no pipeline waits long on a loaded machine. */
+    private static void fill(Cache<String, String> cache, Map<String, String> values) {
+        Map<String, String> chunk = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            chunk.put(entry.getKey(), entry.getValue());
+            if (chunk.size() == 500) {
+                cache.putAll(chunk);
+                chunk.clear();
+            }
+        }
+        cache.putAll(chunk);
+    }
+
+    private static Map<String, String> entries(String keyPrefix, int count) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            values.put(keyPrefix + i, "v");
+        }
+        return values;
+    }
+
+    /** The keys of {@code expected} not counted exactly once, and the keys counted but not expected, with their counts. */
+    private static Map<String, Integer> notOnce(Set<String> expected, Map<String, Integer> counts) {
+        Map<String, Integer> wrong = new TreeMap<>();
+        expected.forEach(key -> {
+            int count = counts.getOrDefault(key, 0);
+            if (count != 1) {
+                wrong.put(key, count);
+            }
+        });
+        counts.forEach((key, count) -> {
+            if (!expected.contains(key)) {
+                wrong.put(key, count);
+            }
+        });
+        return wrong;
+    }
+
+    /** Every key under {@code prefix} on every master, by SCAN. */
+    private static List<String> keysUnder(String prefix) {
+        List<String> keys = new ArrayList<>();
+        for (RedisServer master : cluster.masters()) {
+            String cursor = "0";
+            do {
+                List<?> reply = (List<?>) master.call("SCAN", cursor, "MATCH", prefix + "*", "COUNT", 1000);
+                cursor = reply.get(0).toString();
+                ((List<?>) reply.get(1)).forEach(key -> keys.add(key.toString()));
+            } while (!"0".equals(cursor));
+        }
+        keys.sort(null);
+        return keys;
+    }
+
+    /** Counts each key deleted; runs {@code onDeleteAll} first. */
+    private static final class CountingWriter implements CacheWriter<String, String> {
+
+        final Map<String, Integer> deleted = new ConcurrentHashMap<>();
+        volatile Consumer<Collection<?>> onDeleteAll = keys -> { };
+        volatile RedisServer firstRead;
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends String> entry) {
+        }
+
+        @Override
+        public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {
+            entries.clear();
+        }
+
+        @Override
+        public void delete(Object key) {
+            deleted.merge(key.toString(), 1, Integer::sum);
+        }
+
+        @Override
+        public void deleteAll(Collection<?> keys) {
+            onDeleteAll.accept(keys);
+            keys.forEach(this::delete);
+            keys.clear();
+        }
+    }
+
+    /** Counts each key reported REMOVED. */
+    private static final class CountingRemovals implements CacheEntryRemovedListener<String, String> {
+
+        final Map<String, Integer> removed = new ConcurrentHashMap<>();
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(event -> removed.merge(event.getKey(), 1, Integer::sum));
+        }
     }
 
     private Cache<String, String> cache(String name, long ttlMillis) {
