@@ -84,6 +84,40 @@ class DegradeRecoveryFaultTests {
     }
 
     /**
+     * A key whose skipped write a recovery round has just undone, skipped again while that round
+     * still runs (here: clearing a cache of 300,000 entries), after another instance wrote it anew:
+     * the newer skip is undone in a further round, or that instance's value, which the skipped write
+     * meant to replace, would be served once Redis is back.
+     */
+    @Test
+    void aKeySkippedAgainWhileTheRoundThatDeletedItRunsIsDeletedAgain() {
+        try (RedisServer redis = RedisServer.start("--enable-debug-command", "yes")) {
+            redis.call("DEBUG", "POPULATE", "300000", "again:big", "8");
+            redis.call("SET", "again:small:hot", "\"old\""); // there until the round deletes it
+            RedisCacheManager manager = degradingManager(redis.uri(), "again");
+            try {
+                Cache<String, String> big = stringCache(manager, "big");
+                Cache<String, String> small = stringCache(manager, "small");
+
+                redis.call("CLIENT", "PAUSE", "1000", "ALL");
+                small.put("hot", "new"); // times out: Redis counts as unreachable from now on
+                big.clear(); // skipped too: carried out on recovery, after the keys, and it takes a while
+                until(() -> Long.valueOf(0).equals(redis.call("EXISTS", "again:small:hot"))); // the round deleted hot
+                redis.call("SET", "again:small:hot", "\"elsewhere\""); // another instance's write
+                long skippedBefore = manager.skippedWrites();
+                small.put("hot", "newer"); // meant to replace it
+                assertTrue(manager.skippedWrites() > skippedBefore, "the write was skipped while the round ran");
+
+                until(() -> manager.unreachableSince().isEmpty());
+                assertEquals(null, redis.call("GET", "again:small:hot"),
+                        "the key keeps the value the write skipped during the round meant to replace");
+            } finally {
+                manager.close();
+            }
+        }
+    }
+
+    /**
      * More skipped writes than recovery keeps keys for (10,000): the cache they belong to is cleared
      * instead, so no key keeps the value a skipped write meant to replace, even one past the bound.
      */

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.cache.Cache;
 import javax.cache.CacheException;
 import javax.cache.configuration.FactoryBuilder;
@@ -90,6 +91,40 @@ class RecoveryUndoFaultTests {
         });
 
         loseAWriteOfA(a, atA, key);
+
+        Await.until("B's near cache drops k once A's recovery deleted it from Redis", Duration.ofSeconds(5),
+                () -> atB.get("k") == null);
+    }
+
+    /**
+     * The same while A's deletion of the entry is held on its way to Redis (for less than A's
+     * timeout): B, reading the entry meanwhile, must not learn of the deletion before it is done, or
+     * it would read the value still in Redis into its near cache again and serve it once the entry
+     * is gone.
+     */
+    @Test
+    void anotherInstancesNearCacheIsToldOfARecoveryDeletionOnlyOnceItIsDone() {
+        OnA onA = degradingInstance("near-held", config(), 3_000);
+        String key = onA.key();
+        Cache<String, String> atA = onA.cache();
+        Cache<String, String> atB = instances.open(URI.create(redis.uri()), Instances.NEAR_CACHE_PUBLISHED)
+                .createCache(onA.name(), config());
+        Await.until("B serves k from its near cache", Duration.ofSeconds(10), () -> {
+            atA.put("k", "old");
+            atB.get("k");
+            redis.call("SET", key, "\"unpublished\""); // a write B's near cache does not hear of
+            return "old".equals(atB.get("k"));
+        });
+        TcpProxy.Hold deletion = proxy.holdRequest("UNLINK"); // what A's recovery sends first
+
+        dropAWriteOfA(onA.manager(), key, () -> atA.put("k", "new"));
+        deletion.awaitHeld(Duration.ofSeconds(10));
+        long readUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(1); // a window for B to refill its near cache
+        while (System.nanoTime() - readUntil < 0 && "old".equals(atB.get("k"))) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        deletion.release();
+        awaitRecovered(onA.manager(), key);
 
         Await.until("B's near cache drops k once A's recovery deleted it from Redis", Duration.ofSeconds(5),
                 () -> atB.get("k") == null);
@@ -260,8 +295,13 @@ class RecoveryUndoFaultTests {
 
     /** Instance A, in degrade mode behind the proxy, with a new cache of {@code config}. */
     private OnA degradingInstance(String name, MutableConfiguration<String, String> config) {
-        RedisCacheManager a = instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout", "300"))
-                .unwrap(RedisCacheManager.class);
+        return degradingInstance(name, config, 300);
+    }
+
+    /** Instance A, in degrade mode behind the proxy with a timeout of {@code timeoutMillis}, with a new cache of {@code config}. */
+    private OnA degradingInstance(String name, MutableConfiguration<String, String> config, long timeoutMillis) {
+        RedisCacheManager a = instances.open(URI.create(proxy.uri()), Map.of("failure-mode", "degrade", "timeout",
+                        String.valueOf(timeoutMillis))).unwrap(RedisCacheManager.class);
         String cacheName = name + "-" + System.nanoTime();
         return new OnA(cacheName, instances.namespace() + ":" + cacheName + ":k", a, a.createCache(cacheName, config));
     }
@@ -295,6 +335,16 @@ class RecoveryUndoFaultTests {
 
     /** {@link #loseAWriteOfA(RedisCacheManager, String, Runnable)} for the write whose request carries {@code marker}. */
     private static void loseAWriteOfA(RedisCacheManager a, String key, String marker, Runnable put) {
+        dropAWriteOfA(a, marker, put);
+        awaitRecovered(a, key);
+    }
+
+    /**
+     * {@code put}, whose request carries {@code marker}, never reaches Redis: the proxy holds it until
+     * A has given up on its reply, then cuts its connection. A's recovery begins once its probe finds
+     * Redis back.
+     */
+    private static void dropAWriteOfA(RedisCacheManager a, String marker, Runnable put) {
         long skippedBefore = a.skippedWrites();
         TcpProxy.Hold hold = proxy.holdRequest(marker);
         put.run();
@@ -302,6 +352,10 @@ class RecoveryUndoFaultTests {
         assertTrue(a.skippedWrites() > skippedBefore, "A recorded its write as possibly missed");
         // the held write's connection, and any other that carried the marker before (idle: it reconnects)
         assertTrue(proxy.cut(marker) >= 1, "the connection of the held write, which never reaches Redis");
+    }
+
+    /** Returns once A has recovered, having deleted {@code key}. */
+    private static void awaitRecovered(RedisCacheManager a, String key) {
         Await.until("A is back", Duration.ofSeconds(10), () -> a.unreachableSince().isEmpty());
         assertEquals(0L, redis.call("EXISTS", key), "A's recovery deleted k");
     }
