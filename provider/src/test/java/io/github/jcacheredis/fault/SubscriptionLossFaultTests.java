@@ -102,6 +102,59 @@ class SubscriptionLossFaultTests {
         assertEquals(List.of(), recorder.drainAfter(synchronous ? 500 : 4_000), "no late copies");
     }
 
+    /**
+     * While the subscription stays down (no new connection can be made), only the first write with a
+     * synchronous listener waits the 2 s for its events to come back; the writes after it deliver
+     * theirs at once rather than each waiting in vain. An asynchronous listener's writes do not wait,
+     * and the heartbeat delivers their events. Each event reaches the listener once.
+     */
+    @ParameterizedTest(name = "synchronous listener: {0}")
+    @ValueSource(booleans = {true, false})
+    void whileTheSubscriptionStaysDownWritesWaitOnceAndEveryEventArrivesOnce(boolean synchronous)
+            throws InterruptedException {
+        int writes = 6;
+        try (TcpProxy proxy = TcpProxy.inFrontOf(redis)) {
+            Properties properties = new Properties();
+            properties.setProperty("timeout", "500");
+            CacheManager cutOff = new RedisCachingProvider().getCacheManager(URI.create(proxy.uri()),
+                    getClass().getClassLoader(), properties);
+            try {
+                Cache<String, String> behindProxy = cutOff.createCache("cut-off",
+                        new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+                EventRecorder heard = EventRecorder.register(behindProxy, synchronous);
+                behindProxy.put("before", "0");
+                assertEquals("CREATED before null->0", heard.next(5));
+
+                proxy.refuseConnections(true); // the subscription cannot come back
+                assertTrue(proxy.cut("SUBSCRIBE") > 0);
+                List<String> expected = new ArrayList<>();
+                long start = System.nanoTime();
+                for (int i = 0; i < writes; i++) {
+                    behindProxy.put("k" + i, "v");
+                    expected.add("CREATED k" + i + " null->v");
+                }
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(millis < 4_000, writes + " writes took " + millis + " ms while the subscription was down:"
+                        + " more than the first waited for their events");
+
+                List<String> received = new ArrayList<>(heard.drain());
+                if (synchronous) {
+                    assertEquals(expected, received, "every event once, before its write returned");
+                } else {
+                    while (received.size() < expected.size()) {
+                        received.add(heard.next(10)); // within the 2 s wait and a 3 s heartbeat
+                    }
+                    assertEquals(new TreeSet<>(expected), new TreeSet<>(received), "every event");
+                }
+                proxy.refuseConnections(false);
+                assertEquals(List.of(), heard.drainAfter(1_000), "no late copies");
+            } finally {
+                proxy.refuseConnections(false);
+                cutOff.close();
+            }
+        }
+    }
+
     @Test
     void eventsKeepComingAfterARestart() throws InterruptedException {
         cache.put("before", "0");
