@@ -282,7 +282,8 @@ class BatchingFaultTests {
     /**
      * A batch that reaches Redis while it stalls (CLIENT PAUSE past the timeout), sent when nothing
      * had failed yet, is not resent after its timeout: each write in it says its outcome is unknown
-     * and ran once, when the stall ended; no read answers a wrong value.
+     * and ran once, when the stall ended; no read answers a wrong value. The puts queued behind it
+     * in its lane are never sent: its lost reply shows Redis unreachable.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Shape.class, names = {"WITH_PUTS", "WITH_INCREMENTS"})
@@ -292,9 +293,29 @@ class BatchingFaultTests {
         queued.lane().release();
         onItsWay.awaitHeld(Duration.ofSeconds(5));
         redis.pauseClients(Duration.ofMillis(2500), RedisServer.PauseMode.ALL);
+        LaneCallers behind = new LaneCallers();
+        for (int i = 0; i < BATCH_MAX; i++) {
+            String key = "q" + i;
+            behind.start(() -> {
+                queued.cache().put(key, 1L);
+                return "put";
+            });
+        }
+        behind.awaitWaitingInLane();
         onItsWay.release();
         BatchOutcomes batch = queued.outcomes();
+        List<Object> queuedBehind = behind.outcomes();
         redis.call("PING"); // answered once the pause is over, when the batch has run
+
+        for (int i = 0; i < BATCH_MAX; i++) {
+            String key = queued.prefix() + "q" + i;
+            Object outcome = queuedBehind.get(i);
+            assertAll(key,
+                    () -> assertTrue(outcome instanceof CacheException failure
+                                    && failure.getMessage().contains("Redis was found unreachable"),
+                            "a put queued behind the batch whose reply never came: " + outcome),
+                    () -> assertEquals(0, timesReceived(key), "the put reached Redis"));
+        }
 
         for (int i = 0; i < READS; i++) {
             Object read = batch.read(i);
@@ -431,7 +452,7 @@ class BatchingFaultTests {
             batch.start(() -> behindProxy.get(key));
         }
         batch.awaitWaitingInLane();
-        return new QueuedBatch(lane, resent -> {
+        return new QueuedBatch(lane, behindProxy, resent -> {
             List<Object> outcomes = batch.outcomes();
             BatchSizes.Snapshot sizes = manager.batchSizes().since(before);
             if (!resent) {
@@ -445,8 +466,8 @@ class BatchingFaultTests {
         }, prefix);
     }
 
-    /** A batch queued behind a held read: the hold, and how to wait for the batch's outcomes. */
-    private record QueuedBatch(TcpProxy.Hold lane, Outcomes awaitOutcomes, String prefix) {
+    /** A batch queued behind a held read: the hold, the cache, and how to wait for the batch's outcomes. */
+    private record QueuedBatch(TcpProxy.Hold lane, Cache<String, Long> cache, Outcomes awaitOutcomes, String prefix) {
         BatchOutcomes outcomes() throws Exception {
             return awaitOutcomes.await(false);
         }
