@@ -78,6 +78,9 @@ final class BatchLane {
             }
             CompletableFuture<?> sent;
             onItsWay = batch;
+            if (batch.size() == 1) {
+                batch.get(0).alone = true;
+            }
             try {
                 sent = sender.apply(batch);
             } catch (RuntimeException | Error e) {
@@ -159,6 +162,12 @@ final class BatchLane {
         private CompletableFuture<T> sent;
         private Room room;
         private volatile boolean sentOnce;
+        /**
+         * Set before sending when the call went in a batch of its own. Read by the caller without a
+         * barrier: it sees it when it sent the batch itself (found the lane idle), which is what
+         * matters; a caller that misses it only yields as it would have anyway.
+         */
+        private boolean alone;
 
         Call(Command<T> command) {
             this.command = command;
@@ -180,11 +189,16 @@ final class BatchLane {
          * not left idle, which on a busy client makes each wake-up dearer (docs/decisions.md).
          * With nothing else to run each yield returns at once, so an idle client spends at most
          * that many system calls per call on it; a slow reply is waited for parked (a call the
-         * client may never answer, once it has shut down, is failed by {@link #abandon}).
+         * client may never answer, once it has shut down, is failed by {@link #abandon}). A call
+         * that went in a batch of its own parks at once, as one sent without batching does: no
+         * other caller of its lane is there to use the processor, and on a machine whose other
+         * processes are busy each yield may hand them the processor for a whole time slice.
          */
         T await() {
-            for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
-                Thread.yield();
+            if (!alone) {
+                for (int i = 0; i < YIELDS_BEFORE_PARKING && !reply.isDone(); i++) {
+                    Thread.yield();
+                }
             }
             return reply.join();
         }
