@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.BiConsumer;
 import org.redisson.client.RedisClient;
 import org.redisson.connection.MasterSlaveEntry;
 
@@ -126,17 +127,11 @@ final class KeySweep implements Iterator<List<String>> {
             done = true; // one server: no slot moves
             return;
         }
-        List<MasterSlaveEntry> now = reads.masters();
-        SlotStates after = reads.slotStates(now);
-        BitSet changed = after.changedSince(before);
-        if (changed == null) {
-            checkDeadline("the cluster's masters changed");
-            startScan(now);
-            return;
-        }
-        changed.or(before.open());
-        changed.or(after.open());
-        follow(changed, after, now);
+        SlotStates scanned = before;
+        followChanges((changed, after) -> {
+            changed.or(scanned.open());
+            changed.or(after.open());
+        });
     }
 
     private void slotStep() {
@@ -156,6 +151,15 @@ final class KeySweep implements Iterator<List<String>> {
     }
 
     private void endRound() {
+        followChanges((changed, after) -> changed.and(pending));
+    }
+
+    /**
+     * Reads the masters' slot states again and follows the slots changed since the last reading,
+     * as {@code select} narrows or widens them; scans again from the start when the masters
+     * themselves changed.
+     */
+    private void followChanges(BiConsumer<BitSet, SlotStates> select) {
         List<MasterSlaveEntry> now = reads.masters();
         SlotStates after = reads.slotStates(now);
         BitSet changed = after.changedSince(before);
@@ -164,7 +168,7 @@ final class KeySweep implements Iterator<List<String>> {
             startScan(now);
             return;
         }
-        changed.and(pending);
+        select.accept(changed, after);
         follow(changed, after, now);
     }
 
