@@ -112,14 +112,18 @@ enum Failures {
      * retry delay per attempt, far less than a reply's timeout.
      */
     static boolean isCongested(Throwable failure) {
-        return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
-                && (cause.getMessage().startsWith(NO_FREE_CONNECTION) || cause.getMessage().startsWith(NOT_WRITTEN)));
+        return isClientTimeout(failure, NO_FREE_CONNECTION) || isClientTimeout(failure, NOT_WRITTEN);
     }
 
     /** True when the command was not sent because no connection of the client's pool became free in time. */
     static boolean isPoolExhausted(Throwable failure) {
+        return isClientTimeout(failure, NO_FREE_CONNECTION);
+    }
+
+    /** True when Redisson gave up on the command before sending it, with a message that begins with {@code reason}. */
+    private static boolean isClientTimeout(Throwable failure, String reason) {
         return any(unwrap(failure), cause -> cause instanceof RedisTimeoutException && cause.getMessage() != null
-                && cause.getMessage().startsWith(NO_FREE_CONNECTION));
+                && cause.getMessage().startsWith(reason));
     }
 
     /**
